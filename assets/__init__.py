@@ -1,0 +1,1 @@
+"""Ingestion by source: plain extraction functions plus thin Dagster asset wrappers."""

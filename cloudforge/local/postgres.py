@@ -1,0 +1,19 @@
+"""Embedded PostgreSQL 16 through pgserver, with its data in the project-local state directory.
+
+The server outlives nothing it should not: pgserver stops it when the last process that asked for it
+exits, and reuses the data directory across runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def embedded_postgres_url(state_dir: Path) -> str:
+    """Start (or attach to) the embedded server and return its URL; the data stays in ``state_dir/postgres``."""
+    import pgserver
+
+    data_dir = state_dir / "postgres"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    return server.get_uri()
