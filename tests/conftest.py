@@ -1,0 +1,29 @@
+"""Shared fixtures: a real embedded PostgreSQL and a real moto server, one each per test session."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from cloudforge.local.postgres import embedded_postgres_url
+
+
+@pytest.fixture(scope="session")
+def warehouse_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A fresh embedded PostgreSQL 16 for this session (pgserver), stopped when the session ends."""
+    return embedded_postgres_url(tmp_path_factory.mktemp("state"))
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> str:
+    """A moto server on a free loopback port, in this process, empty until a test seeds it."""
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
