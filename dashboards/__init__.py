@@ -1,0 +1,1 @@
+"""Streamlit dashboards on the marts: ``streamlit run dashboards/app.py``."""
