@@ -1,0 +1,25 @@
+# METADATA
+# title: EBS volume is not encrypted
+# description: >-
+#   Unencrypted volumes, and the snapshots taken from them, keep data readable by anyone who gets
+#   access to the storage or to a shared snapshot.
+# custom:
+#   id: CF-AWS-EC2-008
+#   severity: high
+#   category: security
+#   resource_types: [ebs_volume]
+#   frameworks:
+#     cis-aws-foundations-v3.0: ["2.2.1"]
+#     aws-foundational-security-best-practices: ["EC2.3"]
+#   remediation: >-
+#     Turn on EBS encryption by default in every region; migrate the volume by snapshotting it,
+#     copying the snapshot with encryption and creating a volume from the copy (Terraform: encrypted = true).
+package aws.ec2.ebs_encryption
+
+import rego.v1
+
+deny contains result if {
+	some key, volume in input.resources.ebs_volume
+	volume.encrypted == false
+	result := {"resource": key, "message": "volume is not encrypted"}
+}

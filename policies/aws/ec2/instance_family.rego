@@ -1,0 +1,36 @@
+# METADATA
+# title: EC2 instance family is not allowed in its environment
+# description: >-
+#   Each environment (the env tag) may list the instance families it allows in
+#   data.cloudforge.cost.instance_families, for example burstable t3/t4g only in dev. Environments
+#   not listed allow any family.
+# custom:
+#   id: CF-AWS-EC2-014
+#   severity: medium
+#   category: cost
+#   resource_types: [ec2_instance]
+#   frameworks: {}
+#   remediation: >-
+#     Change the instance type to an allowed family (stop, modify the type, start), or ask the
+#     platform team to allow the family for the environment.
+package aws.ec2.instance_family
+
+import data.lib.ec2
+import rego.v1
+
+# env -> allowed families (config); bound once here, as every data lookup inside the loop costs
+families := data.cloudforge.cost.instance_families
+
+deny contains result if {
+	some key, instance in input.resources.ec2_instance
+	env := instance.tags.env
+	allowed := families[env]
+	family := instance.instance_family
+	is_string(family)
+	not family in allowed
+	not instance.state in ec2.gone_states
+	result := {"resource": key, "message": sprintf(
+		"instance family %s is not allowed in env %s (allowed: %s)",
+		[family, env, concat(", ", allowed)],
+	)}
+}

@@ -1,0 +1,26 @@
+# METADATA
+# title: EC2 instance has a public IPv4 address
+# description: >-
+#   An instance with a public address is reachable from the internet as soon as a security group
+#   allows it; instances should sit in private subnets behind load balancers or NAT.
+# custom:
+#   id: CF-AWS-EC2-007
+#   severity: medium
+#   category: security
+#   resource_types: [ec2_instance]
+#   frameworks:
+#     aws-foundational-security-best-practices: ["EC2.9"]
+#   remediation: >-
+#     Launch instances in private subnets without a public address (Terraform:
+#     associate_public_ip_address = false) and expose services through a load balancer.
+package aws.ec2.public_ip
+
+import data.lib.ec2
+import rego.v1
+
+deny contains result if {
+	some key, instance in input.resources.ec2_instance
+	not instance.state in ec2.gone_states
+	instance.has_public_ip == true
+	result := {"resource": key, "message": "instance has a public IPv4 address"}
+}

@@ -1,0 +1,34 @@
+# METADATA
+# title: IAM access key is older than 90 days
+# description: >-
+#   Long-lived access keys leak through laptops, repositories and logs; rotating them at least
+#   every 90 days bounds how long a leaked key works.
+# custom:
+#   id: CF-AWS-IAM-002
+#   severity: medium
+#   category: security
+#   resource_types: [iam_user]
+#   frameworks:
+#     cis-aws-foundations-v3.0: ["1.14"]
+#     aws-foundational-security-best-practices: ["IAM.3"]
+#   remediation: >-
+#     Create a second key, move the consumers to it, deactivate and then delete the old key; better,
+#     replace the key with a role (IAM Identity Center, OIDC federation or an instance profile).
+package aws.iam.access_key_rotation
+
+import data.lib.dates
+import rego.v1
+
+max_age_days := 90
+
+deny contains result if {
+	some key, user in input.resources.iam_user
+	old := {sprintf("%v is %d days old", [access_key.id, age]) |
+		some access_key in user.access_keys
+		access_key.active == true
+		age := dates.days_since(access_key.created_at)
+		age > max_age_days
+	}
+	count(old) > 0
+	result := {"resource": key, "message": sprintf("active access keys older than %d days: %s", [max_age_days, concat(", ", old)])}
+}

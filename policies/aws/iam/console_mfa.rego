@@ -1,0 +1,27 @@
+# METADATA
+# title: IAM user with a console password has no MFA
+# description: >-
+#   A console password alone falls to phishing and reuse; every user who can sign in to the console
+#   needs a second factor.
+# custom:
+#   id: CF-AWS-IAM-001
+#   severity: high
+#   category: security
+#   resource_types: [iam_user]
+#   frameworks:
+#     cis-aws-foundations-v3.0: ["1.10"]
+#     aws-foundational-security-best-practices: ["IAM.5"]
+#   remediation: >-
+#     Have the user register an MFA device (a passkey or security key preferably), or remove the
+#     console password if the user does not sign in; enforce with an IAM policy that denies actions
+#     without aws:MultiFactorAuthPresent.
+package aws.iam.console_mfa
+
+import rego.v1
+
+deny contains result if {
+	some key, user in input.resources.iam_user
+	user.password_enabled == true
+	user.mfa_enabled == false
+	result := {"resource": key, "message": "console password without MFA"}
+}

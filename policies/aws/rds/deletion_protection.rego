@@ -1,0 +1,24 @@
+# METADATA
+# title: RDS instance has no deletion protection
+# description: >-
+#   Without deletion protection a single API call, console click or Terraform destroy removes the
+#   database.
+# custom:
+#   id: CF-AWS-RDS-005
+#   severity: low
+#   category: security
+#   resource_types: [rds_instance]
+#   frameworks:
+#     aws-foundational-security-best-practices: ["RDS.8"]
+#   remediation: >-
+#     Enable deletion protection (aws rds modify-db-instance --deletion-protection; Terraform:
+#     deletion_protection = true).
+package aws.rds.deletion_protection
+
+import rego.v1
+
+deny contains result if {
+	some key, db in input.resources.rds_instance
+	db.deletion_protection == false
+	result := {"resource": key, "message": "deletion protection is off"}
+}

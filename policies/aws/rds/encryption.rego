@@ -1,0 +1,25 @@
+# METADATA
+# title: RDS instance storage is not encrypted
+# description: >-
+#   Unencrypted database storage exposes its data, automated backups, read replicas and snapshots.
+#   Encryption can only be chosen when the instance is created.
+# custom:
+#   id: CF-AWS-RDS-001
+#   severity: high
+#   category: security
+#   resource_types: [rds_instance]
+#   frameworks:
+#     cis-aws-foundations-v3.0: ["2.3.1"]
+#     aws-foundational-security-best-practices: ["RDS.3"]
+#   remediation: >-
+#     Snapshot the instance, copy the snapshot with a KMS key, restore a new instance from the copy
+#     and switch over (Terraform: storage_encrypted = true on new instances).
+package aws.rds.encryption
+
+import rego.v1
+
+deny contains result if {
+	some key, db in input.resources.rds_instance
+	db.storage_encrypted == false
+	result := {"resource": key, "message": "storage is not encrypted"}
+}

@@ -1,0 +1,25 @@
+# METADATA
+# title: RDS instance is publicly accessible
+# description: >-
+#   A publicly accessible instance gets a DNS name that resolves to a public address; only security
+#   groups stand between the database and the internet.
+# custom:
+#   id: CF-AWS-RDS-002
+#   severity: critical
+#   category: security
+#   resource_types: [rds_instance]
+#   frameworks:
+#     cis-aws-foundations-v3.0: ["2.3.3"]
+#     aws-foundational-security-best-practices: ["RDS.2"]
+#   remediation: >-
+#     Set PubliclyAccessible to false (aws rds modify-db-instance --no-publicly-accessible;
+#     Terraform: publicly_accessible = false) and keep the instance in private subnets.
+package aws.rds.public_access
+
+import rego.v1
+
+deny contains result if {
+	some key, db in input.resources.rds_instance
+	db.publicly_accessible == true
+	result := {"resource": key, "message": "instance is publicly accessible"}
+}

@@ -1,0 +1,25 @@
+# METADATA
+# title: S3 bucket MFA Delete is not enabled
+# description: >-
+#   With MFA Delete, changing the versioning state or permanently deleting an object version needs
+#   the root user's MFA code, so stolen credentials alone cannot destroy the history.
+# custom:
+#   id: CF-AWS-S3-004
+#   severity: low
+#   category: security
+#   resource_types: [s3_bucket]
+#   frameworks:
+#     cis-aws-foundations-v3.0: ["2.1.2"]
+#   remediation: >-
+#     As the root user with MFA, enable it: aws s3api put-bucket-versioning --bucket NAME
+#     --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa "SERIAL CODE"
+#     (Terraform: aws_s3_bucket_versioning with mfa_delete "Enabled" and mfa).
+package aws.s3.mfa_delete
+
+import rego.v1
+
+deny contains result if {
+	some key, bucket in input.resources.s3_bucket
+	bucket.mfa_delete_enabled == false
+	result := {"resource": key, "message": "MFA Delete is not enabled"}
+}

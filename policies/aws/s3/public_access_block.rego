@@ -1,0 +1,29 @@
+# METADATA
+# title: S3 bucket does not block public access
+# description: >-
+#   All four S3 Block Public Access settings should be on for every bucket, so that no ACL or
+#   bucket policy can make its objects public by mistake.
+# custom:
+#   id: CF-AWS-S3-001
+#   severity: high
+#   category: security
+#   resource_types: [s3_bucket]
+#   frameworks:
+#     cis-aws-foundations-v3.0: ["2.1.4"]
+#     aws-foundational-security-best-practices: ["S3.8"]
+#   remediation: >-
+#     Turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets
+#     (Terraform: aws_s3_bucket_public_access_block with all four set to true). Serve public content
+#     through CloudFront with origin access control instead.
+package aws.s3.public_access_block
+
+import rego.v1
+
+settings := ["block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"]
+
+deny contains result if {
+	some key, bucket in input.resources.s3_bucket
+	off := [setting | some setting in settings; object.get(bucket.public_access_block, setting, false) != true]
+	count(off) > 0
+	result := {"resource": key, "message": sprintf("public access block settings off: %s", [concat(", ", off)])}
+}

@@ -1,0 +1,24 @@
+# METADATA
+# title: S3 bucket versioning is not enabled
+# description: >-
+#   Versioning keeps every version of every object, so an overwrite or delete (by mistake or by
+#   ransomware) can be undone.
+# custom:
+#   id: CF-AWS-S3-003
+#   severity: medium
+#   category: security
+#   resource_types: [s3_bucket]
+#   frameworks:
+#     aws-foundational-security-best-practices: ["S3.14"]
+#   remediation: >-
+#     Enable versioning (Terraform: aws_s3_bucket_versioning with status "Enabled") and add a lifecycle
+#     rule that expires noncurrent versions to bound the cost.
+package aws.s3.versioning
+
+import rego.v1
+
+deny contains result if {
+	some key, bucket in input.resources.s3_bucket
+	bucket.versioning_enabled == false
+	result := {"resource": key, "message": "versioning is not enabled"}
+}

@@ -1,0 +1,82 @@
+"""``cloudforge policy``: run the Rego tests, check Terraform plans before they are applied.
+
+Exit codes follow CI conventions: 0 clean, 1 a test failed or a policy denied something, 2 bad input
+(unreadable or malformed plan, unknown plan format, a policy that does not load).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from cloudforge.settings import load_settings
+from policies.check import check_plan
+from policies.config import PolicyConfig
+from policies.engine import RegoError
+from policies.library import PolicyLoadError
+from policies.report import RENDERERS
+from policies.testing import run_tests
+
+_policy_dirs = click.option(
+    "--policy-dir",
+    "policy_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Extra directory of Rego policies (repeatable), loaded after the built-in library.",
+)
+
+
+def _bad_input(error: Exception) -> None:
+    click.echo(f"error: {error}", err=True)
+    sys.exit(2)
+
+
+@click.group("policy")
+def policy() -> None:
+    """Test the Rego policy library and check Terraform plans against it."""
+
+
+@policy.command("test")
+@_policy_dirs
+@click.option("-q", "--quiet", is_flag=True, help="Print only failing tests and the summary.")
+def test_command(policy_dirs: tuple[Path, ...], quiet: bool) -> None:
+    """Run every Rego test (test_ rules in *_test.rego)."""
+    start = time.perf_counter()
+    try:
+        results = run_tests(policy_dirs)
+    except (PolicyLoadError, RegoError) as error:
+        _bad_input(error)
+    for r in results:
+        if r.outcome != "pass" or not quiet:
+            click.echo(f"{r.outcome.upper():5} {r.rule} ({r.file}:{r.line}) {r.seconds * 1000:.1f}ms")
+        for line in r.output if r.outcome != "pass" else ():
+            click.echo(f"      {line}")
+    failed = sum(r.outcome == "fail" for r in results)
+    errors = sum(r.outcome == "error" for r in results)
+    seconds = time.perf_counter() - start  # loading included
+    click.echo(f"{len(results) - failed - errors} passed, {failed} failed, {errors} errors in {seconds:.2f}s")
+    sys.exit(1 if failed or errors else 0)
+
+
+@policy.command("check")
+@click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="table", show_default=True
+)
+@_policy_dirs
+def check_command(plan_file: Path, output_format: str, policy_dirs: tuple[Path, ...]) -> None:
+    """Check PLAN_FILE, the output of `terraform show -json PLANFILE`.
+
+    In CI: terraform plan -out=tfplan && terraform show -json tfplan > plan.json &&
+    cloudforge policy check plan.json --format sarif > policy.sarif
+    """
+    try:
+        config = PolicyConfig(extra_dirs=list(policy_dirs), required_tags=load_settings().tags.required)
+        result = check_plan(plan_file, config)
+    except (ValueError, OSError, RegoError) as error:  # includes PlanFormatError and invalid settings
+        _bad_input(error)
+    click.echo(RENDERERS[output_format](result))
+    sys.exit(0 if result.passed else 1)

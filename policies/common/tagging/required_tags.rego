@@ -1,0 +1,27 @@
+# METADATA
+# title: Resource is missing required tags
+# description: >-
+#   Cost allocation, ownership and incident routing depend on the tags listed in
+#   data.cloudforge.tagging.required (from config: tags.required). An empty value counts as missing (the normalised tags leave it out).
+# custom:
+#   id: CF-COMMON-TAG-001
+#   severity: medium
+#   category: tagging
+#   resource_types: [ec2_instance, ebs_volume, ebs_snapshot, elastic_ip, security_group, vpc, subnet, s3_bucket, rds_instance, iam_user, iam_role, lambda_function, load_balancer, kms_key]
+#   frameworks: {}
+#   remediation: >-
+#     Add the missing tags (Terraform: tags, or default_tags in the provider block so every resource
+#     gets them); enforce them with a tag policy in AWS Organizations.
+package common.tagging.required_tags
+
+import data.lib.tagging
+import rego.v1
+
+deny contains result if {
+	some docs in input.resources
+	some key, doc in docs
+	missing := tagging.required - object.keys(doc.tags)
+	count(missing) > 0
+	not key in tagging.exempt
+	result := {"resource": key, "message": sprintf("missing required tags: %s", [concat(", ", missing)])}
+}

@@ -1,0 +1,21 @@
+package lib.network_test
+
+import data.lib.network
+import rego.v1
+
+rule(protocol, from, to, sources) := {"protocol": protocol, "from_port": from, "to_port": to, "internet_sources": sources}
+
+ssh_world := rule("tcp", 22, 22, ["0.0.0.0/0"])
+
+all_v6 := rule("all", 0, 65535, ["::/0"])
+
+office := rule("tcp", 0, 65535, [])
+
+dns_world := rule("udp", 53, 53, ["0.0.0.0/0", "::/0"])
+
+test_open_ingress_checks_port_protocol_and_source if {
+	group := {"ingress": [ssh_world, all_v6, office, dns_world]}
+	network.open_ingress(group, network.tcp, 22) == {"tcp 22-22 from 0.0.0.0/0", "all 0-65535 from ::/0"}
+	network.open_ingress(group, network.tcp_udp, 53) == {"all 0-65535 from ::/0", "udp 53-53 from 0.0.0.0/0, ::/0"}
+	network.open_ingress(group, network.tcp, 23) == {"all 0-65535 from ::/0"}
+}

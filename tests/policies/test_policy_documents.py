@@ -1,0 +1,780 @@
+"""The mapping module: raw inventory documents and Terraform plans to one normalised shape per type."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policies.documents import (
+    RESOURCE_TYPES,
+    DocumentError,
+    PlanFormatError,
+    from_inventory,
+    from_plan,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TAGS = [{"Key": "env", "Value": "prod"}, {"Key": "team", "Value": "data"}]
+_ALL_OUT = {
+    "protocol": "all",
+    "from_port": 0,
+    "to_port": 65535,
+    "ipv4_ranges": ["0.0.0.0/0"],
+    "ipv6_ranges": [],
+    "internet_sources": ["0.0.0.0/0"],
+}
+
+# (resource type, raw document as the inventory stores it, the normalised document)
+INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    (
+        "ec2_instance",
+        {
+            "InstanceId": "i-1",
+            "InstanceType": "t3.micro",
+            "State": {"Code": 16, "Name": "running"},
+            "LaunchTime": "2025-01-02T03:04:05+00:00",
+            "PublicIpAddress": "54.0.0.1",
+            "MetadataOptions": {"HttpTokens": "optional", "HttpEndpoint": "enabled"},
+            "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeId": "vol-1"}}],
+            "Tags": TAGS,
+        },
+        {
+            "id": "i-1",
+            "instance_type": "t3.micro",
+            "instance_family": "t3",
+            "state": "running",
+            "launched_at": "2025-01-02T03:04:05Z",
+            "has_public_ip": True,
+            "imdsv2_required": False,
+            "volume_ids": ["vol-1"],
+            "tags": {"env": "prod", "team": "data"},
+        },
+    ),
+    (
+        "ebs_volume",
+        {
+            "VolumeId": "vol-1",
+            "Size": 100,
+            "VolumeType": "gp2",
+            "Encrypted": False,
+            "State": "available",
+            "CreateTime": "2024-12-31T23:00:00-02:00",
+            "Attachments": [],
+            "Tags": [],
+        },
+        {
+            "id": "vol-1",
+            "size_gb": 100,
+            "volume_type": "gp2",
+            "encrypted": False,
+            "state": "available",
+            "created_at": "2025-01-01T01:00:00Z",
+            "tags": {},
+        },
+    ),
+    (
+        "ebs_snapshot",
+        {
+            "SnapshotId": "snap-1",
+            "VolumeId": "vol-1",
+            "VolumeSize": 8,
+            "Encrypted": True,
+            "StartTime": "2023-05-01T00:00:00+00:00",
+            "State": "completed",
+            "Tags": TAGS,
+        },
+        {
+            "id": "snap-1",
+            "volume_id": "vol-1",
+            "size_gb": 8,
+            "encrypted": True,
+            "created_at": "2023-05-01T00:00:00Z",
+            "tags": {"env": "prod", "team": "data"},
+        },
+    ),
+    (
+        "elastic_ip",
+        {"AllocationId": "eipalloc-1", "PublicIp": "198.51.100.1", "Domain": "vpc", "Tags": []},
+        {"id": "eipalloc-1", "public_ip": "198.51.100.1", "associated": False, "tags": {}},
+    ),
+    (
+        "security_group",
+        {
+            "GroupId": "sg-1",
+            "GroupName": "default",
+            "VpcId": "vpc-1",
+            "IpPermissions": [
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 22,
+                    "ToPort": 22,
+                    "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                    "Ipv6Ranges": [{"CidrIpv6": "::/0"}],
+                    "UserIdGroupPairs": [],
+                },
+                {
+                    "IpProtocol": "-1",
+                    "IpRanges": [],
+                    "Ipv6Ranges": [],
+                    "UserIdGroupPairs": [{"GroupId": "sg-1"}],
+                },
+            ],
+            "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+            "Tags": [],
+        },
+        {
+            "id": "sg-1",
+            "name": "default",
+            "vpc_id": "vpc-1",
+            "is_default": True,
+            "ingress": [
+                {
+                    "protocol": "tcp",
+                    "from_port": 22,
+                    "to_port": 22,
+                    "ipv4_ranges": ["0.0.0.0/0"],
+                    "ipv6_ranges": ["::/0"],
+                    "internet_sources": ["0.0.0.0/0", "::/0"],
+                },
+                {
+                    "protocol": "all",
+                    "from_port": 0,
+                    "to_port": 65535,
+                    "ipv4_ranges": [],
+                    "ipv6_ranges": [],
+                    "internet_sources": [],
+                },
+            ],
+            "egress": [_ALL_OUT],
+            "tags": {},
+        },
+    ),
+    (
+        "vpc",
+        {
+            "VpcId": "vpc-1",
+            "CidrBlock": "10.0.0.0/16",
+            "IsDefault": False,
+            "Tags": [*TAGS, {"Key": "owner", "Value": ""}],
+        },
+        {
+            "id": "vpc-1",
+            "cidr_block": "10.0.0.0/16",
+            "is_default": False,
+            "tags": {"env": "prod", "team": "data"},
+        },
+    ),
+    (
+        "subnet",
+        {
+            "SubnetId": "subnet-1",
+            "VpcId": "vpc-1",
+            "CidrBlock": "10.0.1.0/24",
+            "MapPublicIpOnLaunch": True,
+            "Tags": [],
+        },
+        {
+            "id": "subnet-1",
+            "vpc_id": "vpc-1",
+            "cidr_block": "10.0.1.0/24",
+            "map_public_ip_on_launch": True,
+            "tags": {},
+        },
+    ),
+    (
+        "s3_bucket",
+        {
+            "Name": "logs",
+            "CreationDate": "2024-02-03T04:05:06+00:00",
+            "BucketRegion": "eu-west-1",
+            "ServerSideEncryptionConfiguration": {
+                "Rules": [
+                    {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "k"}}
+                ]
+            },
+            "Versioning": {"Status": "Enabled", "MFADelete": "Disabled"},
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "IgnorePublicAcls": True,
+                "BlockPublicPolicy": False,
+                "RestrictPublicBuckets": True,
+            },
+            "Tags": TAGS,
+        },
+        {
+            "name": "logs",
+            "region": "eu-west-1",
+            "created_at": "2024-02-03T04:05:06Z",
+            "encryption_algorithm": "aws:kms",
+            "kms_key_id": "k",
+            "versioning_enabled": True,
+            "mfa_delete_enabled": False,
+            "public_access_block": {
+                "block_public_acls": True,
+                "ignore_public_acls": True,
+                "block_public_policy": False,
+                "restrict_public_buckets": True,
+            },
+            "tags": {"env": "prod", "team": "data"},
+        },
+    ),
+    (
+        "rds_instance",
+        {
+            "DBInstanceIdentifier": "orders",
+            "Engine": "postgres",
+            "DBInstanceClass": "db.t3.micro",
+            "StorageEncrypted": False,
+            "PubliclyAccessible": True,
+            "BackupRetentionPeriod": 0,
+            "MultiAZ": False,
+            "DeletionProtection": False,
+            "AutoMinorVersionUpgrade": True,
+            "TagList": TAGS,
+            "Tags": TAGS,
+        },
+        {
+            "id": "orders",
+            "engine": "postgres",
+            "instance_class": "db.t3.micro",
+            "storage_encrypted": False,
+            "publicly_accessible": True,
+            "backup_retention_days": 0,
+            "multi_az": False,
+            "deletion_protection": False,
+            "auto_minor_version_upgrade": True,
+            "tags": {"env": "prod", "team": "data"},
+        },
+    ),
+    (
+        "iam_user",
+        {
+            "UserName": "alice",
+            "Arn": "arn:aws:iam::111111111111:user/alice",
+            "CreateDate": "2024-01-01T00:00:00+00:00",
+            "PasswordLastUsed": "2025-05-01T00:00:00+00:00",
+            "MFADevices": [],
+            "AccessKeys": [
+                {
+                    "AccessKeyId": "AKIA1",
+                    "Status": "Active",
+                    "CreateDate": "2024-06-01T00:00:00+00:00",
+                    "LastUsedDate": None,
+                },
+                {
+                    "AccessKeyId": "AKIA2",
+                    "Status": "Inactive",
+                    "CreateDate": "2024-06-02T00:00:00+00:00",
+                    "LastUsedDate": "2024-07-01T00:00:00+00:00",
+                },
+            ],
+            "LoginProfile": {"UserName": "alice", "CreateDate": "2024-01-01T00:00:00+00:00"},
+            "Tags": [],
+        },
+        {
+            "name": "alice",
+            "arn": "arn:aws:iam::111111111111:user/alice",
+            "created_at": "2024-01-01T00:00:00Z",
+            "password_enabled": True,
+            "password_last_used_at": "2025-05-01T00:00:00Z",
+            "mfa_enabled": False,
+            "access_keys": [
+                {"id": "AKIA1", "active": True, "created_at": "2024-06-01T00:00:00Z", "last_used_at": None},
+                {
+                    "id": "AKIA2",
+                    "active": False,
+                    "created_at": "2024-06-02T00:00:00Z",
+                    "last_used_at": "2024-07-01T00:00:00Z",
+                },
+            ],
+            "tags": {},
+        },
+    ),
+    (
+        "iam_role",
+        {
+            "RoleName": "open",
+            "Arn": "arn:aws:iam::111111111111:role/open",
+            "Path": "/",
+            "CreateDate": "2024-01-01T00:00:00+00:00",
+            "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"},
+            },
+            "Tags": [],
+        },
+        {
+            "name": "open",
+            "arn": "arn:aws:iam::111111111111:role/open",
+            "path": "/",
+            "created_at": "2024-01-01T00:00:00Z",
+            "trust_statements": [
+                {
+                    "effect": "Allow",
+                    "principals": {"AWS": ["*"]},
+                    "actions": ["sts:AssumeRole"],
+                    "has_condition": False,
+                }
+            ],
+            "tags": {},
+        },
+    ),
+    (
+        "lambda_function",
+        {
+            "FunctionName": "etl",
+            "FunctionArn": "arn:aws:lambda:eu-west-1:1:function:etl",
+            "Runtime": "python3.9",
+            "Tags": [],
+        },
+        {
+            "name": "etl",
+            "arn": "arn:aws:lambda:eu-west-1:1:function:etl",
+            "runtime": "python3.9",
+            "package_type": "Zip",
+            "tags": {},
+        },
+    ),
+    (
+        "load_balancer",
+        {
+            "LoadBalancerName": "web",
+            "LoadBalancerArn": "arn:lb",
+            "Type": "network",
+            "Scheme": "internet-facing",
+            "AvailabilityZones": [{"ZoneName": "eu-west-1a", "SubnetId": "subnet-1"}],
+            "Tags": [],
+        },
+        {
+            "name": "web",
+            "arn": "arn:lb",
+            "type": "network",
+            "scheme": "internet-facing",
+            "zone_count": 1,
+            "tags": {},
+        },
+    ),
+    (
+        "kms_key",
+        {
+            "KeyId": "k-1",
+            "Arn": "arn:kms",
+            "KeyManager": "CUSTOMER",
+            "KeyState": "Enabled",
+            "KeySpec": "SYMMETRIC_DEFAULT",
+            "KeyRotationEnabled": False,
+            "Aliases": ["alias/data"],
+            "Tags": [],
+        },
+        {
+            "id": "k-1",
+            "arn": "arn:kms",
+            "manager": "CUSTOMER",
+            "state": "Enabled",
+            "spec": "SYMMETRIC_DEFAULT",
+            "rotation_enabled": False,
+            "tags": {},
+        },
+    ),
+]
+
+
+def test_every_resource_type_has_a_mapping_case() -> None:
+    assert {case[0] for case in INVENTORY_CASES} == RESOURCE_TYPES
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "raw", "expected"), INVENTORY_CASES, ids=[c[0] for c in INVENTORY_CASES]
+)
+def test_inventory_document_is_normalised(
+    resource_type: str, raw: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    assert from_inventory(resource_type, raw) == expected
+
+
+def test_timestamps_accept_datetimes_and_naive_values_as_utc() -> None:
+    plus_two = timezone(timedelta(hours=2))
+    snapshot = {"SnapshotId": "s", "StartTime": datetime(2025, 1, 1, 12, tzinfo=plus_two), "Tags": []}
+    assert from_inventory("ebs_snapshot", snapshot)["created_at"] == "2025-01-01T10:00:00Z"
+    snapshot["StartTime"] = "2025-01-01 12:00:00"
+    assert from_inventory("ebs_snapshot", snapshot)["created_at"] == "2025-01-01T12:00:00Z"
+
+
+def test_imds_disabled_counts_as_not_exposing_imdsv1() -> None:
+    raw = {
+        "InstanceId": "i",
+        "InstanceType": "t3.micro",
+        "MetadataOptions": {"HttpTokens": "optional", "HttpEndpoint": "disabled"},
+    }
+    assert from_inventory("ec2_instance", raw)["imdsv2_required"] is True
+
+
+def test_bucket_without_configurations_has_nothing_on() -> None:
+    raw = {
+        "Name": "b",
+        "ServerSideEncryptionConfiguration": None,
+        "Versioning": None,
+        "PublicAccessBlockConfiguration": None,
+    }
+    doc = from_inventory("s3_bucket", raw)
+    assert (
+        doc["encryption_algorithm"],
+        doc["versioning_enabled"],
+        set(doc["public_access_block"].values()),
+    ) == (
+        None,
+        False,
+        {False},
+    )
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "raw", "message"),
+    [
+        ("ec2_instance", {"InstanceType": "t3.micro"}, "ec2_instance document has no InstanceId field"),
+        (
+            "ebs_snapshot",
+            {"SnapshotId": "s", "StartTime": "yesterday"},
+            "ebs_snapshot StartTime: 'yesterday' is not",
+        ),
+        ("dynamodb_table", {}, "unknown resource type 'dynamodb_table'"),
+    ],
+)
+def test_bad_inventory_document_names_the_problem(
+    resource_type: str, raw: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(DocumentError, match=message.replace("(", r"\(")):
+        from_inventory(resource_type, raw)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# plans
+
+
+def _change(
+    address: str, after: dict[str, Any] | None, unknown: dict[str, Any] | None = None, **extra: Any
+) -> dict:
+    """A resource_changes entry as terraform show -json writes it (``module.m.`` sets module_address)."""
+    *module, type_, name = address.split(".")
+    change = {
+        "address": address,
+        "mode": "managed",
+        "type": type_,
+        "name": name.split("[")[0],
+        "change": {"actions": ["create"], "after": after, "after_unknown": unknown or {}},
+        **extra,
+    }
+    if module:
+        change["module_address"] = ".".join(module)
+    return change
+
+
+def _plan(changes: list[dict], root_module: dict | None = None) -> dict:
+    return {
+        "format_version": "1.2",
+        "terraform_version": "1.9.5",
+        "resource_changes": changes,
+        "configuration": {"root_module": root_module or {}},
+    }
+
+
+def _docs(plan: dict) -> dict[str, tuple[str, dict[str, Any]]]:
+    return {address: (resource_type, doc) for address, resource_type, doc in from_plan(plan).documents}
+
+
+def test_bucket_companions_join_by_known_name() -> None:
+    plan = _plan(
+        [
+            _change(
+                "aws_s3_bucket.logs", {"bucket": "acme-logs", "tags": {"team": "data"}}, {"tags_all": True}
+            ),
+            _change(
+                "aws_s3_bucket_server_side_encryption_configuration.logs",
+                {
+                    "bucket": "acme-logs",
+                    "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "AES256"}]}],
+                },
+            ),
+            _change(
+                "aws_s3_bucket_versioning.other",
+                {"bucket": "another-bucket", "versioning_configuration": [{"status": "Enabled"}]},
+            ),
+        ]
+    )
+    assert _docs(plan) == {
+        "aws_s3_bucket.logs": (
+            "s3_bucket",
+            {
+                "name": "acme-logs",
+                "region": None,
+                "created_at": None,
+                "encryption_algorithm": "AES256",
+                "kms_key_id": None,
+                "versioning_enabled": False,
+                "mfa_delete_enabled": False,
+                "public_access_block": dict.fromkeys(
+                    [
+                        "block_public_acls",
+                        "ignore_public_acls",
+                        "block_public_policy",
+                        "restrict_public_buckets",
+                    ],
+                    False,
+                ),
+                "tags": {"team": "data"},
+            },
+        )
+    }
+
+
+def test_companions_join_by_reference_within_module_and_count_index() -> None:
+    buckets = [_change(f"module.store.aws_s3_bucket.b[{i}]", {"bucket": f"b{i}"}, index=i) for i in range(2)]
+    versioning = [
+        _change(
+            f"module.store.aws_s3_bucket_versioning.v[{i}]",
+            {"versioning_configuration": [{"status": "Enabled" if i else "Suspended"}]},
+            {"bucket": True},
+            index=i,
+        )
+        for i in range(2)
+    ]
+    root = {
+        "module_calls": {
+            "store": {
+                "module": {
+                    "resources": [
+                        {"address": "aws_s3_bucket.b", "expressions": {}},
+                        {
+                            "address": "aws_s3_bucket_versioning.v",
+                            "expressions": {
+                                "bucket": {
+                                    "references": ["aws_s3_bucket.b[count.index].id", "aws_s3_bucket.b"]
+                                }
+                            },
+                        },
+                    ]
+                }
+            }
+        }
+    }
+    docs = _docs(_plan([*buckets, *versioning], root))
+    assert {a: d["versioning_enabled"] for a, (_, d) in docs.items()} == {
+        "module.store.aws_s3_bucket.b[0]": False,
+        "module.store.aws_s3_bucket.b[1]": True,
+    }
+
+
+def test_security_group_collects_inline_and_separate_rules() -> None:
+    plan = _plan(
+        [
+            _change(
+                "aws_security_group.web",
+                {
+                    "id": "sg-1",
+                    "name": "web",
+                    "ingress": [],
+                    "egress": [
+                        {"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]}
+                    ],
+                },
+            ),
+            _change(
+                "aws_security_group_rule.ssh",
+                {
+                    "type": "ingress",
+                    "security_group_id": "sg-1",
+                    "protocol": "6",
+                    "from_port": 22,
+                    "to_port": 22,
+                    "cidr_blocks": ["0.0.0.0/0"],
+                },
+            ),
+            _change(
+                "aws_vpc_security_group_ingress_rule.rdp",
+                {"ip_protocol": "tcp", "from_port": 3389, "to_port": 3389, "cidr_ipv6": "::/0"},
+                {"security_group_id": True},
+            ),
+            _change("aws_default_security_group.default", {"ingress": [], "egress": []}, {"id": True}),
+        ],
+        {
+            "resources": [
+                {
+                    "address": "aws_vpc_security_group_ingress_rule.rdp",
+                    "expressions": {
+                        "security_group_id": {
+                            "references": ["aws_security_group.web.id", "aws_security_group.web"]
+                        }
+                    },
+                }
+            ]
+        },
+    )
+    docs = _docs(plan)
+    web = docs["aws_security_group.web"][1]
+    assert web["ingress"] == [
+        {
+            "protocol": "tcp",
+            "from_port": 22,
+            "to_port": 22,
+            "ipv4_ranges": ["0.0.0.0/0"],
+            "ipv6_ranges": [],
+            "internet_sources": ["0.0.0.0/0"],
+        },
+        {
+            "protocol": "tcp",
+            "from_port": 3389,
+            "to_port": 3389,
+            "ipv4_ranges": [],
+            "ipv6_ranges": ["::/0"],
+            "internet_sources": ["::/0"],
+        },
+    ]
+    assert web["egress"] == [_ALL_OUT]
+    default = docs["aws_default_security_group.default"][1]
+    assert (default["is_default"], default["name"], default["id"], default["ingress"]) == (
+        True,
+        "default",
+        None,
+        [],
+    )
+
+
+def test_iam_user_gets_login_profile_and_keys_and_unknown_mfa() -> None:
+    plan = _plan(
+        [
+            _change("aws_iam_user.alice", {"name": "alice", "tags": None}, {"arn": True}),
+            _change("aws_iam_user_login_profile.alice", {"user": "alice"}),
+            _change("aws_iam_access_key.a", {"user": "alice", "status": "Active"}),
+            _change("aws_iam_access_key.b", {"user": "alice", "status": "Inactive"}),
+        ]
+    )
+    assert _docs(plan)["aws_iam_user.alice"] == (
+        "iam_user",
+        {
+            "name": "alice",
+            "arn": None,
+            "created_at": None,
+            "password_enabled": True,
+            "password_last_used_at": None,
+            "mfa_enabled": None,
+            "access_keys": [
+                {"id": None, "active": True, "created_at": None, "last_used_at": None},
+                {"id": None, "active": False, "created_at": None, "last_used_at": None},
+            ],
+            "tags": {},
+        },
+    )
+
+
+def test_unknown_values_are_null_and_known_defaults_carry_over() -> None:
+    trust = json.dumps(
+        {
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ]
+        }
+    )
+    plan = _plan(
+        [
+            _change(
+                "aws_ebs_volume.v",
+                {"size": 10, "tags": {"team": "a"}},
+                {"encrypted": True, "type": True, "tags_all": True},
+            ),
+            _change(
+                "aws_instance.i",
+                {"instance_type": "t3.micro"},
+                {"associate_public_ip_address": True, "metadata_options": True},
+            ),
+            _change("aws_iam_role.r", {"name": "r", "assume_role_policy": trust}),
+            _change("aws_kms_key.k", {"enable_key_rotation": False, "is_enabled": True}),
+            _change(
+                "aws_lb.l",
+                {"name": "l", "internal": False, "load_balancer_type": "network", "subnets": ["s-1"]},
+            ),
+        ]
+    )
+    docs = _docs(plan)
+    assert docs["aws_ebs_volume.v"][1] == {
+        "id": None,
+        "size_gb": 10,
+        "volume_type": None,
+        "encrypted": None,
+        "state": None,
+        "created_at": None,
+        "tags": {"team": "a"},
+    }
+    instance = docs["aws_instance.i"][1]
+    assert (instance["instance_family"], instance["has_public_ip"], instance["imdsv2_required"]) == (
+        "t3",
+        None,
+        None,
+    )
+    assert docs["aws_iam_role.r"][1]["trust_statements"] == [
+        {
+            "effect": "Allow",
+            "principals": {"Service": ["ec2.amazonaws.com"]},
+            "actions": ["sts:AssumeRole"],
+            "has_condition": False,
+        }
+    ]
+    key = docs["aws_kms_key.k"][1]
+    assert (key["manager"], key["state"], key["spec"], key["rotation_enabled"]) == (
+        "CUSTOMER",
+        "Enabled",
+        "SYMMETRIC_DEFAULT",
+        False,
+    )
+    balancer = docs["aws_lb.l"][1]
+    assert (balancer["scheme"], balancer["type"], balancer["zone_count"]) == ("internet-facing", "network", 1)
+
+
+def test_deleted_data_and_unsupported_resources() -> None:
+    deleted = _change("aws_s3_bucket.old", None)
+    deleted["change"]["actions"] = ["delete"]
+    data = _change("aws_s3_bucket.lookup", {"bucket": "x"}, mode="data")
+    plan = _plan([deleted, data, _change("aws_sqs_queue.q", {"name": "q"})])
+    result = from_plan(plan)
+    assert (result.documents, result.skipped) == ([], [("aws_sqs_queue.q", "aws_sqs_queue")])
+
+
+def test_fixture_plans_map_every_supported_resource() -> None:
+    failing = from_plan(json.loads((FIXTURES / "public_unencrypted_bucket.plan.json").read_text()))
+    assert [(a, t) for a, t, _ in failing.documents] == [("aws_s3_bucket.public", "s3_bucket")]
+    assert failing.skipped == [("aws_cloudwatch_log_group.app", "aws_cloudwatch_log_group")]
+    compliant = from_plan(json.loads((FIXTURES / "compliant.plan.json").read_text()))
+    assert sorted(t for _, t, _ in compliant.documents) == [
+        "ebs_volume",
+        "ec2_instance",
+        "kms_key",
+        "rds_instance",
+        "s3_bucket",
+        "security_group",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("plan", "message"),
+    [
+        ([], "top level is list, expected the JSON of `terraform show -json PLANFILE`"),
+        ({"resource_changes": []}, "no format_version; expected"),
+        ({"format_version": "2.0", "resource_changes": []}, "unsupported format_version '2.0'; expected"),
+        ({"format_version": 1.2, "resource_changes": []}, "unsupported format_version 1.2; expected"),
+        (
+            {"format_version": "1.0", "values": {}},
+            r"this is a state \(`terraform show -json` without a plan file\)",
+        ),
+        ({"format_version": "1.2", "resource_changes": {}}, "resource_changes is not a list"),
+        (
+            {"format_version": "1.2", "resource_changes": [{"type": "aws_s3_bucket"}]},
+            r"resource_changes\[0\] has no address",
+        ),
+    ],
+)
+def test_bad_plan_says_what_was_expected(plan: Any, message: str) -> None:
+    with pytest.raises(PlanFormatError, match=message):
+        from_plan(plan, "plan.json")
