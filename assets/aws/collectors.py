@@ -1,0 +1,277 @@
+"""One collector per AWS resource type: (session, region) -> (resource_id, arn, document) for each resource.
+
+Documents are the AWS API shapes as boto3 returns them (PascalCase keys), made JSON-safe (datetimes as
+ISO-8601 UTC strings, ``ResponseMetadata`` dropped). Every document also carries a top-level
+``"Tags": [{"Key": ..., "Value": ...}]`` list sorted by key, normalised from whatever the API returns
+(``Tags``, ``TagList``, ``TagSet``, ``{key: value}`` dicts, ``TagKey``/``TagValue``), so SQL reads tags one
+way; the API's own tag field stays as it was. Untagged resources have ``"Tags": []``.
+
+resource_type     resource_id           document: source calls, and keys added to the API shape
+ec2_instance      InstanceId            ec2.describe_instances (each Reservations[].Instances[] item)
+ebs_volume        VolumeId              ec2.describe_volumes
+ebs_snapshot      SnapshotId            ec2.describe_snapshots(OwnerIds=["self"])
+elastic_ip        AllocationId          ec2.describe_addresses
+security_group    GroupId               ec2.describe_security_groups
+vpc               VpcId                 ec2.describe_vpcs
+subnet            SubnetId              ec2.describe_subnets
+s3_bucket         Name                  s3.list_buckets(BucketRegion=region), so each bucket lands in
+                                        the slice of its own region; per bucket: + BucketRegion,
+                                        + Tags (get_bucket_tagging TagSet),
+                                        + ServerSideEncryptionConfiguration (get_bucket_encryption),
+                                        + Versioning {Status, MFADelete} (get_bucket_versioning),
+                                        + PublicAccessBlockConfiguration (get_public_access_block);
+                                        a configuration the bucket does not have is null, not an error
+rds_instance      DBInstanceIdentifier  rds.describe_db_instances (Tags from TagList); - LatestRestorableTime,
+                                        which moves on every call
+iam_user          UserName              iam.list_users; region "global"; per user:
+                                        + MFADevices (list_mfa_devices),
+                                        + AccessKeys (list_access_keys, each + LastUsedDate from
+                                          get_access_key_last_used, null if never used),
+                                        + LoginProfile (get_login_profile, null when the user has no
+                                          console password), + Tags (list_user_tags)
+iam_role          RoleName              iam.list_roles; region "global"; + Tags (list_role_tags)
+lambda_function   FunctionName          lambda.list_functions; + Tags (list_tags, a dict)
+load_balancer     LoadBalancerName      elbv2.describe_load_balancers; + Tags (describe_tags, 20 ARNs a call)
+kms_key           KeyId                 kms.list_keys + describe_key (KeyMetadata);
+                                        + KeyRotationEnabled (get_key_rotation_status, null where rotation
+                                          does not apply), + Aliases (list_aliases names),
+                                        + Tags (list_resource_tags, TagKey/TagValue)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
+
+from assets.aws.clients import AccountSession
+
+GLOBAL_REGION = "global"
+
+Resource = tuple[str, str | None, dict[str, Any]]
+Collector = Callable[[AccountSession, str], Iterator[Resource]]
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    """A resource type: its collector, and whether it is global (collected once per account)."""
+
+    name: str
+    collect: Collector
+    is_global: bool = False
+
+
+def normalise_tags(tags: Iterable[Mapping[str, Any]] | Mapping[str, Any] | None) -> list[dict[str, str]]:
+    """``[{"Key", "Value"}]`` sorted by key, from Key/Value or TagKey/TagValue pairs or a ``{key: value}``."""
+    if not tags:
+        return []
+    if isinstance(tags, Mapping):
+        pairs = tags.items()
+    else:
+        pairs = ((tag.get("Key", tag.get("TagKey")), tag.get("Value", tag.get("TagValue"))) for tag in tags)
+    return [{"Key": str(key), "Value": "" if value is None else str(value)} for key, value in sorted(pairs)]
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with datetimes as ISO-8601 UTC strings, ready for ``json.dumps``."""
+    if isinstance(value, Mapping):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def document(shape: Mapping[str, Any], tags: Any, **added: Any) -> dict[str, Any]:
+    """The API ``shape`` plus ``added`` keys and the uniform ``Tags`` list, JSON-safe."""
+    doc = without_metadata(shape)
+    doc.update(added)
+    doc["Tags"] = normalise_tags(tags)
+    return json_safe(doc)
+
+
+def without_metadata(response: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in response.items() if key != "ResponseMetadata"}
+
+
+def items(client: BaseClient, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
+    """Every item under ``key`` across all pages (one call where the API has no paginator)."""
+    if not client.can_paginate(operation):
+        yield from getattr(client, operation)(**params).get(key, [])
+        return
+    for page in client.get_paginator(operation).paginate(**params):
+        yield from page.get(key, [])
+
+
+def optional(call: Callable[..., dict[str, Any]], key: str, missing: Collection[str], **params: Any) -> Any:
+    """``call(**params)[key]``, or None when AWS answers with one of the ``missing`` error codes."""
+    try:
+        return call(**params).get(key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in missing:
+            return None
+        raise
+
+
+def ec2_collector(
+    operation: str, key: str, id_field: str, arn_type: str, *, nested: str | None = None, **params: Any
+) -> Collector:
+    """Collector for an EC2 describe call whose items (or their ``nested`` lists) carry their own ``Tags``."""
+
+    def collect(session: AccountSession, region: str) -> Iterator[Resource]:
+        for page_item in items(session.client("ec2", region), operation, key, **params):
+            for item in page_item[nested] if nested else [page_item]:
+                resource_id = item[id_field]
+                # EBS snapshot ARNs are the one EC2 type without the account: arn:aws:ec2:region::snapshot/id.
+                arn = session.arn("ec2", region, f"{arn_type}/{resource_id}", account=arn_type != "snapshot")
+                yield resource_id, arn, document(item, item.get("Tags"))
+
+    return collect
+
+
+def s3_buckets(session: AccountSession, region: str) -> Iterator[Resource]:
+    s3 = session.client("s3", region)
+    partition = session.session.get_partition_for_region(region)
+    for bucket in items(s3, "list_buckets", "Buckets", BucketRegion=region):
+        name = bucket["Name"]
+        doc = document(
+            bucket,
+            optional(s3.get_bucket_tagging, "TagSet", {"NoSuchTagSet"}, Bucket=name),
+            BucketRegion=region,
+            ServerSideEncryptionConfiguration=optional(
+                s3.get_bucket_encryption,
+                "ServerSideEncryptionConfiguration",
+                {"ServerSideEncryptionConfigurationNotFoundError"},
+                Bucket=name,
+            ),
+            # A bucket that never had versioning answers with no Status at all.
+            Versioning=without_metadata(s3.get_bucket_versioning(Bucket=name)) or None,
+            PublicAccessBlockConfiguration=optional(
+                s3.get_public_access_block,
+                "PublicAccessBlockConfiguration",
+                {"NoSuchPublicAccessBlockConfiguration"},
+                Bucket=name,
+            ),
+        )
+        yield name, f"arn:{partition}:s3:::{name}", doc
+
+
+def rds_instances(session: AccountSession, region: str) -> Iterator[Resource]:
+    for db in items(session.client("rds", region), "describe_db_instances", "DBInstances"):
+        # LatestRestorableTime follows the clock (it is "a few minutes ago"): kept, it would make every
+        # sync look like a change to every database.
+        db.pop("LatestRestorableTime", None)
+        yield db["DBInstanceIdentifier"], db["DBInstanceArn"], document(db, db.get("TagList"))
+
+
+def iam_users(session: AccountSession, region: str) -> Iterator[Resource]:
+    iam = session.client("iam", region)
+    for user in items(iam, "list_users", "Users"):
+        name = user["UserName"]
+        access_keys = [
+            dict(key, LastUsedDate=last_used(iam, key["AccessKeyId"]))
+            for key in items(iam, "list_access_keys", "AccessKeyMetadata", UserName=name)
+        ]
+        doc = document(
+            user,
+            list(items(iam, "list_user_tags", "Tags", UserName=name)),
+            MFADevices=list(items(iam, "list_mfa_devices", "MFADevices", UserName=name)),
+            AccessKeys=access_keys,
+            LoginProfile=optional(iam.get_login_profile, "LoginProfile", {"NoSuchEntity"}, UserName=name),
+        )
+        yield name, user["Arn"], doc
+
+
+def last_used(iam: BaseClient, access_key_id: str) -> datetime | None:
+    return iam.get_access_key_last_used(AccessKeyId=access_key_id)["AccessKeyLastUsed"].get("LastUsedDate")
+
+
+def iam_roles(session: AccountSession, region: str) -> Iterator[Resource]:
+    iam = session.client("iam", region)
+    for role in items(iam, "list_roles", "Roles"):
+        name = role["RoleName"]
+        yield name, role["Arn"], document(role, list(items(iam, "list_role_tags", "Tags", RoleName=name)))
+
+
+def lambda_functions(session: AccountSession, region: str) -> Iterator[Resource]:
+    client = session.client("lambda", region)
+    for function in items(client, "list_functions", "Functions"):
+        arn = function["FunctionArn"]
+        yield function["FunctionName"], arn, document(function, client.list_tags(Resource=arn).get("Tags"))
+
+
+def load_balancers(session: AccountSession, region: str) -> Iterator[Resource]:
+    elbv2 = session.client("elbv2", region)
+    balancers = list(items(elbv2, "describe_load_balancers", "LoadBalancers"))
+    arns = [balancer["LoadBalancerArn"] for balancer in balancers]
+    tags = {}
+    for start in range(0, len(arns), 20):  # describe_tags takes at most 20 ARNs
+        for description in elbv2.describe_tags(ResourceArns=arns[start : start + 20])["TagDescriptions"]:
+            tags[description["ResourceArn"]] = description.get("Tags")
+    for balancer in balancers:
+        arn = balancer["LoadBalancerArn"]
+        yield balancer["LoadBalancerName"], arn, document(balancer, tags.get(arn))
+
+
+def kms_keys(session: AccountSession, region: str) -> Iterator[Resource]:
+    kms = session.client("kms", region)
+    aliases = defaultdict(list)
+    for alias in items(kms, "list_aliases", "Aliases"):
+        if "TargetKeyId" in alias:
+            aliases[alias["TargetKeyId"]].append(alias["AliasName"])
+    for key in items(kms, "list_keys", "Keys"):
+        key_id = key["KeyId"]
+        metadata = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+        doc = document(
+            metadata,
+            list(items(kms, "list_resource_tags", "Tags", KeyId=key_id)),
+            # Rotation does not apply to asymmetric/HMAC keys nor to keys pending deletion or import.
+            KeyRotationEnabled=optional(
+                kms.get_key_rotation_status,
+                "KeyRotationEnabled",
+                {"UnsupportedOperationException", "KMSInvalidStateException"},
+                KeyId=key_id,
+            ),
+            Aliases=sorted(aliases.get(key_id, [])),
+        )
+        yield key_id, metadata["Arn"], doc
+
+
+RESOURCE_TYPES: dict[str, ResourceType] = {
+    resource_type.name: resource_type
+    for resource_type in (
+        ResourceType(
+            "ec2_instance",
+            ec2_collector("describe_instances", "Reservations", "InstanceId", "instance", nested="Instances"),
+        ),
+        ResourceType("ebs_volume", ec2_collector("describe_volumes", "Volumes", "VolumeId", "volume")),
+        ResourceType(
+            "ebs_snapshot",
+            ec2_collector("describe_snapshots", "Snapshots", "SnapshotId", "snapshot", OwnerIds=["self"]),
+        ),
+        ResourceType(
+            "elastic_ip", ec2_collector("describe_addresses", "Addresses", "AllocationId", "elastic-ip")
+        ),
+        ResourceType(
+            "security_group",
+            ec2_collector("describe_security_groups", "SecurityGroups", "GroupId", "security-group"),
+        ),
+        ResourceType("vpc", ec2_collector("describe_vpcs", "Vpcs", "VpcId", "vpc")),
+        ResourceType("subnet", ec2_collector("describe_subnets", "Subnets", "SubnetId", "subnet")),
+        ResourceType("s3_bucket", s3_buckets),
+        ResourceType("rds_instance", rds_instances),
+        ResourceType("iam_user", iam_users, is_global=True),
+        ResourceType("iam_role", iam_roles, is_global=True),
+        ResourceType("lambda_function", lambda_functions),
+        ResourceType("load_balancer", load_balancers),
+        ResourceType("kms_key", kms_keys),
+    )
+}

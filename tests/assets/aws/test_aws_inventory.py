@@ -1,0 +1,243 @@
+"""sync_inventory against a real moto server and a real PostgreSQL: rows, documents, failures, reruns."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+import psycopg
+import pytest
+from support.aws_estate import ACCOUNTS, REGIONS, SORTED_TAGS, Estate, inventory_settings
+from support.aws_proxy import access_denied_in, assume_role_denied, refusing_proxy, throttled
+
+from assets.aws.collectors import RESOURCE_TYPES
+from assets.aws.inventory import sync_inventory
+
+pytestmark = pytest.mark.usefixtures("aws_credentials")
+
+REGIONAL_TYPES = sorted(name for name, kind in RESOURCE_TYPES.items() if not kind.is_global)
+SLICES_PER_ACCOUNT = len(REGIONAL_TYPES) * len(REGIONS) + 2  # + iam_user and iam_role, once each
+EC2_TYPES = {"ec2_instance", "ebs_volume", "ebs_snapshot", "elastic_ip", "security_group", "vpc", "subnet"}
+DENIED_CODE = {"lambda_function": "AccessDeniedException", "kms_key": "AccessDeniedException"} | {
+    name: "UnauthorizedOperation" for name in EC2_TYPES
+}
+
+
+def keyed(url: str, query: str, width: int) -> dict[tuple, tuple]:
+    """The rows of ``query`` as {first ``width`` columns: the other columns}."""
+    with psycopg.connect(url) as conn:
+        return {tuple(row[:width]): tuple(row[width:]) for row in conn.execute(query)}
+
+
+def loaded(url: str) -> dict[tuple[str, str, str, str], tuple]:
+    """raw_aws.resources by key -> (arn, document, sync_id)."""
+    query = """
+        SELECT account_id, region, resource_type, resource_id, arn, document, sync_id::text
+        FROM raw_aws.resources
+    """
+    return keyed(url, query, 4)
+
+
+def slice_outcomes(url: str) -> dict[tuple[str, str, str], tuple]:
+    """raw_aws.sync_slices by slice -> (status, row_count, last_success_at)."""
+    query = """
+        SELECT account_id, region, resource_type, status, row_count, last_success_at
+        FROM raw_aws.sync_slices
+    """
+    return keyed(url, query, 3)
+
+
+def by_slice(rows: dict) -> dict[tuple[str, str, str], set[str]]:
+    slices = defaultdict(set)
+    for account, region, resource_type, resource_id in rows:
+        slices[(account, region, resource_type)].add(resource_id)
+    return dict(slices)
+
+
+def test_sync_loads_every_slice_with_exactly_its_resources(aws_estate: Estate, synced) -> None:
+    inventory_db, report, progress = synced
+
+    assert report.failures == []
+    assert len(report.slices) == len(aws_estate.slices) == 2 * SLICES_PER_ACCOUNT
+    assert {(s.account_id, s.region, s.resource_type): s.row_count for s in report.slices} == {
+        key: len(ids) for key, ids in aws_estate.slices.items()
+    }
+    assert progress == [(n, len(aws_estate.slices)) for n in range(1, len(aws_estate.slices) + 1)]
+    rows = loaded(inventory_db)
+    assert by_slice(rows) == {key: ids for key, ids in aws_estate.slices.items() if ids}
+    assert report.total_rows == len(rows)
+    assert {row[2] for row in rows.values()} == {report.sync_id}
+    assert {key: outcome[:2] for key, outcome in slice_outcomes(inventory_db).items()} == {
+        key: ("ok", len(ids)) for key, ids in aws_estate.slices.items()
+    }
+    with psycopg.connect(inventory_db) as conn:
+        assert conn.execute("SELECT count(*) FROM raw_aws.sync_errors").fetchone() == (0,)
+
+    account, region = ACCOUNTS[0], REGIONS[1]
+    instance = aws_estate.ids[f"instance {account} {region}"]
+    snapshot = aws_estate.ids[f"snapshot {account} {region}"]
+    bucket = aws_estate.ids[f"bucket {account} {region}"]
+    expected_arns = {
+        (account, region, "ec2_instance", instance): f"arn:aws:ec2:{region}:{account}:instance/{instance}",
+        (account, region, "ebs_snapshot", snapshot): f"arn:aws:ec2:{region}::snapshot/{snapshot}",
+        (account, region, "s3_bucket", bucket): f"arn:aws:s3:::{bucket}",
+        (account, "global", "iam_user", "alice"): f"arn:aws:iam::{account}:user/alice",
+    }
+    assert {key: rows[key][0] for key in expected_arns} == expected_arns
+
+
+def test_documents_carry_uniform_tags_and_enrichment(aws_estate: Estate, synced) -> None:
+    rows = loaded(synced[0])
+
+    assert {key: rows[key][1]["Tags"] for key in aws_estate.tags} == aws_estate.tags
+    assert all(isinstance(document["Tags"], list) for _, document, _ in rows.values())
+
+    rich, plain = ACCOUNTS[0], ACCOUNTS[1]
+    east, west = REGIONS
+    # the API's own tag fields stay as they were
+    assert rows[(rich, east, "rds_instance", "cf-db")][1]["TagList"] == [
+        {"Key": "team", "Value": "platform"},
+        {"Key": "env", "Value": "prod"},
+        {"Key": "Name", "Value": "cf"},
+    ]
+    instance = rows[(rich, west, "ec2_instance", aws_estate.ids[f"instance {rich} {west}"])][1]
+    assert instance["State"]["Name"] == "running"
+    assert datetime.fromisoformat(instance["LaunchTime"]).utcoffset().total_seconds() == 0
+
+    alice = rows[(rich, "global", "iam_user", "alice")][1]
+    assert [device["SerialNumber"] for device in alice["MFADevices"]] == [aws_estate.ids["alice mfa"]]
+    [key] = alice["AccessKeys"]
+    assert (key["AccessKeyId"], key["Status"], key["LastUsedDate"]) == (
+        aws_estate.ids["alice key"],
+        "Active",
+        None,
+    )
+    assert datetime.fromisoformat(key["CreateDate"]).tzinfo is not None
+    assert "SecretAccessKey" not in key
+    assert alice["LoginProfile"]["UserName"] == "alice"
+    bob = rows[(rich, "global", "iam_user", "bob")][1]
+    assert (bob["MFADevices"], bob["AccessKeys"], bob["LoginProfile"]) == ([], [], None)
+
+    configured = rows[(rich, east, "s3_bucket", aws_estate.ids[f"bucket {rich} {east}"])][1]
+    assert configured["BucketRegion"] == east
+    assert configured["ServerSideEncryptionConfiguration"]["Rules"][0][
+        "ApplyServerSideEncryptionByDefault"
+    ] == {"SSEAlgorithm": "AES256"}
+    assert configured["Versioning"] == {"Status": "Enabled"}
+    assert configured["PublicAccessBlockConfiguration"] == dict.fromkeys(
+        ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True
+    )
+    bare = rows[(plain, west, "s3_bucket", aws_estate.ids[f"bucket {plain} {west}"])][1]
+    assert (
+        bare["BucketRegion"],
+        bare["ServerSideEncryptionConfiguration"],
+        bare["Versioning"],
+        bare["PublicAccessBlockConfiguration"],
+        bare["Tags"],
+    ) == (west, None, None, None, [])
+
+    rotated = rows[(rich, east, "kms_key", aws_estate.ids[f"key {rich} {east}"])][1]
+    assert (rotated["KeyRotationEnabled"], rotated["Aliases"], rotated["KeyState"]) == (
+        True,
+        [f"alias/cf-{east}"],
+        "Enabled",
+    )
+    unrotated = rows[(plain, west, "kms_key", aws_estate.ids[f"key {plain} {west}"])][1]
+    assert unrotated["KeyRotationEnabled"] is False
+    assert rows[(rich, east, "lambda_function", "cf-fn")][1]["Runtime"] == "python3.12"
+    assert rows[(rich, east, "load_balancer", "cf-web")][1]["Tags"] == SORTED_TAGS
+
+
+def test_rerun_loads_identical_rows(aws_estate: Estate, inventory_db: str) -> None:
+    settings = inventory_settings(aws_estate.endpoint)
+    first = sync_inventory(settings, inventory_db)
+    before = loaded(inventory_db)
+    second = sync_inventory(settings, inventory_db)
+    after = loaded(inventory_db)
+
+    assert first.sync_id != second.sync_id
+    assert {row[2] for row in after.values()} == {second.sync_id}
+    assert {key: row[:2] for key, row in after.items()} == {key: row[:2] for key, row in before.items()}
+    assert [(s.account_id, s.region, s.resource_type, s.row_count) for s in second.slices] == [
+        (s.account_id, s.region, s.resource_type, s.row_count) for s in first.slices
+    ]
+
+
+def test_denied_region_fails_its_slices_and_keeps_their_rows(aws_estate: Estate, inventory_db: str) -> None:
+    baseline = sync_inventory(inventory_settings(aws_estate.endpoint), inventory_db)
+    rows_before, slices_before = loaded(inventory_db), slice_outcomes(inventory_db)
+    denied = REGIONS[1]
+    with refusing_proxy(aws_estate.endpoint, access_denied_in(denied)) as proxy:
+        report = sync_inventory(inventory_settings(proxy.url), inventory_db)
+    rows_after, slices_after = loaded(inventory_db), slice_outcomes(inventory_db)
+
+    expected_failures = {
+        (account, denied, name): DENIED_CODE.get(name, "AccessDenied")
+        for account in ACCOUNTS
+        for name in REGIONAL_TYPES
+    }
+    assert {
+        (f.account_id, f.region, f.resource_type): f.error_code for f in report.failures
+    } == expected_failures
+    assert report.slices_ok == 2 * SLICES_PER_ACCOUNT - len(expected_failures)
+    for failure in report.failures:  # the proxy echoed the caller's key id; it must not be stored
+        assert "ASIA" not in failure.message and "[redacted]" in failure.message, failure.message
+    # an access error is final: one request per EC2 slice, no retries
+    assert proxy.refused[(denied, "ec2", "UnauthorizedOperation")] == 2 * len(EC2_TYPES)
+
+    # the denied region still serves the rows of the previous sync, the others were reloaded
+    assert {key: row for key, row in rows_after.items() if key[1] == denied} == {
+        key: row for key, row in rows_before.items() if key[1] == denied
+    }
+    assert {row[2] for key, row in rows_after.items() if key[1] == denied} == {baseline.sync_id}
+    assert {row[2] for key, row in rows_after.items() if key[1] != denied} == {report.sync_id}
+    assert {key: row[:2] for key, row in rows_after.items()} == {
+        key: row[:2] for key, row in rows_before.items()
+    }
+
+    # failed slices keep the count and success time of the rows they still hold
+    assert {key: outcome for key, outcome in slices_after.items() if key in expected_failures} == {
+        key: ("failed", *slices_before[key][1:]) for key in expected_failures
+    }
+    assert {outcome[0] for key, outcome in slices_after.items() if key not in expected_failures} == {"ok"}
+    with psycopg.connect(inventory_db) as conn:
+        errors = conn.execute(
+            "SELECT account_id, region, resource_type, error_code, message FROM raw_aws.sync_errors"
+            " WHERE sync_id = %s",
+            (report.sync_id,),
+        ).fetchall()
+    assert {tuple(row[:3]): row[3] for row in errors} == expected_failures
+    assert {row[4] for row in errors} == {failure.message for failure in report.failures}
+
+
+def test_refused_assume_role_fails_every_slice_of_that_account(aws_estate: Estate, inventory_db: str) -> None:
+    refused = ACCOUNTS[1]
+    with refusing_proxy(aws_estate.endpoint, assume_role_denied(refused)) as proxy:
+        report = sync_inventory(inventory_settings(proxy.url), inventory_db)
+
+    assert {(f.account_id, f.error_code) for f in report.failures} == {(refused, "AccessDenied")}
+    assert report.slices_failed == SLICES_PER_ACCOUNT
+    assert {account for account, *_ in loaded(inventory_db)} == {ACCOUNTS[0]}
+    assert proxy.refused == {("us-east-1", "sts", "AccessDenied"): 1}  # assumed once, not once per slice
+
+
+def test_throttling_is_retried_then_fails_only_its_slices(aws_estate: Estate, inventory_db: str) -> None:
+    region = REGIONS[1]
+    with refusing_proxy(aws_estate.endpoint, throttled(region, "kms")) as proxy:
+        report = sync_inventory(inventory_settings(proxy.url, max_attempts=2), inventory_db)
+
+    assert {(f.account_id, f.region, f.resource_type, f.error_code) for f in report.failures} == {
+        (account, region, "kms_key", "ThrottlingException") for account in ACCOUNTS
+    }
+    assert proxy.refused == {(region, "kms", "ThrottlingException"): 2 * 2}  # max_attempts per account
+
+
+def test_sync_can_be_limited_to_some_types(aws_estate: Estate, inventory_db: str) -> None:
+    settings = inventory_settings(aws_estate.endpoint)
+    report = sync_inventory(settings, inventory_db, resource_types=["vpc", "iam_role"])
+
+    expected = {key: ids for key, ids in aws_estate.slices.items() if key[2] in {"vpc", "iam_role"}}
+    assert {(s.account_id, s.region, s.resource_type) for s in report.slices} == expected.keys()
+    assert by_slice(loaded(inventory_db)) == expected
+    with pytest.raises(ValueError, match=r"unknown AWS resource types \['vpcs'\]; known: ec2_instance, "):
+        sync_inventory(settings, inventory_db, resource_types=["vpcs"])

@@ -1,0 +1,1 @@
+"""Helpers shared by tests: real local servers that stand in for remote services."""

@@ -1,0 +1,246 @@
+"""A small AWS estate for inventory tests: 2 accounts x 2 regions seeded into a moto server with plain boto3.
+
+The estate records what each inventory slice must hold: the resources created here plus the ones AWS (and
+moto) create on their own: default VPCs, subnets and security groups, instance root volumes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import boto3
+import pytest
+
+from cloudforge.settings import Settings, load_settings
+
+ACCOUNTS = ("410000000001", "410000000002")  # distinct from the demo accounts other tests seed
+REGIONS = ("us-east-1", "eu-west-1")
+ROLE = "CloudForgeReadOnly"
+TAGS = [{"Key": "team", "Value": "platform"}, {"Key": "env", "Value": "prod"}, {"Key": "Name", "Value": "cf"}]
+SORTED_TAGS = sorted(TAGS, key=lambda tag: tag["Key"])
+TEAM_WEB = [{"Key": "team", "Value": "web"}]
+EMPTY_TYPES = ("rds_instance", "load_balancer", "lambda_function")  # seeded in one slice only
+
+
+@dataclass
+class Estate:
+    endpoint: str
+    # (account, region, resource_type) -> resource ids, for every slice a sync plans (empty ones too)
+    slices: dict[tuple[str, str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    # (account, region, resource_type, resource_id) -> the normalised Tags its document must carry
+    tags: dict[tuple[str, str, str, str], list[dict[str, str]]] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)  # named ids the tests look at
+
+
+@dataclass
+class Seeder:
+    """Creates resources in one (account, region) and writes down what the inventory must find."""
+
+    estate: Estate
+    session: boto3.Session
+    account: str
+    region: str
+
+    def client(self, service: str):
+        region = "us-east-1" if self.region == "global" else self.region
+        return self.session.client(service, region_name=region, endpoint_url=self.estate.endpoint)
+
+    def expect(self, resource_type: str, resource_id: str, tags: list[dict[str, str]] | None = None) -> str:
+        self.estate.slices[(self.account, self.region, resource_type)].add(resource_id)
+        self.estate.tags[(self.account, self.region, resource_type, resource_id)] = tags or []
+        return resource_id
+
+    def name(self, what: str, resource_id: str) -> str:
+        self.estate.ids[f"{what} {self.account} {self.region}"] = resource_id
+        return resource_id
+
+
+def account_session(endpoint: str, account: str) -> boto3.Session:
+    """A session inside ``account``: moto maps credentials from sts.assume_role to the role's account."""
+    sts = boto3.client("sts", region_name="us-east-1", endpoint_url=endpoint)
+    role = f"arn:aws:iam::{account}:role/seeder"
+    credentials = sts.assume_role(RoleArn=role, RoleSessionName="seed")["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+
+
+def where(name: str, value: str) -> list[dict]:
+    return [{"Name": name, "Values": [value]}]
+
+
+def tagged(kind: str, tags: list[dict[str, str]] = TAGS) -> list[dict]:
+    return [{"ResourceType": kind, "Tags": tags}]
+
+
+def seed_network_and_compute(seed: Seeder) -> list[str]:
+    """A tagged VPC with two subnets, a security group, an instance, a volume, its snapshot and an
+    untagged Elastic IP, besides the defaults; returns the new subnets."""
+    ec2 = seed.client("ec2")
+    for vpc in ec2.describe_vpcs(Filters=where("is-default", "true"))["Vpcs"]:
+        seed.expect("vpc", vpc["VpcId"])
+    for subnet in ec2.describe_subnets(Filters=where("default-for-az", "true"))["Subnets"]:
+        seed.expect("subnet", subnet["SubnetId"])
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16", TagSpecifications=tagged("vpc"))["Vpc"]["VpcId"]
+    seed.expect("vpc", vpc, SORTED_TAGS)
+    subnets = []
+    for number, zone in ((1, "a"), (2, "b")):
+        cidr, zone = f"10.1.{number}.0/24", seed.region + zone
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=zone)["Subnet"]["SubnetId"]
+        subnets.append(seed.expect("subnet", subnet))
+    # the default security groups of the default VPC and of the new one
+    for group in ec2.describe_security_groups(Filters=where("group-name", "default"))["SecurityGroups"]:
+        seed.expect("security_group", group["GroupId"])
+    group = ec2.create_security_group(
+        GroupName="cf-web", Description="web", VpcId=vpc, TagSpecifications=tagged("security-group")
+    )
+    seed.expect("security_group", group["GroupId"], SORTED_TAGS)
+
+    instance = ec2.run_instances(
+        ImageId="ami-12c6146b",
+        InstanceType="t3.micro",
+        MinCount=1,
+        MaxCount=1,
+        SubnetId=subnets[0],
+        TagSpecifications=tagged("instance", TEAM_WEB),
+    )["Instances"][0]
+    seed.name("instance", seed.expect("ec2_instance", instance["InstanceId"], TEAM_WEB))
+    for mapping in instance["BlockDeviceMappings"]:  # the root volume run_instances creates
+        seed.expect("ebs_volume", mapping["Ebs"]["VolumeId"])
+    volume = ec2.create_volume(
+        AvailabilityZone=f"{seed.region}a", Size=10, TagSpecifications=tagged("volume")
+    )
+    seed.expect("ebs_volume", volume["VolumeId"], SORTED_TAGS)
+    snapshot = ec2.create_snapshot(VolumeId=volume["VolumeId"], TagSpecifications=tagged("snapshot"))
+    seed.name("snapshot", seed.expect("ebs_snapshot", snapshot["SnapshotId"], SORTED_TAGS))
+    seed.expect("elastic_ip", ec2.allocate_address(Domain="vpc")["AllocationId"])
+    return subnets
+
+
+def seed_bucket(seed: Seeder, *, configured: bool) -> None:
+    """A bucket in the region; ``configured`` adds tags, encryption, versioning and a public access block."""
+    s3 = seed.client("s3")
+    bucket = seed.name("bucket", f"cf-{seed.account}-{seed.region}")
+    location = (
+        {}
+        if seed.region == "us-east-1"
+        else {"CreateBucketConfiguration": {"LocationConstraint": seed.region}}
+    )
+    s3.create_bucket(Bucket=bucket, **location)
+    seed.expect("s3_bucket", bucket, SORTED_TAGS if configured else [])
+    if not configured:
+        return
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": TAGS})
+    encryption = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=encryption)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    blocks = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=dict.fromkeys(blocks, True))
+
+
+def seed_key(seed: Seeder, *, rotated: bool) -> None:
+    kms = seed.client("kms")
+    key = kms.create_key(Tags=[{"TagKey": "team", "TagValue": "security"}])["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName=f"alias/cf-{seed.region}", TargetKeyId=key)
+    if rotated:
+        kms.enable_key_rotation(KeyId=key)
+    seed.name("key", seed.expect("kms_key", key, [{"Key": "team", "Value": "security"}]))
+
+
+def seed_services(seed: Seeder, subnets: list[str], function_role: str) -> None:
+    """A database, a load balancer and a function (tags as a dict, the Lambda way)."""
+    seed.client("rds").create_db_instance(
+        DBInstanceIdentifier="cf-db",
+        DBInstanceClass="db.t3.micro",
+        Engine="postgres",
+        AllocatedStorage=20,
+        MasterUsername="cf",
+        MasterUserPassword="not-a-secret-1",
+        Tags=TAGS,
+    )
+    seed.expect("rds_instance", "cf-db", SORTED_TAGS)
+    seed.client("elbv2").create_load_balancer(Name="cf-web", Subnets=subnets, Tags=TAGS)
+    seed.expect("load_balancer", "cf-web", SORTED_TAGS)
+    seed.client("lambda").create_function(
+        FunctionName="cf-fn",
+        Runtime="python3.12",
+        Role=function_role,
+        Handler="app.handler",
+        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
+        Tags={"team": "web", "env": "prod"},
+    )
+    seed.expect(
+        "lambda_function", "cf-fn", [{"Key": "env", "Value": "prod"}, {"Key": "team", "Value": "web"}]
+    )
+
+
+def seed_iam(seed: Seeder, *, rich: bool) -> str:
+    """The rich account gets a fully equipped user, a bare user and a tagged role; returns a role ARN."""
+    iam = seed.client("iam")
+    if not rich:
+        seed.expect("iam_role", "cf-audit")
+        return iam.create_role(RoleName="cf-audit", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    role = iam.create_role(RoleName="cf-app", AssumeRolePolicyDocument="{}", Tags=TAGS)["Role"]["Arn"]
+    seed.expect("iam_role", "cf-app", SORTED_TAGS)
+    iam.create_user(UserName="alice", Tags=[{"Key": "team", "Value": "platform"}])
+    iam.create_login_profile(UserName="alice", Password="not-a-secret-1")
+    seed.estate.ids["alice key"] = iam.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]["SerialNumber"]
+    iam.enable_mfa_device(
+        UserName="alice", SerialNumber=device, AuthenticationCode1="123456", AuthenticationCode2="654321"
+    )
+    seed.estate.ids["alice mfa"] = device
+    seed.expect("iam_user", "alice", [{"Key": "team", "Value": "platform"}])
+    iam.create_user(UserName="bob")
+    seed.expect("iam_user", "bob")
+    return role
+
+
+def seed_estate(endpoint: str) -> Estate:
+    """Account 1 is the rich one (every type, in its first region); account 2 has the basics everywhere."""
+    estate = Estate(endpoint)
+    for account in ACCOUNTS:
+        session = account_session(endpoint, account)
+        rich = account == ACCOUNTS[0]
+        role = seed_iam(Seeder(estate, session, account, "global"), rich=rich)
+        for region in REGIONS:
+            seed = Seeder(estate, session, account, region)
+            subnets = seed_network_and_compute(seed)
+            seed_bucket(seed, configured=rich and region == REGIONS[0])
+            seed_key(seed, rotated=rich and region == REGIONS[0])
+            if rich and region == REGIONS[0]:
+                seed_services(seed, subnets, role)
+            for resource_type in EMPTY_TYPES:  # a sync plans these slices even where they hold nothing
+                estate.slices[(account, region, resource_type)] |= set()
+        estate.slices[(account, "global", "iam_user")] |= set()
+    return estate
+
+
+def credentials(env: pytest.MonkeyPatch) -> None:
+    """Dummy keys for boto3's default chain (moto accepts any), and no user config from this machine."""
+    env.setenv("AWS_ACCESS_KEY_ID", "testing")
+    env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    env.delenv("AWS_SESSION_TOKEN", raising=False)
+    env.delenv("AWS_PROFILE", raising=False)
+    env.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    env.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    env.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+def inventory_settings(endpoint: str, **aws: object) -> Settings:
+    """Settings for the two test accounts, reached through their read role at ``endpoint``."""
+    accounts = [{"id": account, "role_arn": f"arn:aws:iam::{account}:role/{ROLE}"} for account in ACCOUNTS]
+    aws = {
+        "mode": "demo",
+        "regions": list(REGIONS),
+        "accounts": accounts,
+        "endpoint_url": endpoint,
+        "max_workers": 4,
+        "max_attempts": 2,
+        "timeout_seconds": 10,
+        **aws,
+    }
+    return load_settings(aws=aws)
