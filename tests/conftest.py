@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from cloudforge.local.postgres import embedded_postgres_url
@@ -18,12 +16,8 @@ def warehouse_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def moto_endpoint() -> str:
     """A moto server on a free loopback port, in this process, empty until a test seeds it."""
-    from moto.server import ThreadedMotoServer
+    from cloudforge.local.cloud import start_moto_server
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
+    server, endpoint = start_moto_server()
+    yield endpoint
     server.stop()

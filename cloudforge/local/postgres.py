@@ -6,12 +6,16 @@ exits, and reuses the data directory across runs.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 
 def embedded_postgres_url(state_dir: Path) -> str:
     """Start (or attach to) the embedded server and return its URL; the data stays in ``state_dir/postgres``."""
-    import pgserver
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI); pgserver does not use that directory.
+        warnings.simplefilter("ignore")
+        import pgserver
 
     data_dir = state_dir / "postgres"
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,75 @@
+"""The embedded stack as one object: warehouse, demo cloud, Dagster home, and the environment children need.
+
+`cloudforge run` and `cloudforge demo` start it; Dagster and Streamlit processes they spawn inherit
+``LocalStack.environment()`` so every process talks to the same PostgreSQL and moto server.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cloudforge.settings import Settings
+from cloudforge.warehouse import database_url
+
+DAGSTER_YAML = """\
+# Written by cloudforge: run history and event logs stay beside the warehouse state.
+telemetry:
+  enabled: false
+"""
+
+
+@dataclass
+class LocalStack:
+    settings: Settings
+    warehouse_url: str
+    aws_endpoint_url: str | None = None
+    _cloud: object | None = field(default=None, repr=False)
+
+    @classmethod
+    def start(cls, settings: Settings, progress=print) -> LocalStack:
+        """Start what the settings say is embedded; reuse what is already running."""
+        progress("warehouse: " + ("external (CLOUDFORGE_DATABASE_URL)" if settings.database_url else "embedded PostgreSQL"))
+        url = database_url(settings)
+        stack = cls(settings=settings, warehouse_url=url, aws_endpoint_url=settings.aws.endpoint_url)
+        if settings.aws.mode == "demo" and not settings.aws.endpoint_url:
+            from cloudforge.local.cloud import find_embedded_cloud, start_embedded_cloud
+
+            progress(f"cloud: embedded demo estate (seed {settings.demo.seed}, size {settings.demo.size})")
+            running = find_embedded_cloud(settings.state_dir)
+            cloud = start_embedded_cloud(settings.state_dir, seed=settings.demo.seed, size=settings.demo.size)
+            stack.aws_endpoint_url = cloud.endpoint_url
+            # Stop only what this call started: a `cloudforge demo` in another terminal keeps its cloud.
+            stack._cloud = None if running is not None and running.pid == cloud.pid else cloud
+        dagster_home(settings.state_dir)
+        os.environ.update(stack.environment())
+        return stack
+
+    def environment(self) -> dict[str, str]:
+        """Variables that point a child process at this stack (secrets only for the local demo cloud)."""
+        env = {
+            "CLOUDFORGE_STATE_DIR": str(self.settings.state_dir),
+            "CLOUDFORGE_DATABASE_URL": self.warehouse_url,
+            "DAGSTER_HOME": str(dagster_home(self.settings.state_dir)),
+        }
+        if self.aws_endpoint_url:
+            env["CLOUDFORGE_AWS__ENDPOINT_URL"] = self.aws_endpoint_url
+        if self.settings.aws.mode == "demo":
+            # moto accepts any key; these dummies keep boto3 from searching for real ones.
+            env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
+        return env
+
+    def stop(self) -> None:
+        if self._cloud is not None:
+            self._cloud.stop()
+
+
+def dagster_home(state_dir: Path) -> Path:
+    """DAGSTER_HOME inside the state directory, with telemetry off."""
+    home = state_dir / "dagster"
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
+    return home

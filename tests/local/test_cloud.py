@@ -1,0 +1,253 @@
+"""The embedded cloud: the estate seeded into a real moto server over HTTP, ages included, and its process."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from cloudforge.local.cloud import DUMMY_CREDENTIALS, find_embedded_cloud, seed_estate, start_embedded_cloud
+from cloudforge.local.estate import AVAILABILITY_ZONES, GLOBAL_REGION, Estate, ResourceSpec, generate_estate
+from cloudforge.settings import DEMO_ACCOUNTS, DEMO_REGIONS, READ_ROLE_NAME
+
+
+def pages(client: Any, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
+    for page in client.get_paginator(operation).paginate(**params):
+        yield from page[key]
+
+
+def instances(client: Any) -> list[dict[str, Any]]:
+    return [i for r in pages(client, "describe_instances", "Reservations") for i in r["Instances"]]
+
+
+# resource_type -> (service, how to list one region's resources; IAM: the account's, S3: by bucket region)
+LISTERS: dict[str, tuple[str, Callable[[Any], list[dict[str, Any]]]]] = {
+    "vpc": ("ec2", lambda c: list(pages(c, "describe_vpcs", "Vpcs"))),
+    "subnet": ("ec2", lambda c: list(pages(c, "describe_subnets", "Subnets"))),
+    "security_group": ("ec2", lambda c: list(pages(c, "describe_security_groups", "SecurityGroups"))),
+    "ec2_instance": ("ec2", instances),
+    "ebs_volume": ("ec2", lambda c: list(pages(c, "describe_volumes", "Volumes"))),
+    "ebs_snapshot": ("ec2", lambda c: list(pages(c, "describe_snapshots", "Snapshots", OwnerIds=["self"]))),
+    "elastic_ip": ("ec2", lambda c: c.describe_addresses()["Addresses"]),
+    "s3_bucket": ("s3", lambda c: list(pages(c, "list_buckets", "Buckets", BucketRegion=c.meta.region_name))),
+    "rds_instance": ("rds", lambda c: list(pages(c, "describe_db_instances", "DBInstances"))),
+    "iam_user": ("iam", lambda c: list(pages(c, "list_users", "Users"))),
+    "iam_role": ("iam", lambda c: list(pages(c, "list_roles", "Roles"))),
+    "lambda_function": ("lambda", lambda c: list(pages(c, "list_functions", "Functions"))),
+    "load_balancer": ("elbv2", lambda c: list(pages(c, "describe_load_balancers", "LoadBalancers"))),
+    "kms_key": ("kms", lambda c: list(pages(c, "list_keys", "Keys"))),
+}
+
+
+def account_credentials(endpoint: str, account_id: str) -> dict[str, str]:
+    sts = boto3.client("sts", region_name="us-east-1", endpoint_url=endpoint, **DUMMY_CREDENTIALS)
+    arn = f"arn:aws:iam::{account_id}:role/{READ_ROLE_NAME}"
+    credentials = sts.assume_role(RoleArn=arn, RoleSessionName="test")["Credentials"]
+    return {
+        "aws_access_key_id": credentials["AccessKeyId"],
+        "aws_secret_access_key": credentials["SecretAccessKey"],
+        "aws_session_token": credentials["SessionToken"],
+    }
+
+
+class Inventory:
+    """Lists the seeded server per (account, region, resource_type), the way an inventory would."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint
+        self.session = boto3.Session()  # one session for all clients: service models load once
+        self.credentials = {a: account_credentials(endpoint, a) for a in DEMO_ACCOUNTS}
+        self.clients: dict[tuple[str, str, str], Any] = {}
+
+    def client(self, account_id: str, service: str, region: str) -> Any:
+        region = "us-east-1" if region == GLOBAL_REGION else region
+        if (account_id, service, region) not in self.clients:
+            self.clients[(account_id, service, region)] = self.session.client(
+                service, region_name=region, endpoint_url=self.endpoint, **self.credentials[account_id]
+            )
+        return self.clients[(account_id, service, region)]
+
+    def list(self, account_id: str, region: str, resource_type: str) -> list[dict[str, Any]]:
+        service, lister = LISTERS[resource_type]
+        return lister(self.client(account_id, service, region))
+
+    def counts(self) -> dict[tuple[str, str, str], int]:
+        found = Counter()
+        for account_id in DEMO_ACCOUNTS:
+            for resource_type in LISTERS:
+                for region in [GLOBAL_REGION] if resource_type.startswith("iam_") else DEMO_REGIONS:
+                    listed = self.list(account_id, region, resource_type)
+                    found[(account_id, region, resource_type)] += len(listed)
+        return {key: n for key, n in found.items() if n}
+
+
+@pytest.fixture(scope="module")
+def estate() -> Estate:
+    return generate_estate()
+
+
+@pytest.fixture(scope="module")
+def inventory(estate: Estate, moto_endpoint: str) -> Inventory:
+    seed_estate(estate, moto_endpoint)
+    return Inventory(moto_endpoint)
+
+
+def specs(estate: Estate, resource_type: str, account_id: str, region: str) -> list[ResourceSpec]:
+    return [r for r in estate.of_type(resource_type) if (r.account_id, r.region) == (account_id, region)]
+
+
+def days_ago(moment: datetime) -> int:
+    return (datetime.now(UTC) - moment).days
+
+
+def test_inventory_finds_exactly_the_expected_counts(estate: Estate, inventory: Inventory) -> None:
+    assert inventory.counts() == estate.expected_counts()
+
+
+def test_default_subnets_follow_the_zones_moto_serves(inventory: Inventory) -> None:
+    for region in DEMO_REGIONS:
+        ec2 = inventory.client(DEMO_ACCOUNTS[0], "ec2", region)
+        zones = tuple(z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"])
+        assert zones == AVAILABILITY_ZONES[region]
+
+
+AGE_FIELDS = {  # resource_type -> (the field naming it in AWS, if any; the field with its creation time)
+    "ebs_snapshot": ("Description", "StartTime"),
+    "rds_instance": ("DBInstanceIdentifier", "InstanceCreateTime"),
+    "ec2_instance": (None, "LaunchTime"),
+    "ebs_volume": (None, "CreateTime"),
+}
+
+
+def test_backdated_ages_come_back_through_the_api(estate: Estate, inventory: Inventory) -> None:
+    for account_id in DEMO_ACCOUNTS:
+        iam = inventory.client(account_id, "iam", GLOBAL_REGION)
+        for user in specs(estate, "iam_user", account_id, GLOBAL_REGION):
+            keys = iam.list_access_keys(UserName=user.name)["AccessKeyMetadata"]
+            key_ages = sorted(days_ago(k["CreateDate"]) for k in keys)
+            assert key_ages == sorted(user.attributes["access_key_ages_days"])
+            assert days_ago(iam.get_user(UserName=user.name)["User"]["CreateDate"]) == user.age_days
+        for region in DEMO_REGIONS:
+            for resource_type, (name_key, time_key) in AGE_FIELDS.items():
+                listed = inventory.list(account_id, region, resource_type)
+                wanted = specs(estate, resource_type, account_id, region)
+                if name_key:
+                    found = {r[name_key]: days_ago(r[time_key]) for r in listed}
+                    assert found == {s.name: s.age_days for s in wanted}
+                else:  # no name in AWS: compare the ages as multisets
+                    assert sorted(days_ago(r[time_key]) for r in listed) == sorted(s.age_days for s in wanted)
+
+
+def test_resources_carry_their_tags_and_settings(estate: Estate, inventory: Inventory) -> None:
+    for bucket in estate.of_type("s3_bucket"):
+        s3 = inventory.client(bucket.account_id, "s3", bucket.region)
+        tags = s3.get_bucket_tagging(Bucket=bucket.name)["TagSet"] if bucket.raw_tags else []
+        assert {t["Key"]: t["Value"] for t in tags} == bucket.raw_tags
+        versioning = s3.get_bucket_versioning(Bucket=bucket.name).get("Status") == "Enabled"
+        assert versioning == bucket.attributes["versioning"]
+    for user in estate.of_type("iam_user"):
+        iam = inventory.client(user.account_id, "iam", GLOBAL_REGION)
+        tags = iam.list_user_tags(UserName=user.name)["Tags"]
+        assert {t["Key"]: t["Value"] for t in tags} == user.raw_tags
+        assert bool(iam.list_mfa_devices(UserName=user.name)["MFADevices"]) == user.attributes["has_mfa"]
+    for account_id in DEMO_ACCOUNTS:
+        for region in DEMO_REGIONS:
+            ingress = {
+                g["GroupName"]: sorted(
+                    (p["FromPort"], r["CidrIp"]) for p in g["IpPermissions"] for r in p["IpRanges"]
+                )
+                for g in inventory.list(account_id, region, "security_group")
+                if g["GroupName"] != "default"
+            }
+            groups = specs(estate, "security_group", account_id, region)
+            groups = [g for g in groups if g.managed_by == "estate"]
+            assert ingress == {g.name: sorted(g.attributes["ingress"]) for g in groups}
+
+            fields = ("PubliclyAccessible", "StorageEncrypted", "BackupRetentionPeriod")
+            databases = {
+                d["DBInstanceIdentifier"]: [d[f] for f in fields]
+                for d in inventory.list(account_id, region, "rds_instance")
+            }
+            settings = ("publicly_accessible", "encrypted", "backup_retention_days")
+            wanted = specs(estate, "rds_instance", account_id, region)
+            assert databases == {d.name: [d.attributes[s] for s in settings] for d in wanted}
+
+            kms = inventory.client(account_id, "kms", region)
+            rotation = Counter(
+                kms.get_key_rotation_status(KeyId=k["KeyId"])["KeyRotationEnabled"]
+                for k in inventory.list(account_id, region, "kms_key")
+            )
+            keys = specs(estate, "kms_key", account_id, region)
+            assert rotation == Counter(k.attributes["rotation_enabled"] for k in keys)
+
+
+def test_seeding_refuses_a_server_outside_this_process(estate: Estate) -> None:
+    with pytest.raises(RuntimeError, match="not started in this process by start_moto_server"):
+        seed_estate(estate, "http://127.0.0.1:9")
+
+
+IDS = ("vpc", "ec2_instance")
+
+
+def resource_ids(endpoint: str) -> dict[str, list[str]]:
+    """IDs moto generated: VPCs, instances and access keys of the first account."""
+    inventory, account_id = Inventory(endpoint), DEMO_ACCOUNTS[0]
+    iam = inventory.client(account_id, "iam", GLOBAL_REGION)
+    listed = {t: [r for region in DEMO_REGIONS for r in inventory.list(account_id, region, t)] for t in IDS}
+    return {
+        "vpc": sorted(v["VpcId"] for v in listed["vpc"]),
+        "ec2_instance": sorted(i["InstanceId"] for i in listed["ec2_instance"]),
+        "access_key": sorted(
+            k["AccessKeyId"]
+            for u in inventory.list(account_id, GLOBAL_REGION, "iam_user")
+            for k in iam.list_access_keys(UserName=u["UserName"])["AccessKeyMetadata"]
+        ),
+    }
+
+
+def test_embedded_cloud_process_serves_is_reused_stops_and_restarts_identically(tmp_path: Path) -> None:
+    estate = generate_estate(seed=7, size=30)
+    cloud = start_embedded_cloud(tmp_path, seed=7, size=30, timeout=240)
+    try:
+        state = json.loads((tmp_path / "cloud.json").read_text())
+        described = {"endpoint_url": cloud.endpoint_url, "pid": cloud.pid, "seeded_at": cloud.seeded_at}
+        assert state == described | {"seed": 7, "size": 30}
+        assert cloud.pid != os.getpid() and cloud.endpoint_url.startswith("http://127.0.0.1:")
+        assert start_embedded_cloud(tmp_path, seed=7, size=30) == cloud == find_embedded_cloud(tmp_path)
+        first_ids = resource_ids(cloud.endpoint_url)
+        in_first_account = [r.resource_type for r in estate.resources if r.account_id == DEMO_ACCOUNTS[0]]
+        assert {t: len(first_ids[t]) for t in IDS} == {t: in_first_account.count(t) for t in IDS}
+        with pytest.raises(RuntimeError, match="not started in this process"):
+            seed_estate(estate, cloud.endpoint_url)
+    finally:
+        (find_embedded_cloud(tmp_path) or cloud).stop()  # stopping a found cloud, as another process would
+    assert not (tmp_path / "cloud.json").exists()
+    assert find_embedded_cloud(tmp_path) is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(cloud.pid, 0)
+
+    restarted = start_embedded_cloud(tmp_path, seed=7, size=30, timeout=240)
+    try:
+        assert restarted.pid != cloud.pid
+        assert resource_ids(restarted.endpoint_url) == first_ids
+    finally:
+        restarted.stop()
+
+
+def test_a_cloud_that_dies_reports_why(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match=r"exited with code 1(.|\n)*estate size must be positive"):
+        start_embedded_cloud(tmp_path, seed=1, size=0, timeout=60)
+    assert find_embedded_cloud(tmp_path) is None
+
+
+def test_a_damaged_state_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "cloud.json").write_text('{"endpoint_url": "http://127.0.0.1:9"}')
+    with pytest.raises(ValueError, match="cloud.json does not describe an embedded cloud"):
+        find_embedded_cloud(tmp_path)
