@@ -1,0 +1,133 @@
+"""The dbt project as Dagster assets, downstream of the raw ingestion tables.
+
+Asset keys mirror the warehouse, ``[schema, table]``: the dbt source ``aws.resources`` is
+``["raw_aws", "resources"]`` (the key the AWS ingestion asset materialises), ``marts.resources`` is
+``["marts", "resources"]``. Groups are the layers: staging, intermediate, marts.
+
+Nothing happens at import. ``prepare_dbt_manifest()`` runs ``dbt parse``; the CLI calls it before loading
+definitions, and ``build_dbt_assets`` runs it under ``dagster dev`` (to pick up edits, as
+``DbtProject.prepare_if_dev`` would) or when no manifest exists yet.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, EnvVar
+from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, DbtProject, dbt_assets
+
+from cloudforge.settings import Settings
+from cloudforge.warehouse.connection import dbt_env
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt"
+# The dbt installed beside this Python (the project's virtualenv), whether or not it is on PATH.
+DBT_EXECUTABLE = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
+PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+def dbt_project() -> DbtProject:
+    return DbtProject(project_dir=DBT_PROJECT_DIR)
+
+
+def prepare_dbt_manifest(project: DbtProject | None = None) -> Path:
+    """Run ``dbt parse`` so ``dbt/target/manifest.json`` matches the project; returns its path.
+
+    dbt parses into a scratch directory and the manifest is moved into place, so a process loading
+    definitions at the same moment reads the old manifest or the new one, never half of one.
+    """
+    project = project or dbt_project()
+    target = project.manifest_path.parent
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="parse-", dir=target) as scratch:
+        if (target / PARTIAL_PARSE).exists():  # lets dbt re-parse only what changed
+            shutil.copy2(target / PARTIAL_PARSE, Path(scratch) / PARTIAL_PARSE)
+        parse = subprocess.run(
+            [DBT_EXECUTABLE, "parse", "--quiet", "--target-path", scratch,
+             "--profiles-dir", project.profiles_dir],
+            cwd=project.project_dir,
+            capture_output=True,
+            text=True,
+        )
+        if parse.returncode != 0:
+            raise RuntimeError(f"dbt parse failed in {project.project_dir}:\n{parse.stdout}{parse.stderr}")
+        for name in (PARTIAL_PARSE, "manifest.json"):
+            os.replace(Path(scratch) / name, target / name)
+    return project.manifest_path
+
+
+class CloudForgeDbtTranslator(DagsterDbtTranslator):
+    """Keys are ``[schema, relation]`` as in the warehouse; groups are the schema (the layer)."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        relation = dbt_resource_props.get("alias") or dbt_resource_props.get("identifier")
+        return AssetKey([dbt_resource_props["schema"], relation or dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        return dbt_resource_props["schema"]
+
+
+def dbt_vars(settings: Settings) -> dict[str, Any]:
+    """The dbt vars that come from settings."""
+    return {"required_tags": list(settings.tags.required)}
+
+
+def build_dbt_assets(settings: Settings, project: DbtProject | None = None) -> AssetsDefinition:
+    """Every dbt model, seed and test as one multi-asset that runs ``dbt build`` with the settings' vars."""
+    project = project or dbt_project()
+    if os.getenv("DAGSTER_IS_DEV_CLI") or not project.manifest_path.exists():
+        prepare_dbt_manifest(project)
+    build_args = ["build", "--vars", json.dumps(dbt_vars(settings))]
+
+    @dbt_assets(
+        name="cloudforge_dbt",
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=CloudForgeDbtTranslator(),
+    )
+    def cloudforge_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
+        yield from dbt.cli(build_args, context=context).stream()
+
+    return cloudforge_dbt
+
+
+class WarehouseDbtCliResource(DbtCliResource):
+    """The dbt CLI pointed at the warehouse: ``profiles.yml`` reads CLOUDFORGE_DB_*, derived from the URL.
+
+    They are set only while dbt starts, so the URL (and any password in it) stays out of resource config
+    shown in the UI when given as ``EnvVar``, and out of the process environment afterwards.
+    """
+
+    warehouse_url: str
+
+    def cli(self, args: Sequence[str], **kwargs: Any) -> DbtCliInvocation:
+        with environment(dbt_env(self.warehouse_url)):
+            return super().cli(args, **kwargs)
+
+
+def dbt_resource(warehouse_url: str = EnvVar("CLOUDFORGE_DATABASE_URL")) -> WarehouseDbtCliResource:
+    """The ``dbt`` resource ``build_dbt_assets`` needs; the URL defaults to CLOUDFORGE_DATABASE_URL."""
+    return WarehouseDbtCliResource(
+        project_dir=dbt_project(), dbt_executable=DBT_EXECUTABLE, warehouse_url=warehouse_url
+    )
+
+
+@contextmanager
+def environment(variables: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then restore the previous values."""
+    previous = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

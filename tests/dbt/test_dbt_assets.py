@@ -1,0 +1,68 @@
+"""The dbt project as Dagster assets: keys mirror the warehouse, the raw source is the ingestion asset."""
+
+import json
+import os
+import shutil
+
+import pytest
+from dagster import AssetKey
+from dagster_dbt import DbtProject
+
+from cloudforge.settings import load_settings
+from pipelines.dbt import DBT_PROJECT_DIR, build_dbt_assets, dbt_vars, environment, prepare_dbt_manifest
+
+STAGING_MODELS = {
+    f"stg_aws__{entity}"
+    for entity in ("ec2_instances", "ebs_volumes", "ebs_snapshots", "elastic_ips", "security_groups", "vpcs",
+                   "subnets", "s3_buckets", "rds_instances", "iam_users", "iam_roles", "lambda_functions",
+                   "load_balancers", "kms_keys")
+}
+
+
+def test_keys_are_schema_and_relation_and_groups_are_layers():
+    assets = build_dbt_assets(load_settings())
+    expected = {
+        **{AssetKey(["staging", name]): "staging" for name in STAGING_MODELS | {"tag_key_synonyms"}},
+        **{AssetKey(["intermediate", name]): "intermediate"
+           for name in ("int_aws__resources_unioned", "int_resource_tags_mapped",
+                        "int_resource_tags_resolved")},
+        **{AssetKey(["marts", name]): "marts"
+           for name in ("resources", "resource_tags", "missing_required_tags", "tag_coverage")},
+    }
+    assert dict(assets.group_names_by_key) == expected
+
+
+def test_staging_models_depend_on_the_raw_ingestion_asset():
+    deps = build_dbt_assets(load_settings()).asset_deps
+    raw = AssetKey(["raw_aws", "resources"])
+    assert {key.path[1] for key, upstream in deps.items() if raw in upstream} == STAGING_MODELS
+    assert deps[AssetKey(["intermediate", "int_resource_tags_mapped"])] == {
+        AssetKey(["intermediate", "int_aws__resources_unioned"]), AssetKey(["staging", "tag_key_synonyms"])
+    }
+    assert deps[AssetKey(["marts", "tag_coverage"])] == {
+        AssetKey(["marts", "resources"]), AssetKey(["marts", "missing_required_tags"])
+    }
+
+
+def test_vars_carry_the_required_tags_from_settings():
+    settings = load_settings(tags={"required": ["team", "cost-center"]})
+    assert json.dumps(dbt_vars(settings)) == '{"required_tags": ["team", "cost-center"]}'
+
+
+def test_environment_is_set_only_inside_the_block(monkeypatch):
+    monkeypatch.delenv("CLOUDFORGE_DB_HOST", raising=False)
+    monkeypatch.setenv("CLOUDFORGE_DB_NAME", "before")
+    with environment({"CLOUDFORGE_DB_HOST": "/tmp/socket-dir", "CLOUDFORGE_DB_NAME": "inventory"}):
+        inside = (os.environ["CLOUDFORGE_DB_HOST"], os.environ["CLOUDFORGE_DB_NAME"])
+    assert inside == ("/tmp/socket-dir", "inventory")
+    assert "CLOUDFORGE_DB_HOST" not in os.environ
+    assert os.environ["CLOUDFORGE_DB_NAME"] == "before"
+
+
+def test_a_broken_project_fails_to_parse_with_dbt_saying_where(tmp_path):
+    project_dir = tmp_path / "dbt"
+    shutil.copytree(DBT_PROJECT_DIR, project_dir, ignore=shutil.ignore_patterns("target", "logs"))
+    (project_dir / "models" / "broken.sql").write_text("select * from {{ ref('nowhere') }}")
+    with pytest.raises(RuntimeError, match=r"(?s)dbt parse failed in .*broken.*nowhere"):
+        prepare_dbt_manifest(DbtProject(project_dir))
+    assert not (project_dir / "target" / "manifest.json").exists()
