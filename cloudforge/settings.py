@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
 
 DEMO_ACCOUNTS = ("111111111111", "222222222222", "333333333333")
 DEMO_REGIONS = ("us-east-1", "us-west-2", "eu-west-1")

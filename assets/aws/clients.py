@@ -93,7 +93,9 @@ def open_account(aws: AwsSettings, account: AwsAccount) -> AccountSession:
             "demo cloud (`cloudforge run` does) or set aws.mode to 'real'"
         )
     config = client_config(aws)
-    base = boto3.Session(botocore_session=_botocore_session())
+    # The demo cloud takes any key; demo mode never picks up real credentials.
+    demo_keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"} if aws.mode == "demo" else {}
+    base = boto3.Session(botocore_session=_botocore_session(), **demo_keys)
     if account.role_arn is None:
         return AccountSession(account.id, base, aws.endpoint_url, config)
 

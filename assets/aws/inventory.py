@@ -184,7 +184,7 @@ def sync_inventory(
         for done in range(1, len(plan) + 1):
             job, rows, error = fetched.get()
             secrets = _secrets(sessions[job.account_id]) if error is not None else []
-            result = _store(conn, report.sync_id, job.key, rows, error, secrets)
+            result = store_slice(conn, report.sync_id, job.key, rows, error, secrets)
             report.slices.append(result)
             log.info("aws inventory %d/%d %s", done, len(plan), result)
             if progress is not None:
@@ -218,15 +218,15 @@ def _secrets(session: Future[AccountSession]) -> list[str]:
     return session.result().secrets() if session.exception() is None else []
 
 
-def _store(
+def store_slice(
     conn: psycopg.Connection,
     sync_id: str,
     key: dict[str, str],
     rows: list[tuple] | None,
-    error: Exception | None,
-    secrets: list[str],
+    error: Exception | None = None,
+    secrets: Sequence[str] = (),
 ) -> SliceResult:
-    """Write one fetched slice, or its failure, in one transaction.
+    """Write one fetched slice (rows of resource_id, arn, document JSON), or its failure, in one transaction.
 
     Rows the warehouse rejects (say a NUL character in a document) fail their slice like an API error would.
     """

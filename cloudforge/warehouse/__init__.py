@@ -1,6 +1,6 @@
 """Warehouse access: where the PostgreSQL is, connections to it, and the bulk COPY loader."""
 
-from cloudforge.warehouse.connection import connect, database_url, sqlalchemy_url
-from cloudforge.warehouse.loader import replace_slice
+from cloudforge.warehouse.connection import connect, create_database, database_url, sqlalchemy_url
+from cloudforge.warehouse.loader import replace_slice, replace_slice_csv
 
-__all__ = ["connect", "database_url", "replace_slice", "sqlalchemy_url"]
+__all__ = ["connect", "create_database", "database_url", "replace_slice", "replace_slice_csv", "sqlalchemy_url"]

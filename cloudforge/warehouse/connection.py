@@ -52,3 +52,16 @@ def dbt_env(url: str) -> dict[str, str]:
         "CLOUDFORGE_DB_PASSWORD": str(info.get("password") or ""),
         "CLOUDFORGE_DB_NAME": str(info.get("dbname") or "postgres"),
     }
+
+
+def create_database(url: str, name: str) -> str:
+    """(Re)create an empty database ``name`` on the server of ``url`` and return its URL.
+
+    For benchmarks and tests that must not touch the warehouse's own tables.
+    """
+    from psycopg import sql
+
+    with connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return urlsplit(url)._replace(path=f"/{name}").geturl()

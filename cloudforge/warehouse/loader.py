@@ -7,7 +7,8 @@ never calls this, leaves the previous rows in place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -25,16 +26,40 @@ def replace_slice(
 
     ``table`` is (schema, name); ``rows`` are tuples in ``columns`` order. Returns the number of rows loaded.
     """
+    loaded = 0
+    with _replacing(conn, table, slice_key, columns, sql.SQL("")) as copier:
+        for row in rows:
+            copier.write_row(row)
+            loaded += 1
+    return loaded
+
+
+def replace_slice_csv(
+    conn: psycopg.Connection,
+    table: tuple[str, str],
+    slice_key: Mapping[str, Any],
+    columns: Sequence[str],
+    chunks: Iterable[bytes],
+) -> None:
+    """``replace_slice`` for rows already rendered as CSV (no header, ``columns`` order, empty = NULL).
+
+    For bulk frames: the rows never become Python objects, which makes the load several times faster.
+    """
+    with _replacing(conn, table, slice_key, columns, sql.SQL(" (FORMAT csv)")) as copier:
+        for chunk in chunks:
+            copier.write(chunk)
+
+
+@contextmanager
+def _replacing(conn, table, slice_key, columns, options: sql.Composable) -> Iterator[psycopg.Copy]:
     target = sql.Identifier(*table)
     where = sql.SQL(" AND ").join(
         sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder()) for column in slice_key
     )
-    copy = sql.SQL("COPY {} ({}) FROM STDIN").format(target, sql.SQL(", ").join(map(sql.Identifier, columns)))
-    loaded = 0
+    copy = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
+        target, sql.SQL(", ").join(map(sql.Identifier, columns)), options
+    )
     with conn.transaction(), conn.cursor() as cur:
         cur.execute(sql.SQL("DELETE FROM {} WHERE {}").format(target, where), list(slice_key.values()))
         with cur.copy(copy) as copier:
-            for row in rows:
-                copier.write_row(row)
-                loaded += 1
-    return loaded
+            yield copier

@@ -7,13 +7,13 @@ clouds); the expectations in the tests are counted from ``RESOURCES`` below.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 import streamlit as st
-from psycopg import sql
 from psycopg.types.json import Jsonb
+
+from cloudforge.warehouse import create_database
 
 MARTS_DDL = """
 CREATE SCHEMA marts;
@@ -98,16 +98,9 @@ def fill_marts(conn: psycopg.Connection) -> None:
         cur.executemany("INSERT INTO marts.tag_coverage VALUES (%s, %s, %s, %s, %s)", tag_coverage_rows())
 
 
-def new_database(warehouse_url: str, name: str) -> str:
-    """Create database ``name`` in the session's server and return its URL."""
-    with psycopg.connect(warehouse_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return urlsplit(warehouse_url)._replace(path=f"/{name}").geturl()
-
-
 @pytest.fixture(scope="session")
 def marts_url(warehouse_url: str) -> str:
-    url = new_database(warehouse_url, "dashboards_marts")
+    url = create_database(warehouse_url, "dashboards_marts")
     with psycopg.connect(url) as conn:
         conn.execute(MARTS_DDL)
         fill_marts(conn)
@@ -116,12 +109,12 @@ def marts_url(warehouse_url: str) -> str:
 
 @pytest.fixture(scope="session")
 def no_marts_url(warehouse_url: str) -> str:
-    return new_database(warehouse_url, "dashboards_no_marts")
+    return create_database(warehouse_url, "dashboards_no_marts")
 
 
 @pytest.fixture(scope="session")
 def empty_marts_url(warehouse_url: str) -> str:
-    url = new_database(warehouse_url, "dashboards_empty_marts")
+    url = create_database(warehouse_url, "dashboards_empty_marts")
     with psycopg.connect(url) as conn:
         conn.execute(MARTS_DDL)
     return url

@@ -8,14 +8,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 from dagster import ExecuteInProcessResult, materialize
+from dbt_raw_inventory import RAW_RESOURCES, REQUIRED_TAGS, SYNC_ID, SYNCED_AT
 from psycopg import sql
 
 from cloudforge.settings import load_settings
-from cloudforge.warehouse import connect
-from dbt_raw_inventory import RAW_RESOURCES, REQUIRED_TAGS, SYNC_ID, SYNCED_AT
+from cloudforge.warehouse import connect, create_database
 
 RAW_SCHEMA = Path(__file__).resolve().parents[2] / "assets" / "aws" / "raw_schema.sql"
 
@@ -34,14 +33,6 @@ def load_raw_inventory(url: str) -> None:
                 copier.write_row((*identity, json.dumps(document), SYNC_ID, SYNCED_AT))
 
 
-def fresh_database(url: str, name: str) -> str:
-    """Create an empty database ``name`` on the server of ``url`` and return its connection string."""
-    with connect(url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return psycopg.conninfo.make_conninfo(url, dbname=name)
-
-
 @dataclass(frozen=True)
 class InventoryBuild:
     url: str
@@ -53,7 +44,7 @@ def inventory_build(warehouse_url: str) -> InventoryBuild:
     """A database holding the hand-built raw inventory, built once by the dbt assets (`dbt build`)."""
     from pipelines.dbt import build_dbt_assets, dbt_resource
 
-    url = fresh_database(warehouse_url, "dbt_inventory")
+    url = create_database(warehouse_url, "dbt_inventory")
     load_raw_inventory(url)
     settings = load_settings(tags={"required": REQUIRED_TAGS})
     assets = build_dbt_assets(settings)

@@ -8,10 +8,9 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from dagster import AssetKey
+from dbt_raw_inventory import RAW_RESOURCES, SYNCED_AT, A, B
 
 from cloudforge.warehouse import connect
-from dbt_raw_inventory import A, B, RAW_RESOURCES, SYNCED_AT
-
 
 A_US, A_GLOBAL, B_EU = f"aws/{A}/us-east-1/", f"aws/{A}/global/", f"aws/{B}/eu-west-1/"
 

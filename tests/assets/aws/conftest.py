@@ -12,6 +12,7 @@ from psycopg import sql
 from support.aws_estate import Estate, credentials, inventory_settings, seed_estate
 
 from assets.aws.inventory import SyncReport, sync_inventory
+from cloudforge.warehouse import create_database
 
 
 @pytest.fixture(scope="session")
@@ -31,9 +32,7 @@ def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 def fresh_database(warehouse_url: str) -> Iterator[str]:
     """A database of its own in the session's PostgreSQL, so other tests' raw_aws rows never mix in."""
     name = f"aws_inventory_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(warehouse_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield psycopg.conninfo.make_conninfo(warehouse_url, dbname=name)
+    yield create_database(warehouse_url, name)
     with psycopg.connect(warehouse_url, autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 

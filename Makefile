@@ -1,0 +1,21 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+
+.PHONY: demo run test bench install
+
+install:  ## uv (from PyPI) and the locked environment in .venv
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen --extra test
+
+demo: install  ## materialise the demo estate, then serve the Dagster UI and the dashboards
+	$(UV) run --frozen cloudforge demo
+
+run: install  ## materialise everything once, headless
+	$(UV) run --frozen cloudforge run
+
+test: install  ## the test suite (real embedded PostgreSQL, moto server, local HTTP receivers)
+	$(UV) run --frozen pytest
+
+bench: install  ## the benchmarks
+	$(UV) run --frozen cloudforge bench inventory

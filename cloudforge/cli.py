@@ -1,0 +1,197 @@
+"""The `cloudforge` command: run the platform once, serve the demo, report status, benchmark.
+
+Dagster and the pipelines are imported inside the commands, never at import time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from cloudforge.settings import load_settings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def step(message: str) -> None:
+    click.echo(click.style("▸ ", fg="cyan") + message)
+
+
+class LazyGroup(click.Group):
+    """A click group whose heavier sub-groups are imported only when they are invoked."""
+
+    lazy_commands = {"policy": "policies.cli:policy"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy_commands])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy_commands:
+            module, _, attribute = self.lazy_commands[name].partition(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup)
+def main() -> None:
+    """CloudForge: what you run across clouds, what it costs, whether it is compliant."""
+
+
+@main.command()
+def run() -> None:
+    """Materialise every asset once, headless; print a summary; exit non-zero on failure."""
+    from cloudforge.local.stack import LocalStack
+    from pipelines.runner import materialize_everything
+
+    settings = load_settings()
+    stack = LocalStack.start(settings, progress=step)
+    try:
+        ok = materialize_everything(settings, progress=step)
+        print_summary(stack.warehouse_url)
+    finally:
+        stack.stop()
+    if not ok:
+        raise click.ClickException("the run failed; see the step errors above (and `cloudforge status`)")
+
+
+@main.command()
+@click.option("--dagster-port", default=3000, show_default=True)
+@click.option("--dashboard-port", default=8501, show_default=True)
+@click.option("--skip-run", is_flag=True, help="Serve what the warehouse holds without materialising first.")
+def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
+    """Start the embedded stack, materialise everything, then serve the Dagster UI and the dashboards."""
+    from cloudforge.local.stack import LocalStack
+    from pipelines.runner import materialize_everything
+
+    settings = load_settings()
+    stack = LocalStack.start(settings, progress=step)
+    children: list[subprocess.Popen] = []
+    try:
+        if not skip_run:
+            if not materialize_everything(settings, progress=step):
+                click.secho("the run failed; serving what the warehouse holds", fg="yellow")
+            print_summary(stack.warehouse_url)
+        env = {**stack.environment(), "PYTHONUNBUFFERED": "1"}
+        children.append(spawn([sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-p", str(dagster_port)], env))
+        children.append(
+            spawn(
+                [sys.executable, "-m", "streamlit", "run", "dashboards/app.py", "--server.headless", "true",
+                 "--server.port", str(dashboard_port), "--browser.gatherUsageStats", "false"],
+                env,
+            )
+        )
+        click.echo()
+        click.secho(f"  Dashboards  http://localhost:{dashboard_port}", bold=True)
+        click.secho(f"  Dagster UI  http://localhost:{dagster_port}", bold=True)
+        click.echo("  Ctrl-C stops everything this command started.\n")
+        wait_for_interrupt(children)
+    finally:
+        for child in children:
+            stop_process(child)
+        stack.stop()
+
+
+def spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(command, cwd=REPO_ROOT, env={**os.environ, **env}, start_new_session=True)
+
+
+def wait_for_interrupt(children: list[subprocess.Popen]) -> None:
+    """Block until Ctrl-C/SIGTERM or until a child dies (then say which)."""
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        while True:
+            for child in children:
+                if child.poll() is not None:
+                    raise click.ClickException(f"{' '.join(child.args[2:4])} exited with code {child.returncode}")
+            time.sleep(1)
+    except KeyboardInterrupt:
+        click.echo("\nstopping…")
+
+
+def stop_process(child: subprocess.Popen, grace: float = 10.0) -> None:
+    if child.poll() is None:
+        os.killpg(child.pid, signal.SIGTERM)
+        try:
+            child.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+
+
+def print_summary(url: str) -> None:
+    from cloudforge.status import warehouse_summary
+
+    click.echo()
+    for line in warehouse_summary(url):
+        click.echo("  " + line)
+
+
+@main.command()
+def status() -> None:
+    """What is running, and how fresh each source is."""
+    from cloudforge.status import status_lines
+
+    for line in status_lines(load_settings()):
+        click.echo(line)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--url", "show_url", is_flag=True, help="Print the warehouse URL for psql or a BI tool, and exit.")
+def sql(query: str | None, show_url: bool) -> None:
+    """Run a read-only SQL QUERY on the warehouse (for example on marts.resources) and print the rows."""
+    from cloudforge.warehouse import connect, database_url
+
+    settings = load_settings()
+    if show_url:
+        if settings.database_url is not None:
+            raise click.ClickException("the warehouse is your CLOUDFORGE_DATABASE_URL; it is not echoed here")
+        click.echo(database_url(settings))
+        return
+    if not query:
+        raise click.UsageError("give a QUERY, or --url")
+    import psycopg
+
+    try:
+        with connect(database_url(settings)) as conn, conn.transaction():
+            conn.execute("SET TRANSACTION READ ONLY")
+            cursor = conn.execute(query)
+            columns = [column.name for column in cursor.description or []]
+            rows = cursor.fetchall()
+    except psycopg.Error as exc:
+        raise click.ClickException(f"the query failed: {exc.diag.message_primary or exc}") from None
+    click.echo(format_table(columns, rows))
+
+
+def format_table(columns: list[str], rows: list[tuple]) -> str:
+    """Rows as an aligned plain-text table with a header and a row count."""
+    cells = [columns, *([("" if value is None else str(value)) for value in row] for row in rows)]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    lines = ["  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join([*lines, f"({len(rows)} rows)"])
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks: print figures and the ratio to a reference measured in the same run."""
+
+
+@bench.command("inventory")
+@click.option("--resources", default=20_000, show_default=True, help="Resource documents to load.")
+def bench_inventory(resources: int) -> None:
+    """Raw load rows/s against a plain COPY of the same documents, and the dbt inventory build time."""
+    from benchmarks.inventory import run_inventory_bench
+
+    run_inventory_bench(load_settings(), resources, echo=click.echo)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""What `cloudforge status` and the end of `cloudforge run` print: services, freshness, mart totals."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import psycopg
+
+from cloudforge.settings import Settings
+from cloudforge.warehouse import connect
+
+FRESHNESS_SQL = """
+    SELECT 'aws inventory', max(last_success_at), count(*) FILTER (WHERE status = 'failed'), count(*)
+    FROM raw_aws.sync_slices
+"""
+
+
+def warehouse_summary(url: str) -> list[str]:
+    """A few lines on what the marts now hold; empty marts say so instead of failing."""
+    try:
+        with connect(url) as conn:
+            total, accounts, types = conn.execute(
+                "SELECT count(*), count(DISTINCT account_id), count(DISTINCT resource_type) FROM marts.resources"
+            ).fetchone()
+            coverage = conn.execute(
+                "SELECT sum(compliant_resource_count)::numeric / nullif(sum(resource_count), 0) FROM marts.tag_coverage"
+            ).fetchone()[0]
+            failed = conn.execute("SELECT count(*) FROM raw_aws.sync_slices WHERE status = 'failed'").fetchone()[0]
+    except psycopg.errors.UndefinedTable:
+        return ["the marts are empty: no run has completed yet"]
+    lines = [f"resources: {total:,} in {accounts} accounts, {types} resource types"]
+    if coverage is not None:
+        lines.append(f"tag coverage: {coverage:.0%} of resources carry every required tag")
+    if failed:
+        lines.append(f"failed slices: {failed} (see raw_aws.sync_errors)")
+    return lines
+
+
+def status_lines(settings: Settings) -> list[str]:
+    """Services of the embedded stack, then per-source freshness from the warehouse."""
+    from cloudforge.local.cloud import find_embedded_cloud
+    from cloudforge.warehouse import database_url
+
+    lines = []
+    cloud = find_embedded_cloud(settings.state_dir)
+    lines.append(f"demo cloud   {'running at ' + cloud.endpoint_url if cloud else 'not running'}")
+    try:
+        url = database_url(settings)
+        with connect(url) as conn:
+            rows = conn.execute(FRESHNESS_SQL).fetchall()
+    except (ConnectionError, psycopg.Error) as exc:
+        lines.append(f"warehouse    unavailable ({type(exc).__name__})")
+        return lines
+    lines.append("warehouse    reachable")
+    now = datetime.now(timezone.utc)
+    for source, last_success, failed, slices in rows:
+        age = f"{(now - last_success).total_seconds() / 3600:.1f} h ago" if last_success else "never"
+        lines.append(f"{source:<13}last success {age}; {slices} slices, {failed} failed")
+    return lines

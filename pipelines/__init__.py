@@ -1,0 +1,1 @@
+"""Dagster wiring only: definitions, resources, dbt assets, jobs, schedules, sensors, checks."""

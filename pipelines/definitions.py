@@ -1,0 +1,40 @@
+"""The Dagster code location: every asset, check, job and schedule, with their resources.
+
+`workspace.yaml` loads this module; Dagster calls `defs()` when it loads the location, so nothing here
+connects or parses at import time.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.aws.assets import AWS_INVENTORY_ASSETS, AWS_INVENTORY_CHECKS
+from assets.aws.resource import AwsInventoryResource
+from assets.resources import WarehouseResource
+from cloudforge.settings import Settings, load_settings
+from pipelines.dbt import build_dbt_assets, dbt_resource
+
+REFRESH_JOB_NAME = "refresh_everything"
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    """Assets from the cloud APIs to the marts, one job that refreshes them all, and its daily schedule."""
+    refresh = dg.define_asset_job(REFRESH_JOB_NAME, selection=dg.AssetSelection.all(), description=(
+        "Ingest every source, then build every dbt model and test."
+    ))
+    return dg.Definitions(
+        assets=[*AWS_INVENTORY_ASSETS, build_dbt_assets(settings)],
+        asset_checks=AWS_INVENTORY_CHECKS,
+        jobs=[refresh],
+        schedules=[dg.ScheduleDefinition(job=refresh, cron_schedule="0 6 * * *", execution_timezone="UTC")],
+        resources={
+            "aws_inventory": AwsInventoryResource(),
+            "warehouse": WarehouseResource(),
+            "dbt": dbt_resource(),
+        },
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions(load_settings())

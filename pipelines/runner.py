@@ -1,0 +1,28 @@
+"""Materialise every asset once, in process, recording the run in the Dagster instance (for the UI)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import dagster as dg
+
+from cloudforge.settings import Settings
+
+# Step progress and warnings on the console; the full event log stays in the Dagster UI.
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+def materialize_everything(settings: Settings, progress: Callable[[str], None] = print) -> bool:
+    """Run the refresh job over every asset; report each failed step; True when the run succeeded."""
+    from pipelines.definitions import REFRESH_JOB_NAME, build_definitions
+
+    definitions = build_definitions(settings)
+    job = definitions.resolve_job_def(REFRESH_JOB_NAME)
+    progress(f"materialising {len(definitions.resolve_asset_graph().get_all_asset_keys())} assets")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE)
+    for event in result.all_events:
+        if event.is_step_failure:
+            progress(f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}")
+    progress(f"run {result.run_id[:8]} {'succeeded' if result.success else 'FAILED'}")
+    return result.success

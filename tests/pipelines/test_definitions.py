@@ -1,0 +1,23 @@
+"""The Dagster code location loads as `dagster dev` would load it, with the graph from boto3 to the marts."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from cloudforge.settings import load_settings
+from pipelines.definitions import REFRESH_JOB_NAME, build_definitions
+
+
+def test_definitions_load_with_the_inventory_graph():
+    definitions = build_definitions(load_settings())
+    dg.Definitions.validate_loadable(definitions)
+    graph = definitions.resolve_asset_graph()
+    raw = dg.AssetKey(["raw_aws", "resources"])
+    marts = {key for key in graph.get_all_asset_keys() if key.path[0] == "marts"}
+    assert marts == {dg.AssetKey(["marts", name]) for name in
+                     ("resources", "resource_tags", "tag_coverage", "missing_required_tags")}
+    for mart in marts:  # every mart is downstream of the boto3 ingestion asset
+        assert raw in dg.AssetSelection.assets(mart).upstream().resolve(graph), mart
+    assert definitions.resolve_job_def(REFRESH_JOB_NAME)
+    [schedule] = definitions.schedules
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", "UTC")
