@@ -6,6 +6,7 @@ Dagster and the pipelines are imported inside the commands, never at import time
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import signal
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 import click
 
 from cloudforge.settings import load_settings
+from cloudforge.status import services_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,14 +81,30 @@ def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
                 click.secho("the run failed; serving what the warehouse holds", fg="yellow")
             print_summary(stack.warehouse_url)
         env = {**stack.environment(), "PYTHONUNBUFFERED": "1"}
-        children.append(spawn([sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-p", str(dagster_port)], env))
         children.append(
             spawn(
-                [sys.executable, "-m", "streamlit", "run", "dashboards/app.py", "--server.headless", "true",
-                 "--server.port", str(dashboard_port), "--browser.gatherUsageStats", "false"],
+                [sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-p", str(dagster_port)], env
+            )
+        )
+        children.append(
+            spawn(
+                [
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    "dashboards/app.py",
+                    "--server.headless",
+                    "true",
+                    "--server.port",
+                    str(dashboard_port),
+                    "--browser.gatherUsageStats",
+                    "false",
+                ],
                 env,
             )
         )
+        record_services(settings.state_dir, children, dagster_port, dashboard_port)
         click.echo()
         click.secho(f"  Dashboards  http://localhost:{dashboard_port}", bold=True)
         click.secho(f"  Dagster UI  http://localhost:{dagster_port}", bold=True)
@@ -95,7 +113,22 @@ def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     finally:
         for child in children:
             stop_process(child)
+        services_file(settings.state_dir).unlink(missing_ok=True)
         stack.stop()
+
+
+def record_services(
+    state_dir: Path, children: list[subprocess.Popen], dagster_port: int, dashboard_port: int
+) -> None:
+    dagster, dashboards = children
+    services_file(state_dir).write_text(
+        json.dumps(
+            {
+                "dagster": {"pid": dagster.pid, "url": f"http://localhost:{dagster_port}"},
+                "dashboards": {"pid": dashboards.pid, "url": f"http://localhost:{dashboard_port}"},
+            }
+        )
+    )
 
 
 def spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -104,15 +137,25 @@ def spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen:
 
 def wait_for_interrupt(children: list[subprocess.Popen]) -> None:
     """Block until Ctrl-C/SIGTERM or until a child dies (then say which)."""
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    for signum in (
+        signal.SIGINT,
+        signal.SIGTERM,
+    ):  # SIGINT too: a background shell job starts with it ignored
+        signal.signal(signum, _interrupt)
     try:
         while True:
             for child in children:
                 if child.poll() is not None:
-                    raise click.ClickException(f"{' '.join(child.args[2:4])} exited with code {child.returncode}")
+                    raise click.ClickException(
+                        f"{' '.join(child.args[2:4])} exited with code {child.returncode}"
+                    )
             time.sleep(1)
     except KeyboardInterrupt:
         click.echo("\nstopping…")
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
 
 
 def stop_process(child: subprocess.Popen, grace: float = 10.0) -> None:
@@ -144,7 +187,9 @@ def status() -> None:
 
 @main.command()
 @click.argument("query", required=False)
-@click.option("--url", "show_url", is_flag=True, help="Print the warehouse URL for psql or a BI tool, and exit.")
+@click.option(
+    "--url", "show_url", is_flag=True, help="Print the warehouse URL for psql or a BI tool, and exit."
+)
 def sql(query: str | None, show_url: bool) -> None:
     """Run a read-only SQL QUERY on the warehouse (for example on marts.resources) and print the rows."""
     from cloudforge.warehouse import connect, database_url

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import datetime, timezone
+from pathlib import Path
 
 import psycopg
 
@@ -25,7 +28,9 @@ def warehouse_summary(url: str) -> list[str]:
             coverage = conn.execute(
                 "SELECT sum(compliant_resource_count)::numeric / nullif(sum(resource_count), 0) FROM marts.tag_coverage"
             ).fetchone()[0]
-            failed = conn.execute("SELECT count(*) FROM raw_aws.sync_slices WHERE status = 'failed'").fetchone()[0]
+            failed = conn.execute(
+                "SELECT count(*) FROM raw_aws.sync_slices WHERE status = 'failed'"
+            ).fetchone()[0]
     except psycopg.errors.UndefinedTable:
         return ["the marts are empty: no run has completed yet"]
     lines = [f"resources: {total:,} in {accounts} accounts, {types} resource types"]
@@ -36,6 +41,30 @@ def warehouse_summary(url: str) -> list[str]:
     return lines
 
 
+def services_file(state_dir: Path) -> Path:
+    """Where `cloudforge demo` records the servers it started, for `cloudforge status`."""
+    return state_dir / "services.json"
+
+
+def running_services(state_dir: Path) -> dict[str, dict]:
+    """The recorded services whose process is still alive."""
+    try:
+        services = json.loads(services_file(state_dir).read_text())
+    except FileNotFoundError:
+        return {}
+    return {name: service for name, service in services.items() if _alive(service["pid"])}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def status_lines(settings: Settings) -> list[str]:
     """Services of the embedded stack, then per-source freshness from the warehouse."""
     from cloudforge.local.cloud import find_embedded_cloud
@@ -43,17 +72,22 @@ def status_lines(settings: Settings) -> list[str]:
 
     lines = []
     cloud = find_embedded_cloud(settings.state_dir)
-    lines.append(f"demo cloud   {'running at ' + cloud.endpoint_url if cloud else 'not running'}")
+    lines.append(f"demo cloud     {'running at ' + cloud.endpoint_url if cloud else 'not running'}")
+    for name, service in running_services(settings.state_dir).items():
+        lines.append(f"{name:<15}running at {service['url']} (pid {service['pid']})")
     try:
         url = database_url(settings)
         with connect(url) as conn:
             rows = conn.execute(FRESHNESS_SQL).fetchall()
-    except (ConnectionError, psycopg.Error) as exc:
-        lines.append(f"warehouse    unavailable ({type(exc).__name__})")
+    except psycopg.errors.UndefinedTable:
+        lines.append("warehouse      reachable; no source synced yet (run `cloudforge run`)")
         return lines
-    lines.append("warehouse    reachable")
+    except (ConnectionError, psycopg.Error) as exc:
+        lines.append(f"warehouse      unavailable ({type(exc).__name__})")
+        return lines
+    lines.append("warehouse      reachable")
     now = datetime.now(timezone.utc)
     for source, last_success, failed, slices in rows:
         age = f"{(now - last_success).total_seconds() / 3600:.1f} h ago" if last_success else "never"
-        lines.append(f"{source:<13}last success {age}; {slices} slices, {failed} failed")
+        lines.append(f"{source:<15}last success {age}; {slices} slices, {failed} failed")
     return lines
