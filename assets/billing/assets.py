@@ -1,0 +1,101 @@
+"""Dagster wiring of the FOCUS file ingestion: one asset, its blocking check, and the resource naming sources.
+
+For pipelines/definitions.py: ``BILLING_ASSETS`` (the asset carries its check ``focus_slices_valid``) and
+``FocusSourcesResource`` under the resource key ``focus_sources``, beside ``warehouse`` (WarehouseResource).
+"""
+
+import dagster as dg
+from botocore.exceptions import BotoCoreError, ClientError
+
+from assets.billing.loader import IngestReport, ingest_focus_source
+from assets.resources import WarehouseResource
+from cloudforge.settings import load_settings
+
+FOCUS_CHARGES = dg.AssetKey(["raw_billing", "focus_charges"])
+CHECK_NAME = "focus_slices_valid"
+
+
+class FocusSourcesResource(dg.ConfigurableResource):
+    """Where FOCUS billing files are delivered: directories and ``s3://bucket/prefix`` URIs. AWS Data Exports
+    below an S3 prefix are found by their manifests. S3 credentials come from the boto3 chain.
+
+    With no sources given in demo mode (cloudforge's default), the demo billing is read: the AWS export in
+    the demo cloud's S3 and the Azure and GCP files under the state directory (``with_demo_defaults``)."""
+
+    sources: list[str] = []
+    s3_endpoint_url: str | None = None  # a moto server or another S3-compatible store; None: AWS
+
+    def s3_client(self):
+        import boto3
+
+        return boto3.client("s3", endpoint_url=self.s3_endpoint_url)
+
+    def with_demo_defaults(self) -> "FocusSourcesResource":
+        """This resource, or in demo mode without sources, one naming the published demo billing."""
+        from cloudforge.local.billing_exports import demo_sources
+
+        demo = None if self.sources else demo_sources(load_settings())
+        if demo is None:
+            return self
+        sources, endpoint_url = demo
+        return FocusSourcesResource(sources=sources, s3_endpoint_url=self.s3_endpoint_url or endpoint_url)
+
+
+@dg.asset(
+    key=FOCUS_CHARGES,
+    group_name="billing",
+    description="FOCUS billing rows of every provider, one atomically replaced slice per provider, billing "
+    "account and billing period; slices that fail validation are quarantined (raw_billing.quarantine).",
+    check_specs=[
+        dg.AssetCheckSpec(
+            CHECK_NAME,
+            asset=FOCUS_CHARGES,
+            blocking=True,
+            description="No slice of the latest load was quarantined or failed to load.",
+        )
+    ],
+)
+def focus_charges(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, focus_sources: FocusSourcesResource
+) -> dg.MaterializeResult:
+    focus_sources = focus_sources.with_demo_defaults()
+    s3 = focus_sources.s3_client() if any(s.startswith("s3://") for s in focus_sources.sources) else None
+    reports: list[IngestReport] = []
+    unreachable: list[str] = []
+    with warehouse.connect() as conn:
+        for source in focus_sources.sources:
+            try:
+                reports.append(ingest_focus_source(conn, source, s3=s3, logger=context.log))
+            except (OSError, BotoCoreError, ClientError) as exc:  # this source stays as it was; others load
+                unreachable.append(f"{source}: {type(exc).__name__}: {exc}")
+                context.log.error(unreachable[-1])
+    return result_of(reports, unreachable)
+
+
+def result_of(reports: list[IngestReport], unreachable: list[str]) -> dg.MaterializeResult:
+    """Materialization metadata (rows per slice) and the verdict of the blocking check."""
+    slices = [s for report in reports for s in report.slices]
+    refused = [s for report in reports for s in report.refused]
+    table = ["| slice | status | rows |", "| --- | --- | --- |"] + [
+        f"| {s.key} | {s.status} | {s.rows} |" for s in slices
+    ]
+    problems = [s.message() for s in refused] + unreachable
+    return dg.MaterializeResult(
+        metadata={
+            "rows_loaded": sum(report.rows_loaded for report in reports),
+            "slices_loaded": sum(len(report.loaded) for report in reports),
+            "slices_refused": len(refused),
+            "slices": dg.MetadataValue.md("\n".join(table)),
+            "load_ids": [str(report.load_id) for report in reports],
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=CHECK_NAME,
+                passed=not problems,
+                metadata={"problems": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems) or "none")},
+            )
+        ],
+    )
+
+
+BILLING_ASSETS = [focus_charges]

@@ -1,0 +1,239 @@
+"""Load FOCUS slices into raw_billing: a slice the gate passes replaces the old one, others are quarantined.
+
+Each (provider, billing account, billing period) slice is replaced as a whole in one transaction, because
+providers restate the open month every day. A slice the gate refuses is written to raw_billing.quarantine
+with its reasons and is not loaded, so its previous rows stay. Every outcome is appended to
+raw_billing.load_log.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+from uuid import UUID, uuid4
+
+import polars as pl
+import psycopg
+from psycopg.types.json import Jsonb
+
+from assets.billing.conform import SOURCE_URI, conform
+from assets.billing.focus import COLUMNS, META_COLUMNS
+from assets.billing.focus_files import SliceKey, UnreadableFile, deliveries, read_delivery, split_slices
+from assets.billing.validation import Violation, validate_slice
+from cloudforge.warehouse import replace_slice_csv
+
+log = logging.getLogger(__name__)
+
+TABLE = ("raw_billing", "focus_charges")
+TABLE_COLUMNS = [c.column for c in COLUMNS] + list(META_COLUMNS)
+COPY_CHUNK_ROWS = 50_000
+SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
+
+Status = Literal["loaded", "quarantined", "failed"]
+
+
+@dataclass(frozen=True)
+class SliceResult:
+    key: SliceKey
+    status: Status
+    rows: int  # rows loaded, or rows refused
+    source_uri: str  # the files of the slice (comma-separated)
+    violations: list[Violation] = field(default_factory=list)
+    error: str | None = None  # why a load failed (status "failed")
+
+    def message(self) -> str:
+        if self.status == "loaded":
+            return f"{self.key}: loaded {self.rows} rows from {self.source_uri}"
+        reasons = [v.message() for v in self.violations] or [self.error or ""]
+        return f"{self.key}: {self.status} ({self.rows} rows): " + " | ".join(reasons)
+
+
+@dataclass
+class IngestReport:
+    source: str
+    load_id: UUID
+    slices: list[SliceResult] = field(default_factory=list)
+
+    @property
+    def loaded(self) -> list[SliceResult]:
+        return [s for s in self.slices if s.status == "loaded"]
+
+    @property
+    def refused(self) -> list[SliceResult]:
+        """Quarantined or failed slices: what the blocking asset check reports."""
+        return [s for s in self.slices if s.status != "loaded"]
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(s.rows for s in self.loaded)
+
+
+def ensure_schema(conn: psycopg.Connection) -> None:
+    """Create raw_billing if needed (idempotent; serialised so concurrent first runs do not collide)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('raw_billing schema'))")
+        conn.execute(SCHEMA_SQL.read_text())
+
+
+def load_focus_slice(
+    conn: psycopg.Connection, frame: pl.DataFrame, *, source_uri: str, load_id: UUID | None = None
+) -> SliceResult:
+    """Validate and load one slice given with FOCUS column names (all rows one provider, account, period)."""
+    conformed = conform(frame, source_uri=source_uri)
+    slices = list(split_slices(conformed))
+    if len(slices) != 1:
+        found = ", ".join(str(key) for key, _ in slices) or "none"
+        raise ValueError(f"{source_uri}: expected the rows of one slice, found {len(slices)}: {found}")
+    ensure_schema(conn)
+    key, rows = slices[0]
+    return _load(conn, key, rows, load_id or uuid4())
+
+
+def load_focus_frame(
+    conn: psycopg.Connection, frame: pl.DataFrame, *, source_uri: str, load_id: UUID | None = None
+) -> list[SliceResult]:
+    """Validate and load every slice of a frame with FOCUS column names (any providers, accounts, periods)."""
+    ensure_schema(conn)
+    load_id = load_id or uuid4()
+    return [
+        _load(conn, key, rows, load_id) for key, rows in split_slices(conform(frame, source_uri=source_uri))
+    ]
+
+
+def ingest_focus_source(conn: psycopg.Connection, source: str, *, s3=None, logger=log) -> IngestReport:
+    """Load every FOCUS file below a directory or ``s3://bucket/prefix`` (AWS Data Exports included).
+
+    ``s3`` is the boto3 S3 client for s3:// sources. An unreadable file (or export period) is quarantined
+    under rule ``readable``; the readable rows are then grouped into slices, each validated and loaded.
+    """
+    ensure_schema(conn)
+    report = IngestReport(source=source, load_id=uuid4())
+    frames = []
+    found = deliveries(source, s3)
+    logger.info(f"{source}: {len(found)} deliveries to read")
+    for delivery in found:
+        try:
+            part = read_delivery(delivery, s3)
+        except UnreadableFile as exc:
+            report.slices.append(_refuse_unreadable(conn, report.load_id, delivery.uri, exc))
+            logger.warning(report.slices[-1].message())
+            continue
+        if not part.is_empty():  # a manifest may list no files, a CSV may hold only its header
+            frames.append(part)
+    frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
+    slices = list(split_slices(frame))
+    logger.info(f"{source}: {frame.height} rows in {len(slices)} slices")
+    for number, (key, rows) in enumerate(slices, start=1):
+        result = _load(conn, key, rows, report.load_id)
+        report.slices.append(result)
+        level = logging.INFO if result.status == "loaded" else logging.WARNING
+        logger.log(level, f"[{number}/{len(slices)}] {result.message()}")
+    return report
+
+
+def _load(conn: psycopg.Connection, key: SliceKey, rows: pl.DataFrame, load_id: UUID) -> SliceResult:
+    """Validate the slice and replace it if valid, else quarantine it; the verdict decides the commit.
+
+    The checks run in a worker thread while the slice streams into an open transaction, so the gate costs
+    little time; the transaction commits only when the checks pass, else it rolls back and nothing changes.
+    """
+    files = ", ".join(rows.get_column(SOURCE_URI).unique(maintain_order=True).to_list())
+    loaded = SliceResult(key, "loaded", rows.height, files)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        verdict = pool.submit(validate_slice, rows)
+        try:
+            with conn.transaction():
+                replace_slice_csv(conn, TABLE, key.as_dict(), TABLE_COLUMNS, _csv_chunks(rows, load_id))
+                if verdict.result():
+                    raise psycopg.Rollback()
+                _log(conn, load_id, loaded)
+            error = None
+        except psycopg.Error as exc:  # rolled back: the previous rows of the slice stay
+            error = f"{type(exc).__name__}: {exc}".strip()
+        violations = verdict.result()
+    if violations:
+        result = SliceResult(key, "quarantined", rows.height, files, violations)
+        with conn.transaction():
+            _quarantine(conn, load_id, key, violations)
+            _log(conn, load_id, result)
+    elif error:
+        result = SliceResult(key, "failed", rows.height, files, error=error)
+        with conn.transaction():
+            _log(conn, load_id, result)
+    else:
+        result = loaded
+    return result
+
+
+def _csv_chunks(rows: pl.DataFrame, load_id: UUID) -> Iterator[bytes]:
+    """The slice as CSV in table column order, a chunk at a time, rendered by polars (no per-row Python).
+
+    Decimals lose their trailing zeros and timestamps are written as 2024-01-01T00:00:00Z, since fewer
+    bytes are what makes PostgreSQL's side of COPY faster.
+    """
+    table = rows.select(
+        *(_compact(c.name) if c.kind == "decimal" else pl.col(c.name) for c in COLUMNS),
+        "line_item_id",
+        "extensions",
+        "provider",
+        "billing_period",
+        pl.col(SOURCE_URI),
+        pl.lit(str(load_id)).alias("load_id"),
+        pl.lit(datetime.now(UTC)).alias("loaded_at"),
+    )
+    for chunk in table.iter_slices(COPY_CHUNK_ROWS):
+        text = io.BytesIO()
+        chunk.write_csv(text, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.fZ")
+        yield text.getvalue()
+
+
+def _compact(decimal_column: str) -> pl.Expr:
+    """1.5000000000 -> 1.5, 10.0000000000 -> 10 (the text of a Decimal(38, 10) always has a point)."""
+    return pl.col(decimal_column).cast(pl.String).str.replace(r"\.?0+$", "")
+
+
+def _refuse_unreadable(conn: psycopg.Connection, load_id: UUID, uri: str, exc: UnreadableFile) -> SliceResult:
+    violation = Violation("readable", exc.reason, 0, [{"file": exc.uri, "record": None}])
+    result = SliceResult(SliceKey(None, None, None), "quarantined", 0, uri, [violation])
+    with conn.transaction():
+        _quarantine(conn, load_id, result.key, [violation])
+        _log(conn, load_id, result)
+    return result
+
+
+def _quarantine(conn: psycopg.Connection, load_id: UUID, key: SliceKey, violations: list[Violation]) -> None:
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO raw_billing.quarantine (load_id, provider, billing_account_id, billing_period,"
+            " source_uri, rule, reason, failing_rows, example_rows, quarantined_at)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, now())",
+            [
+                (
+                    load_id,
+                    key.provider,
+                    key.billing_account_id,
+                    key.billing_period,
+                    ", ".join(v.files),
+                    v.rule,
+                    v.reason,
+                    v.failing_rows,
+                    Jsonb(v.examples),
+                )
+                for v in violations
+            ],
+        )
+
+
+def _log(conn: psycopg.Connection, load_id: UUID, result: SliceResult) -> None:
+    message = None if result.status == "loaded" else result.message()
+    conn.execute(
+        "INSERT INTO raw_billing.load_log (load_id, provider, billing_account_id, billing_period, source_uri,"
+        " status, row_count, message, logged_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, now())",
+        (load_id, *result.key.as_dict().values(), result.source_uri, result.status, result.rows, message),
+    )

@@ -1,0 +1,20 @@
+"""Fixtures of the FOCUS ingestion tests: a warehouse connection with an empty raw_billing schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from assets.billing.loader import ensure_schema
+from cloudforge.warehouse import connect
+
+
+@pytest.fixture
+def billing_db(warehouse_url: str) -> Iterator[psycopg.Connection]:
+    """An autocommit connection to the session's PostgreSQL, raw_billing created and emptied."""
+    with connect(warehouse_url, autocommit=True) as conn:
+        ensure_schema(conn)
+        conn.execute("TRUNCATE raw_billing.focus_charges, raw_billing.quarantine, raw_billing.load_log")
+        yield conn
