@@ -29,7 +29,7 @@ def step(message: str) -> None:
 class LazyGroup(click.Group):
     """A click group whose heavier sub-groups are imported only when they are invoked."""
 
-    lazy_commands = {"policy": "policies.cli:policy"}
+    lazy_commands = {"policy": "policies.cli:policy", "alerts": "cloudforge.alerts.cli:alerts"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy_commands])
@@ -56,6 +56,7 @@ def run() -> None:
     stack = LocalStack.start(settings, progress=step)
     try:
         ok = materialize_everything(settings, progress=step)
+        deliver_alerts(stack.warehouse_url, settings)
         print_summary(stack.warehouse_url)
     finally:
         stack.stop()
@@ -168,6 +169,18 @@ def stop_process(child: subprocess.Popen, grace: float = 10.0) -> None:
             child.wait()
 
 
+def deliver_alerts(url: str, settings) -> None:
+    """Flush the alerts outbox once (short Retry-After waits included); the sensor retries what is left."""
+    from cloudforge.alerts.cli import alert_log_on_stderr, deliver_outbox
+
+    try:
+        with alert_log_on_stderr():
+            report = deliver_outbox(url, settings, wait_seconds=30)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    step(f"alerts: {report.summary()}")
+
+
 def print_summary(url: str) -> None:
     from cloudforge.status import warehouse_summary
 
@@ -236,6 +249,15 @@ def bench_inventory(resources: int) -> None:
     from benchmarks.inventory import run_inventory_bench
 
     run_inventory_bench(load_settings(), resources, echo=click.echo)
+
+
+@bench.command("policies")
+@click.option("--resources", default=50_000, show_default=True, help="Resource documents to evaluate.")
+def bench_policies(resources: int) -> None:
+    """Policy run evaluations/s (Postgres to findings written) against the bare Rego engine, same documents."""
+    from benchmarks.policies import run_policies_bench
+
+    run_policies_bench(load_settings(), resources, echo=click.echo)
 
 
 if __name__ == "__main__":

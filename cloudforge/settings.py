@@ -8,10 +8,12 @@ the whole platform on one machine with no account or server.
 from __future__ import annotations
 
 import os
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, StringConstraints, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -58,6 +60,156 @@ class DemoSettings(BaseModel):
     size: int = Field(default=300, ge=30)
 
 
+AlertSeverity = Literal["critical", "high", "medium", "low", "info"]
+
+
+class AlertSettings(BaseModel):
+    """Where alerts go. Log-only unless a Slack webhook or a PagerDuty routing key is given (from the
+    environment: they are secrets); ``channels`` narrows or names them explicitly."""
+
+    channels: list[Literal["log", "slack", "pagerduty"]] | None = None
+    slack_webhook_url: SecretStr | None = None
+    slack_min_severity: AlertSeverity = "info"
+    pagerduty_routing_key: SecretStr | None = None
+    pagerduty_url: str = "https://events.pagerduty.com/v2/enqueue"
+    pagerduty_min_severity: AlertSeverity = "high"  # PagerDuty pages people: high and critical only
+    timeout_seconds: float = Field(default=10.0, gt=0)
+    max_attempts: int = Field(default=8, ge=1)
+    backoff_seconds: float = Field(default=30.0, gt=0)
+    max_backoff_seconds: float = Field(default=3600.0, gt=0)
+    max_age_hours: float = Field(default=72.0, gt=0)
+
+
+class PolicyWaiver(BaseModel):
+    """An accepted exception: findings of ``policy_id`` on resources whose key matches ``resource_pattern``
+    (a glob on 'aws/<account>/<region>/<type>/<id>') are waived until the end of ``expires_on`` (UTC)."""
+
+    policy_id: str = Field(min_length=1)
+    resource_pattern: str = Field(default="*", min_length=1)
+    reason: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    expires_on: date
+
+
+class PolicySettings(BaseModel):
+    """What the Rego policies are told (see policies/README.md) and the waivers kept in config."""
+
+    extra_dirs: list[Path] = Field(default_factory=list)
+    allowed_tag_values: dict[str, list[str]] = Field(default_factory=dict)
+    instance_families: dict[str, list[str]] = Field(default_factory=dict)  # env -> allowed families
+    waivers: list[PolicyWaiver] = Field(default_factory=list)
+
+
+# A team, project or env as tags carry it after normalisation (trimmed, lower-cased).
+TagValue = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1)]
+
+
+class TagRule(BaseModel):
+    """Charges whose normalised team/project/env tags equal every entry of ``match`` get this rule's team
+    and project where their tags give none (first matching rule wins; tags always win)."""
+
+    match: dict[Literal["team", "project", "env"], TagValue] = Field(min_length=1)
+    team: TagValue | None = None
+    project: TagValue | None = None
+
+    @model_validator(mode="after")
+    def _assigns(self) -> TagRule:
+        if self.team is None and self.project is None:
+            raise ValueError("a tag rule must set team or project")
+        return self
+
+
+class AccountDefault(BaseModel):
+    """Team and project for a sub account's charges that neither tags nor tag rules assign."""
+
+    team: TagValue | None = None
+    project: TagValue | None = None
+
+
+class PoolShare(BaseModel):
+    team: TagValue
+    project: TagValue = "unallocated"
+    percent: Decimal = Field(gt=0, le=100)
+
+
+class SharedCostPool(BaseModel):
+    """Charges matching every criterion given (each a list of accepted values) are shared: split per provider,
+    currency and day among teams and projects ``even``ly, ``proportional``ly to their direct effective cost,
+    or by ``fixed`` ``shares``. The first matching pool wins."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    service_names: list[str] = Field(default_factory=list)
+    service_categories: list[str] = Field(default_factory=list)
+    charge_categories: list[str] = Field(default_factory=list)
+    sub_account_ids: list[str] = Field(default_factory=list)
+    untagged_only: bool = False  # only charges that carry no team tag
+    split: Literal["even", "proportional", "fixed"] = "proportional"
+    shares: list[PoolShare] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SharedCostPool:
+        if self.name == "direct":
+            raise ValueError("'direct' names direct cost; choose another pool name")
+        if not (self.service_names or self.service_categories or self.charge_categories or self.sub_account_ids):
+            raise ValueError(f"shared pool {self.name!r} matches every charge; give at least one criterion")
+        if (self.split == "fixed") != bool(self.shares):
+            raise ValueError(f"shared pool {self.name!r}: shares are required with split fixed and only then")
+        if self.shares and sum(share.percent for share in self.shares) != 100:
+            raise ValueError(f"shared pool {self.name!r}: share percents must add up to 100")
+        if len({(share.team, share.project) for share in self.shares}) != len(self.shares):
+            raise ValueError(f"shared pool {self.name!r}: a team and project may have one share only")
+        return self
+
+
+class Budget(BaseModel):
+    """A monthly budget for a team, a project or a sub account (``name`` is its id), in ``currency``."""
+
+    scope: Literal["team", "project", "account"]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    monthly_amount: Decimal = Field(gt=0)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    thresholds: list[Annotated[int, Field(gt=0, le=1000)]] = Field(default_factory=lambda: [50, 80, 100])
+
+    @model_validator(mode="after")
+    def _normalised(self) -> Budget:
+        if self.scope != "account":
+            self.name = self.name.lower()  # teams and projects are compared as normalised tags
+        self.thresholds = sorted(set(self.thresholds))
+        return self
+
+
+class AnomalySettings(BaseModel):
+    """A day's usage cost per team and service is an anomaly when it exceeds the median of the same weekday
+    over the trailing ``window_days`` by ``min_deviation`` robust standard deviations and by ``min_impact``."""
+
+    window_days: int = Field(default=28, ge=14, le=91, multiple_of=7)
+    min_deviation: Decimal = Field(default=Decimal("3.5"), gt=0)
+    min_impact: Decimal = Field(default=Decimal("50"), ge=0)
+    alert_days: int = Field(default=7, ge=1)  # anomalies older than this (before the latest day) do not alert
+
+
+class CostSettings(BaseModel):
+    """Cost allocation, budgets and anomaly detection, passed to dbt as the var ``costs``. The defaults fit the
+    demo estate (dbt/dbt_project.yml repeats them for dbt run by hand; a test holds the two together)."""
+
+    tag_rules: list[TagRule] = Field(default_factory=list)
+    account_defaults: dict[str, AccountDefault] = Field(default_factory=dict)  # sub account id -> default
+    shared_pools: list[SharedCostPool] = Field(default_factory=list)
+    budgets: list[Budget] = Field(default_factory=list)
+    forecast_window_days: int = Field(default=28, ge=7, le=91)
+    anomalies: AnomalySettings = Field(default_factory=AnomalySettings)
+
+    @model_validator(mode="after")
+    def _unique(self) -> CostSettings:
+        pools = [pool.name for pool in self.shared_pools]
+        if len(set(pools)) != len(pools):
+            raise ValueError("shared pool names must be unique")
+        budgets = [(budget.scope, budget.name) for budget in self.budgets]
+        if len(set(budgets)) != len(budgets):
+            raise ValueError("one budget per scope and name")
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLOUDFORGE_", env_nested_delimiter="__", extra="ignore")
 
@@ -67,6 +219,9 @@ class Settings(BaseSettings):
     tags: TagSettings = Field(default_factory=TagSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
     dashboard_url: str = "http://localhost:8501"
+    policies: PolicySettings = Field(default_factory=PolicySettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    costs: CostSettings = Field(default_factory=CostSettings)
 
     @field_validator("state_dir")
     @classmethod

@@ -235,6 +235,9 @@ def store_slice(
     if error is None:
         try:
             with conn.transaction():
+                # A crash may lose this commit (the next sync reloads the slice) but never corrupts it; not
+                # waiting for the WAL flush of every slice makes many small slices load at COPY speed.
+                conn.execute("SET LOCAL synchronous_commit = off")
                 loaded = ((*key.values(), *row, sync_id, now) for row in rows)
                 count = replace_slice(conn, RESOURCES_TABLE, key, RESOURCE_COLUMNS, loaded)
                 conn.execute(RECORD_SLICE, dict(record, status="ok", row_count=count, last_success_at=now))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from typing import Any, Literal
 
@@ -12,10 +12,14 @@ from psycopg.types.json import Jsonb
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 
+# A state change only: the condition's latest action differs (no row yet counts as resolved).
 INSERT = """
     INSERT INTO alerts.outbox (dedup_key, action, source, severity, title, summary, details, link)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-    ON CONFLICT (dedup_key, action) DO NOTHING
+    SELECT %(dedup_key)s, %(action)s, %(source)s, %(severity)s, %(title)s, %(summary)s, %(details)s, %(link)s
+    WHERE coalesce(
+        (SELECT action FROM alerts.outbox WHERE dedup_key = %(dedup_key)s ORDER BY alert_id DESC LIMIT 1),
+        'resolve'
+    ) <> %(action)s
 """
 
 
@@ -42,15 +46,13 @@ def ensure_outbox(conn: psycopg.Connection) -> None:
 
 
 def enqueue_alerts(conn: psycopg.Connection, alerts: Iterable[Alert]) -> int:
-    """Insert alerts not already in the outbox (same dedup_key and action); returns how many were new."""
+    """Insert the alerts that change their condition's state (trigger an untriggered one, resolve a
+    triggered one); returns how many were new. Detectors may therefore send their whole current view."""
     ensure_outbox(conn)
     new = 0
     with conn.transaction(), conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext('cloudforge alerts enqueue'))")
         for alert in alerts:
-            cur.execute(
-                INSERT,
-                (alert.dedup_key, alert.action, alert.source, alert.severity, alert.title, alert.summary,
-                 Jsonb(alert.details), alert.link),
-            )
+            cur.execute(INSERT, {**asdict(alert), "details": Jsonb(alert.details)})
             new += cur.rowcount
     return new

@@ -17,6 +17,9 @@ DAGSTER_YAML = """\
 # Written by cloudforge: run history and event logs stay beside the warehouse state.
 telemetry:
   enabled: false
+python_logs:
+  # CloudForge's own loggers (alert notifiers, the AWS sync) show in the Dagster UI's run and sensor logs.
+  managed_python_loggers: [cloudforge, assets]
 """
 
 

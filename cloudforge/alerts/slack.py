@@ -1,0 +1,96 @@
+"""Slack incoming webhook: one Block Kit message per alert with the numbers and a button to the dashboard."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr
+
+from cloudforge.alerts.notifiers import clip, dashboard_link
+from cloudforge.alerts.outbox import Alert, Severity
+from cloudforge.alerts.transport import post_json
+
+EMOJI = {
+    "critical": ":red_circle:",
+    "high": ":large_orange_circle:",
+    "medium": ":large_yellow_circle:",
+    "low": ":large_blue_circle:",
+    "info": ":white_circle:",
+}
+MAX_FIELDS = 10  # Slack's limit per section block
+
+
+@dataclass(frozen=True)
+class SlackWebhookNotifier:
+    """Posts to an incoming webhook. The URL is the credential: it never appears in errors or logs.
+
+    Slack has no idempotency key: a crash between Slack's "ok" and the delivery's commit resends the
+    message once (see ``delivery``); everything else is sent exactly once.
+    """
+
+    webhook_url: SecretStr
+    dashboard_url: str
+    timeout_seconds: float = 10.0
+    min_severity: Severity = "info"
+    channel: ClassVar[str] = "slack"
+
+    def send(self, alert: Alert) -> None:
+        url = self.webhook_url.get_secret_value()
+        token = url.rstrip("/").rsplit("/", 1)[-1]  # the secret part of .../services/T…/B…/<token>
+        post_json(url, slack_message(alert, self.dashboard_url), timeout=self.timeout_seconds,
+                  secrets=(url, urlsplit(url).path, token))
+
+
+def slack_message(alert: Alert, dashboard_url: str) -> dict[str, Any]:
+    """Header (severity emoji and title), the summary, severity/source/details as fields, a dashboard button.
+
+    Details beyond Slack's ten fields are left to the dashboard page the button opens.
+    """
+    resolved = alert.action == "resolve"
+    title = "Resolved: " + alert.title.removeprefix("Resolved: ") if resolved else alert.title
+    emoji = ":white_check_mark:" if resolved else EMOJI[alert.severity]
+    fields = [("Severity", alert.severity.capitalize()), ("Source", alert.source),
+              *((label(key), show(value)) for key, value in alert.details.items())]
+    return {
+        "text": escape(f"[{alert.severity.upper()}] {title}: {alert.summary}"),  # notifications and fallback
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": clip(f"{emoji} {title}", 150), "emoji": True}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": clip(escape(alert.summary), 3000)}},
+            {"type": "section", "fields": [
+                {"type": "mrkdwn", "text": clip(f"*{escape(name)}*\n{escape(value)}", 2000)}
+                for name, value in fields[:MAX_FIELDS]
+            ]},
+            {"type": "actions", "elements": [{
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Open in CloudForge"},
+                "url": dashboard_link(dashboard_url, alert.link),
+            }]},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(f"CloudForge · {alert.dedup_key}")}]},
+        ],
+    }
+
+
+def show(value: Any) -> str:
+    """A detail value as people read it: numbers with thousands separators, yes/no, compact JSON."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return f"{value:,}"
+    if value is None:
+        return "–"
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(", ", ": "))
+    return str(value)
+
+
+def label(key: str) -> str:
+    """``month_to_date`` -> ``Month to date``."""
+    return key.replace("_", " ").strip().capitalize()
+
+
+def escape(text: str) -> str:
+    """Slack's mrkdwn control characters, escaped as its documentation asks."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,34 @@
+"""Fixtures: an outbox in a database of its own on the session's embedded PostgreSQL, emptied per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+
+from cloudforge.alerts import ensure_outbox
+from cloudforge.warehouse import connect, create_database
+
+
+@pytest.fixture(scope="session")
+def alerts_url(warehouse_url: str) -> str:
+    url = create_database(warehouse_url, "alerts_delivery")
+    with connect(url, autocommit=True) as conn:
+        ensure_outbox(conn)
+    return url
+
+
+@pytest.fixture
+def conn(alerts_url: str) -> Iterator[psycopg.Connection]:
+    """An autocommit connection to an empty outbox."""
+    with connect(alerts_url, autocommit=True) as conn:
+        conn.execute("TRUNCATE alerts.outbox, alerts.deliveries RESTART IDENTITY")
+        yield conn
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The time a test's delivery passes count from."""
+    return datetime.now(UTC).replace(microsecond=0)
