@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -52,17 +51,9 @@ def running_services(state_dir: Path) -> dict[str, dict]:
         services = json.loads(services_file(state_dir).read_text())
     except FileNotFoundError:
         return {}
-    return {name: service for name, service in services.items() if _alive(service["pid"])}
+    from cloudforge.local.cloud import is_alive
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return {name: service for name, service in services.items() if is_alive(service["pid"])}
 
 
 def status_lines(settings: Settings) -> list[str]:

@@ -67,11 +67,14 @@ class EmbeddedCloud:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while _alive(self.pid):
+        while is_alive(self.pid):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"embedded cloud pid {self.pid} did not exit within {timeout:.0f} s")
             time.sleep(0.05)
 
+
+# (account_id, region, resource_type, name) -> (resource_id, ARN), for the resources seeding creates
+ResourceIds = dict[tuple[str, str, str, str], tuple[str, str]]
 
 _IN_THIS_PROCESS: set[str] = set()  # endpoints of the moto servers start_moto_server started here
 
@@ -92,12 +95,14 @@ def start_moto_server() -> tuple[Any, str]:
     return server, endpoint_url
 
 
-def seed_estate(estate: Estate, endpoint_url: str) -> None:
+def seed_estate(estate: Estate, endpoint_url: str) -> ResourceIds:
     """Make the moto server at ``endpoint_url`` (running in this process) hold exactly ``estate``.
 
     What the server held in the estate's accounts is discarded first; other accounts are left alone.
     Accounts are entered through ``sts.assume_role`` into ``arn:aws:iam::<account>:role/CloudForgeReadOnly``
     (moto maps the assumed-role credentials to that account). Ages count back from when seeding starts.
+    Returns the (resource_id, ARN) of every resource seeding created, as the inventory will report them,
+    since moto assigns the ids (the demo billing names resources by them).
     """
     import boto3
     import requests
@@ -113,6 +118,7 @@ def seed_estate(estate: Estate, endpoint_url: str) -> None:
     requests.post(f"{endpoint_url}/moto-api/seed", params={"a": estate.seed}, timeout=30).raise_for_status()
     session = boto3.Session(region_name="us-east-1")
     now = datetime.now(UTC)
+    identities: ResourceIds = {}
     for account_id in accounts:
         specs = [r for r in estate.resources if r.account_id == account_id]
         account = _Account(session, account_id, endpoint_url, specs)
@@ -122,8 +128,17 @@ def seed_estate(estate: Estate, endpoint_url: str) -> None:
                 continue
             resource_id = _CREATE[spec.resource_type](account, spec)
             account.ids[(spec.region, spec.resource_type, spec.name)] = resource_id
+            identities[(*spec.key, spec.name)] = _identity(spec, resource_id)
             if spec.age_days is not None:
                 _backdate(spec, resource_id, now)
+    return identities
+
+
+def account_client(endpoint_url: str, account_id: str, service: str, region: str) -> Any:
+    """A boto3 client acting in ``account_id`` of the moto server, entered as seeding enters it."""
+    import boto3
+
+    return _Account(boto3.Session(region_name="us-east-1"), account_id, endpoint_url, []).client(service, region)
 
 
 class _Account:
@@ -373,6 +388,36 @@ def _create_key(account: _Account, spec: ResourceSpec) -> str:
     return key_id
 
 
+_EC2_ARN_TYPES = {
+    "ec2_instance": "instance",
+    "ebs_volume": "volume",
+    "ebs_snapshot": "snapshot",
+    "elastic_ip": "elastic-ip",
+    "security_group": "security-group",
+    "vpc": "vpc",
+    "subnet": "subnet",
+}
+
+
+def _identity(spec: ResourceSpec, created: str) -> tuple[str, str]:
+    """(resource_id, ARN) as the inventory reports them (assets/aws/collectors.py), from what creation returned:
+    the AWS id for EC2 types and KMS keys, the ARN for functions and load balancers, else the name."""
+    account, region, name = spec.account_id, spec.region, spec.name
+    if spec.resource_type in _EC2_ARN_TYPES:
+        owner = "" if spec.resource_type == "ebs_snapshot" else account  # snapshot ARNs carry no account
+        return created, f"arn:aws:ec2:{region}:{owner}:{_EC2_ARN_TYPES[spec.resource_type]}/{created}"
+    if spec.resource_type in ("lambda_function", "load_balancer"):
+        return name, created
+    arn = {
+        "s3_bucket": f"arn:aws:s3:::{name}",
+        "rds_instance": f"arn:aws:rds:{region}:{account}:db:{name}",
+        "iam_user": f"arn:aws:iam::{account}:user/{name}",
+        "iam_role": f"arn:aws:iam::{account}:role/{name}",
+        "kms_key": f"arn:aws:kms:{region}:{account}:key/{created}",
+    }[spec.resource_type]
+    return created, arn
+
+
 _CREATE: dict[str, Callable[[_Account, ResourceSpec], str]] = {
     "vpc": _create_vpc,
     "subnet": _create_subnet,
@@ -452,7 +497,7 @@ def find_embedded_cloud(state_dir: Path) -> EmbeddedCloud | None:
         cloud = EmbeddedCloud(state_dir=Path(state_dir), **state)
     except TypeError as error:
         raise ValueError(f"{path} does not describe an embedded cloud ({error}); remove it") from error
-    if not _alive(cloud.pid):
+    if not is_alive(cloud.pid):
         return None
     try:
         requests.get(cloud.endpoint_url, timeout=5)
@@ -508,7 +553,7 @@ def _tail(path: Path, lines: int = 30) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def _alive(pid: int) -> bool:
+def is_alive(pid: int) -> bool:
     """Whether the process runs; a child of ours that exited is reaped here, or it would stay a zombie."""
     with contextlib.suppress(ChildProcessError):
         if os.waitpid(pid, os.WNOHANG)[0] == pid:
@@ -539,7 +584,8 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def serve(state_dir: Path, seed: int, size: int) -> None:
-    """Run the embedded cloud until SIGTERM or SIGINT: start moto, seed the estate, publish ``cloud.json``."""
+    """Run the embedded cloud until SIGTERM or SIGINT: start moto, seed the estate, publish its billing
+    (``billing_exports``; the last billed day is the day before seeding), then ``cloud.json``."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -549,15 +595,20 @@ def serve(state_dir: Path, seed: int, size: int) -> None:
     state_path = Path(state_dir) / STATE_FILE
     try:
         started = time.monotonic()
-        seed_estate(estate, endpoint_url)
+        resource_ids = seed_estate(estate, endpoint_url)
+        seeded_at = datetime.now(UTC)
         elapsed = time.monotonic() - started
         log.info("seeded %d resources into %s in %.1f s", len(estate.resources), endpoint_url, elapsed)
+        from cloudforge.local.billing_exports import publish_demo_billing
+
+        billing = publish_demo_billing(estate, resource_ids, endpoint_url, state_dir, seeded_at.date())
+        log.info("published %d days of demo billing up to %s", billing.days, billing.end - timedelta(days=1))
         state = {
             "endpoint_url": endpoint_url,
             "pid": os.getpid(),
             "seed": seed,
             "size": size,
-            "seeded_at": datetime.now(UTC).isoformat(),
+            "seeded_at": seeded_at.isoformat(),
         }
         _write_atomically(state_path, json.dumps(state))
         stop.wait()
