@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from cloudforge.local.postgres import embedded_postgres_url
 
 
 @pytest.fixture(scope="session")
-def warehouse_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A fresh embedded PostgreSQL 16 for this session (pgserver), stopped when the session ends."""
-    return embedded_postgres_url(tmp_path_factory.mktemp("state"))
+def warehouse_url() -> str:
+    """A fresh embedded PostgreSQL 16 for this session (pgserver), stopped and deleted when the session ends.
+
+    Its directory is outside pytest's numbered temp folders, which a concurrent pytest run may prune.
+    """
+    return embedded_postgres_url(Path(tempfile.mkdtemp(prefix="cloudforge-tests-")), delete_on_exit=True)
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,9 @@ import warnings
 from pathlib import Path
 
 
-def embedded_postgres_url(state_dir: Path) -> str:
-    """Start (or attach to) the embedded server and return its URL; the data stays in ``state_dir/postgres``."""
+def embedded_postgres_url(state_dir: Path, *, delete_on_exit: bool = False) -> str:
+    """Start (or attach to) the embedded server and return its URL; the data stays in ``state_dir/postgres``
+    unless ``delete_on_exit`` (throwaway servers: tests)."""
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI); pgserver does not use that directory.
         warnings.simplefilter("ignore")
@@ -19,5 +20,5 @@ def embedded_postgres_url(state_dir: Path) -> str:
 
     data_dir = state_dir / "postgres"
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    server = pgserver.get_server(data_dir, cleanup_mode="delete" if delete_on_exit else "stop")
     return server.get_uri()
