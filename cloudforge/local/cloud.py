@@ -138,7 +138,8 @@ def account_client(endpoint_url: str, account_id: str, service: str, region: str
     """A boto3 client acting in ``account_id`` of the moto server, entered as seeding enters it."""
     import boto3
 
-    return _Account(boto3.Session(region_name="us-east-1"), account_id, endpoint_url, []).client(service, region)
+    session = boto3.Session(region_name="us-east-1")
+    return _Account(session, account_id, endpoint_url, []).client(service, region)
 
 
 class _Account:
@@ -400,8 +401,8 @@ _EC2_ARN_TYPES = {
 
 
 def _identity(spec: ResourceSpec, created: str) -> tuple[str, str]:
-    """(resource_id, ARN) as the inventory reports them (assets/aws/collectors.py), from what creation returned:
-    the AWS id for EC2 types and KMS keys, the ARN for functions and load balancers, else the name."""
+    """(resource_id, ARN) as the inventory reports them (assets/aws/collectors.py), from what creating it
+    returned: the AWS id (EC2 types, KMS keys), the ARN (functions, load balancers), else the name."""
     account, region, name = spec.account_id, spec.region, spec.name
     if spec.resource_type in _EC2_ARN_TYPES:
         owner = "" if spec.resource_type == "ebs_snapshot" else account  # snapshot ARNs carry no account
