@@ -14,8 +14,11 @@ QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 def materialize_everything(settings: Settings, progress: Callable[[str], None] = print) -> bool:
     """Run the refresh job over every asset; report each failed step; True when the run succeeded."""
+    from pipelines.dbt import prepare_dbt_manifest
     from pipelines.definitions import REFRESH_JOB_NAME, build_definitions
 
+    progress("parsing the dbt project")
+    prepare_dbt_manifest()  # the manifest must describe the models as they are now, not as last parsed
     definitions = build_definitions(settings)
     job = definitions.resolve_job_def(REFRESH_JOB_NAME)
     progress(f"materialising {len(definitions.resolve_asset_graph().get_all_asset_keys())} assets")
