@@ -10,9 +10,11 @@ import dagster as dg
 
 from assets.aws.assets import AWS_INVENTORY_ASSETS, AWS_INVENTORY_CHECKS
 from assets.aws.resource import AwsInventoryResource
+from assets.billing.assets import BILLING_ASSETS, FocusSourcesResource
 from assets.resources import WarehouseResource
 from cloudforge.settings import Settings, load_settings
 from pipelines.dbt import build_dbt_assets, dbt_resource
+from pipelines.sensors import AlertNotifiersResource, alert_delivery_sensor
 
 REFRESH_JOB_NAME = "refresh_everything"
 
@@ -23,14 +25,17 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         "Ingest every source, then build every dbt model and test."
     ))
     return dg.Definitions(
-        assets=[*AWS_INVENTORY_ASSETS, build_dbt_assets(settings)],
+        assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, build_dbt_assets(settings)],
         asset_checks=AWS_INVENTORY_CHECKS,
         jobs=[refresh],
         schedules=[dg.ScheduleDefinition(job=refresh, cron_schedule="0 6 * * *", execution_timezone="UTC")],
+        sensors=[alert_delivery_sensor],
         resources={
             "aws_inventory": AwsInventoryResource(),
             "warehouse": WarehouseResource(),
+            "focus_sources": FocusSourcesResource(),
             "dbt": dbt_resource(),
+            "alert_notifiers": AlertNotifiersResource(),
         },
     )
 
