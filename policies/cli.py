@@ -14,7 +14,7 @@ import click
 
 from cloudforge.settings import load_settings
 from policies.check import check_plan
-from policies.config import PolicyConfig
+from policies.config import policy_config
 from policies.engine import RegoError
 from policies.library import PolicyLoadError
 from policies.report import RENDERERS
@@ -74,7 +74,7 @@ def check_command(plan_file: Path, output_format: str, policy_dirs: tuple[Path, 
     cloudforge policy check plan.json --format sarif > policy.sarif
     """
     try:
-        config = PolicyConfig(extra_dirs=list(policy_dirs), required_tags=load_settings().tags.required)
+        config = policy_config(load_settings(), list(policy_dirs))
         result = check_plan(plan_file, config)
     except (ValueError, OSError, RegoError) as error:  # includes PlanFormatError and invalid settings
         _bad_input(error)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from cloudforge.settings import Settings
 
 
 class PolicyConfig(BaseModel):
@@ -24,3 +27,15 @@ class PolicyConfig(BaseModel):
                 "cost": {"instance_families": self.instance_families},
             }
         }
+
+
+def policy_config(settings: Settings, extra_dirs: Sequence[Path] = ()) -> PolicyConfig:
+    """The one policy configuration CI checks and the runtime share: settings ``tags`` and ``policies``,
+    plus ``extra_dirs`` (``--policy-dir``) after the configured ones."""
+    policies = settings.policies
+    return PolicyConfig(
+        extra_dirs=[*policies.extra_dirs, *extra_dirs],
+        required_tags=settings.tags.required,
+        allowed_tag_values=policies.allowed_tag_values,
+        instance_families=policies.instance_families,
+    )

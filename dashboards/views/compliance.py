@@ -1,0 +1,172 @@
+"""Compliance: does what we run pass the policy library, and where does it not?
+
+Headline figures cover the latest policy run; the filters (framework, severity, account, team) narrow the
+posture per control, the failing resources with their remediation and the trend; the waivers close the page.
+"""
+
+import streamlit as st
+
+from dashboards import charts, data
+from dashboards.charts import SEVERITY_ORDER
+
+FINDING_COLUMNS = (
+    "severity",
+    "policy_title",
+    "resource_name",
+    "resource_type",
+    "account_id",
+    "region",
+    "team",
+    "message",
+    "remediation",
+    "controls",
+    "first_seen_at",
+)
+WAIVER_COLUMNS = (
+    "policy_id",
+    "policy_title",
+    "resource_pattern",
+    "waiver_reason",
+    "waiver_owner",
+    "expires_on",
+    "days_until_expiry",
+    "is_active",
+    "waived_findings",
+    "waiver_origin",
+)
+POSTURE_COLUMNS = (
+    "control_id",
+    "policy_ids",
+    "evaluated_resources",
+    "failing_resources",
+    "waived_resources",
+    "pass_rate",
+)
+
+
+def filter_controls(options: dict[str, list[str]]) -> data.ComplianceFilters:
+    """Framework first (it decides the controls), then severity, account and team."""
+    frameworks = options.get("framework", [])
+    framework, severity, account, team = st.columns(4)
+    chosen = framework.selectbox(
+        "Framework",
+        frameworks,
+        index=frameworks.index("cloudforge") if "cloudforge" in frameworks else 0,
+        key="compliance_framework",
+        help="'cloudforge' is the whole library, one control per policy.",
+    )
+    return data.ComplianceFilters(
+        framework=chosen,
+        severities=tuple(severity.multiselect("Severity", SEVERITY_ORDER, key="compliance_severity")),
+        accounts=tuple(account.multiselect("Account", options.get("account", []), key="compliance_account")),
+        teams=tuple(team.multiselect("Team", options.get("team", []), key="compliance_team")),
+    )
+
+
+def when(moment) -> str:
+    return "—" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+st.title("Compliance")
+st.caption(
+    "The Rego policy library over the live inventory: posture per framework and control, what fails "
+    "and how to fix it, and the exceptions we accepted."
+)
+
+summary = data.compliance_summary()
+st.sidebar.caption(f"Policies evaluated {when(summary.evaluated_at)}")
+
+open_, urgent, waived, passing = st.columns(4)
+open_.metric("Open findings", f"{summary.open_findings:,}")
+urgent.metric(
+    "Critical and high", f"{summary.urgent_findings:,}", help="Open findings of critical or high severity"
+)
+waived.metric(
+    "Waived", f"{summary.waived_findings:,}", help="Failing, but accepted by a waiver until it expires"
+)
+passing.metric(
+    "Checks passing",
+    "—" if summary.checks_passing is None else f"{summary.checks_passing:.1%}",
+    help=f"Share of the {summary.checks:,} (resource, policy) checks of the latest run with no open finding",
+)
+
+filters = filter_controls(data.compliance_options())
+
+st.header("Posture by control")
+posture = data.control_posture(filters)
+if posture.empty:
+    st.info("No resource matches these filters.")
+else:
+    chart, table = st.columns([3, 4])
+    chart.altair_chart(charts.control_pass_rates(posture, f"Pass rate per control: {filters.framework}"))
+    table.dataframe(
+        posture.assign(pass_rate=posture["pass_rate"] * 100),
+        hide_index=True,
+        column_order=POSTURE_COLUMNS,
+        column_config={
+            "control_id": "Control",
+            "policy_ids": "Policies",
+            "evaluated_resources": st.column_config.NumberColumn("Evaluated", width="small"),
+            "failing_resources": st.column_config.NumberColumn("Failing", width="small"),
+            "waived_resources": st.column_config.NumberColumn("Waived", width="small"),
+            "pass_rate": st.column_config.ProgressColumn(
+                "Pass rate", format="%.1f%%", min_value=0, max_value=100
+            ),
+        },
+    )
+
+st.header("Failing resources")
+findings, matches = data.failing_resources(filters)
+shown = f"the first {len(findings):,} of " if len(findings) < matches else ""
+st.caption(f"Showing {shown}{matches:,} open findings, most severe first.")
+st.dataframe(
+    findings,
+    hide_index=True,
+    column_order=FINDING_COLUMNS,
+    column_config={
+        "severity": "Severity",
+        "policy_title": "Policy",
+        "resource_name": "Resource",
+        "resource_type": "Type",
+        "account_id": "Account",
+        "region": "Region",
+        "team": "Team",
+        "message": "What is wrong",
+        "remediation": st.column_config.TextColumn("Remediation", width="large"),
+        "controls": st.column_config.ListColumn("Controls"),
+        "first_seen_at": st.column_config.DatetimeColumn("First seen", format="YYYY-MM-DD"),
+    },
+)
+
+st.header("Trend")
+trend = data.compliance_trend(filters)
+if trend.empty:
+    st.info("No findings recorded yet for these filters.")
+else:
+    st.altair_chart(charts.findings_trend(trend))
+
+st.header("Waivers")
+waivers = data.waivers()
+expired = int((~waivers["is_active"]).sum()) if len(waivers) else 0
+st.caption(
+    f"{len(waivers) - expired:,} active, {expired:,} expired. "
+    "Add one in config (policies.waivers) or with SQL: "
+    "INSERT INTO raw_policies.waivers (policy_id, resource_pattern, reason, owner, expires_on) VALUES (...)."
+)
+st.dataframe(
+    waivers,
+    hide_index=True,
+    column_order=WAIVER_COLUMNS,
+    column_config={
+        "policy_id": "Policy",
+        "policy_title": "Title",
+        "resource_pattern": "Resources",
+        "waiver_reason": "Reason",
+        "waiver_owner": "Owner",
+        "expires_on": st.column_config.DateColumn("Expires", format="YYYY-MM-DD"),
+        "days_until_expiry": st.column_config.NumberColumn("Days left", width="small"),
+        "is_active": st.column_config.CheckboxColumn("Active", width="small"),
+        "waived_findings": st.column_config.NumberColumn("Hides", width="small"),
+        "waiver_origin": "From",
+    },
+)
