@@ -184,18 +184,45 @@ class AnomalySettings(BaseModel):
 
     window_days: int = Field(default=28, ge=14, le=91, multiple_of=7)
     min_deviation: Decimal = Field(default=Decimal("3.5"), gt=0)
-    min_impact: Decimal = Field(default=Decimal("50"), ge=0)
-    alert_days: int = Field(default=7, ge=1)  # anomalies older than this (before the latest day) do not alert
+    min_impact: Decimal = Field(default=Decimal(50), ge=0)
+    alert_days: int = Field(default=14, ge=1)  # anomalies of the last alert_days days of billing data alert
+
+
+def demo_shared_pools() -> list[SharedCostPool]:
+    """The demo billing's shared charges (cloudforge/local/billing.py), one pool per way of splitting."""
+    return [
+        SharedCostPool(name="support", service_names=["AWS Support (Business)"], split="even"),
+        SharedCostPool(name="tax", charge_categories=["Tax"]),
+        SharedCostPool(name="data-transfer", service_names=["AWS Data Transfer"], untagged_only=True, split="fixed",
+                       shares=[PoolShare(team="platform", project="shared-network", percent=Decimal(50)),
+                               PoolShare(team="payments", project="checkout", percent=Decimal(25)),
+                               PoolShare(team="search", project="query-api", percent=Decimal(25))]),
+        SharedCostPool(name="commitments", service_names=["Savings Plans for AWS Compute usage"]),
+    ]
+
+
+def demo_budgets() -> list[Budget]:
+    """Monthly budgets around the demo estate's run rate: data's is below it, so its forecast crosses 100 %."""
+    teams = {"payments": 4500, "search": 2500, "platform": 6000, "data": 3500, "identity": 4000}
+    return [
+        *(Budget(scope="team", name=team, monthly_amount=Decimal(amount)) for team, amount in teams.items()),
+        Budget(scope="project", name="shared-network", monthly_amount=Decimal(4000)),
+        Budget(scope="account", name=DEMO_ACCOUNTS[2], monthly_amount=Decimal(3000)),
+    ]
 
 
 class CostSettings(BaseModel):
     """Cost allocation, budgets and anomaly detection, passed to dbt as the var ``costs``. The defaults fit the
     demo estate (dbt/dbt_project.yml repeats them for dbt run by hand; a test holds the two together)."""
 
-    tag_rules: list[TagRule] = Field(default_factory=list)
-    account_defaults: dict[str, AccountDefault] = Field(default_factory=dict)  # sub account id -> default
-    shared_pools: list[SharedCostPool] = Field(default_factory=list)
-    budgets: list[Budget] = Field(default_factory=list)
+    tag_rules: list[TagRule] = Field(
+        default_factory=lambda: [TagRule(match={"project": "shared-network"}, team="platform")]
+    )
+    account_defaults: dict[str, AccountDefault] = Field(  # sub account id -> default
+        default_factory=lambda: {DEMO_ACCOUNTS[2]: AccountDefault(team="platform")}
+    )
+    shared_pools: list[SharedCostPool] = Field(default_factory=demo_shared_pools)
+    budgets: list[Budget] = Field(default_factory=demo_budgets)
     forecast_window_days: int = Field(default=28, ge=7, le=91)
     anomalies: AnomalySettings = Field(default_factory=AnomalySettings)
 

@@ -11,7 +11,8 @@ from dashboards.data import WarehouseNotReady
 st.set_page_config(page_title="CloudForge", page_icon=":material/cloud:", layout="wide")
 
 inventory = st.Page("views/inventory.py", title="Inventory", icon=":material/inventory_2:", default=True)
-page = st.navigation({"Estate": [inventory]})
+compliance = st.Page("views/compliance.py", title="Compliance", icon=":material/policy:")
+page = st.navigation({"Estate": [inventory], "Governance": [compliance]})
 try:
     page.run()
 except WarehouseNotReady as not_ready:

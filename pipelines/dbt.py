@@ -75,7 +75,7 @@ class CloudForgeDbtTranslator(DagsterDbtTranslator):
 
 def dbt_vars(settings: Settings) -> dict[str, Any]:
     """The dbt vars that come from settings."""
-    return {"required_tags": list(settings.tags.required)}
+    return {"required_tags": list(settings.tags.required), "costs": settings.costs.model_dump(mode="json")}
 
 
 def build_dbt_assets(settings: Settings, project: DbtProject | None = None) -> AssetsDefinition:

@@ -10,7 +10,9 @@ import dagster as dg
 
 from assets.aws.assets import AWS_INVENTORY_ASSETS, AWS_INVENTORY_CHECKS
 from assets.aws.resource import AwsInventoryResource
+from assets.billing.alerts import COST_ALERT_ASSETS
 from assets.billing.assets import BILLING_ASSETS, FocusSourcesResource
+from assets.policies.assets import build_policy_assets, build_policy_automation_sensor
 from assets.resources import WarehouseResource
 from cloudforge.settings import Settings, load_settings
 from pipelines.dbt import build_dbt_assets, dbt_resource
@@ -25,11 +27,12 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         "Ingest every source, then build every dbt model and test."
     ))
     return dg.Definitions(
-        assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, build_dbt_assets(settings)],
+        assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, build_policy_assets(settings), build_dbt_assets(settings),
+                *COST_ALERT_ASSETS],
         asset_checks=AWS_INVENTORY_CHECKS,
         jobs=[refresh],
         schedules=[dg.ScheduleDefinition(job=refresh, cron_schedule="0 6 * * *", execution_timezone="UTC")],
-        sensors=[alert_delivery_sensor],
+        sensors=[alert_delivery_sensor, build_policy_automation_sensor()],
         resources={
             "aws_inventory": AwsInventoryResource(),
             "warehouse": WarehouseResource(),

@@ -1,22 +1,30 @@
-"""One `dbt build` per session, through the Dagster assets, over a hand-built raw_aws inventory.
+"""One `dbt build` per session, through the Dagster assets, over a hand-built raw_aws inventory; and one over
+the same inventory with hand-built FOCUS billing (dbt_raw_billing), for the cost models.
 
-The inventory lives in its own database on the session's embedded PostgreSQL, so other tests' raw_aws rows
-never leak into the marts asserted here.
+Each lives in its own database on the session's embedded PostgreSQL, so other tests' raw rows never leak into
+the marts asserted here.
 """
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import dbt_raw_billing
 import pytest
-from dagster import ExecuteInProcessResult, materialize
+from dagster import AssetKey, AssetSelection, ExecuteInProcessResult, materialize
 from dbt_raw_inventory import RAW_RESOURCES, REQUIRED_TAGS, SYNC_ID, SYNCED_AT
 from psycopg import sql
+from psycopg.types.json import Jsonb
 
-from cloudforge.settings import load_settings
+from assets.billing.loader import ensure_schema as ensure_billing_schema
+from cloudforge.settings import Settings, load_settings
 from cloudforge.warehouse import connect, create_database
+from policies.runtime import ensure_schema as ensure_policy_schema
 
 RAW_SCHEMA = Path(__file__).resolve().parents[2] / "assets" / "aws" / "raw_schema.sql"
+# The cost build covers the cost marts and what they read, so it needs no raw tables of other domains.
+COST_MARTS = ("cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation", "cost_reconciliation",
+              "budget_status", "cost_anomalies")
 
 
 def load_raw_inventory(url: str) -> None:
@@ -33,26 +41,65 @@ def load_raw_inventory(url: str) -> None:
                 copier.write_row((*identity, json.dumps(document), SYNC_ID, SYNCED_AT))
 
 
+def load_raw_billing(url: str) -> None:
+    """Create the raw_billing tables and COPY the hand-built FOCUS rows in."""
+    copy = sql.SQL("COPY raw_billing.focus_charges ({}) FROM STDIN").format(
+        sql.SQL(", ").join(map(sql.Identifier, dbt_raw_billing.COLUMNS))
+    )
+    with connect(url) as conn, conn.cursor() as cur:
+        ensure_billing_schema(conn)
+        with cur.copy(copy) as copier:
+            for record in dbt_raw_billing.focus_records():
+                copier.write_row([Jsonb(value) if column == "tags" and value else value
+                                  for column, value in record.items()])
+
+
 @dataclass(frozen=True)
 class InventoryBuild:
     url: str
     result: ExecuteInProcessResult
 
 
+def build(url: str, settings: Settings, selection: AssetSelection | None = None) -> ExecuteInProcessResult:
+    """`dbt build` through the Dagster assets, with the settings' vars: the whole project, or a selection."""
+    from pipelines.dbt import build_dbt_assets, dbt_resource, prepare_dbt_manifest
+
+    prepare_dbt_manifest()  # the manifest must list every model of the project as it is now
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DBT_INDIRECT_SELECTION", "cautious")  # only the tests whose every parent is selected
+        return materialize([build_dbt_assets(settings)], selection=selection, resources={"dbt": dbt_resource(url)},
+                           raise_on_error=False)
+
+
 @pytest.fixture(scope="session")
 def inventory_build(warehouse_url: str) -> InventoryBuild:
     """A database holding the hand-built raw inventory, built once by the dbt assets (`dbt build`)."""
-    from pipelines.dbt import build_dbt_assets, dbt_resource
-
     url = create_database(warehouse_url, "dbt_inventory")
     load_raw_inventory(url)
-    settings = load_settings(tags={"required": REQUIRED_TAGS})
-    assets = build_dbt_assets(settings)
-    result = materialize([assets], resources={"dbt": dbt_resource(url)}, raise_on_error=False)
-    return InventoryBuild(url, result)
+    with connect(url) as conn:
+        ensure_billing_schema(conn)  # the cost models read it; empty here
+        ensure_policy_schema(conn)  # the compliance models read it; empty here
+    return InventoryBuild(url, build(url, load_settings(tags={"required": REQUIRED_TAGS})))
 
 
 @pytest.fixture(scope="session")
 def inventory_url(inventory_build: InventoryBuild) -> str:
     assert inventory_build.result.success
     return inventory_build.url
+
+
+@pytest.fixture(scope="session")
+def cost_build(warehouse_url: str) -> InventoryBuild:
+    """A database holding the hand-built inventory and billing, built once with the billing's cost config."""
+    url = create_database(warehouse_url, "dbt_costs")
+    load_raw_inventory(url)
+    load_raw_billing(url)
+    settings = load_settings(tags={"required": REQUIRED_TAGS}, costs=dbt_raw_billing.COSTS)
+    marts = AssetSelection.assets(*(AssetKey(["marts", name]) for name in COST_MARTS))
+    return InventoryBuild(url, build(url, settings, marts.upstream()))
+
+
+@pytest.fixture(scope="session")
+def cost_url(cost_build: InventoryBuild) -> str:
+    assert cost_build.result.success
+    return cost_build.url

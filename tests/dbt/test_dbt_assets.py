@@ -28,6 +28,20 @@ def test_keys_are_schema_and_relation_and_groups_are_layers():
                         "int_resource_tags_resolved")},
         **{AssetKey(["marts", name]): "marts"
            for name in ("resources", "resource_tags", "missing_required_tags", "tag_coverage")},
+        # compliance: the policy run's raw_policies tables to the compliance marts
+        **{AssetKey(["staging", f"stg_policies__{entity}"]): "staging"
+           for entity in ("findings", "policies", "waivers", "mapping_errors", "evaluation_runs")},
+        **{AssetKey(["intermediate", name]): "intermediate"
+           for name in ("int_policy_controls", "int_policy_evaluations")},
+        **{AssetKey(["marts", f"compliance_{name}"]): "marts" for name in ("findings", "posture", "trend", "waivers")},
+        AssetKey(["snapshots", "policy_findings_snapshot"]): "snapshots",
+        # costs: the FOCUS billing to the cost marts
+        AssetKey(["staging", "stg_billing__focus_charges"]): "staging",
+        **{AssetKey(["intermediate", f"int_cost_{name}"]): "intermediate"
+           for name in ("shared_pools", "pool_shares", "tag_rules", "account_defaults", "budgets", "anomaly_scores")},
+        **{AssetKey(["marts", name]): "marts"
+           for name in ("cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
+                        "cost_reconciliation", "budget_status", "cost_anomalies")},
     }
     assert dict(assets.group_names_by_key) == expected
 
@@ -44,9 +58,11 @@ def test_staging_models_depend_on_the_raw_ingestion_asset():
     }
 
 
-def test_vars_carry_the_required_tags_from_settings():
-    settings = load_settings(tags={"required": ["team", "cost-center"]})
-    assert json.dumps(dbt_vars(settings)) == '{"required_tags": ["team", "cost-center"]}'
+def test_vars_carry_the_required_tags_and_the_cost_config_from_settings():
+    settings = load_settings(tags={"required": ["team", "cost-center"]}, costs={"budgets": []})
+    carried = json.loads(json.dumps(dbt_vars(settings)))
+    assert carried["required_tags"] == ["team", "cost-center"]
+    assert carried["costs"] == settings.costs.model_dump(mode="json") and carried["costs"]["budgets"] == []
 
 
 def test_environment_is_set_only_inside_the_block(monkeypatch):

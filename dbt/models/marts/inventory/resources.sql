@@ -1,13 +1,5 @@
 with canonical_tags as (
-    select
-        resource_key,
-        max(normalized_value) filter (where normalized_key = 'team') as team,
-        max(normalized_value) filter (where normalized_key = 'project') as project,
-        max(normalized_value) filter (where normalized_key = 'env') as env,
-        max(normalized_value) filter (where normalized_key = 'owner') as owner
-    from {{ ref('int_resource_tags_resolved') }}
-    where normalized_key in ('team', 'project', 'env', 'owner')
-    group by resource_key
+    {{ canonical_tag_columns(ref('int_resource_tags_resolved'), 'resource_key') | indent(4) }}
 )
 
 select

@@ -1,0 +1,128 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='cost_daily_id',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ cost_delete_replaced_slices(ref('stg_billing__focus_charges')) }}",
+    )
+}}
+-- Billing lines summed per day and what they are about, with team/project/env from tags: a resource the inventory
+-- knows takes its inventory tags, any other line its own tags, normalised by the same rules (tag_normalisation).
+-- Incremental by billing slice: a run adds the slices whose current load is not here yet; the pre-hook has
+-- removed the rows of slices that were reloaded since (providers restate the open month every day).
+
+with charges as (
+    select
+        charges.charge_day, charges.billing_period, charges.provider, charges.billing_account_id,
+        charges.billing_account_name, charges.sub_account_id, charges.sub_account_name, charges.service_category,
+        charges.service_name, charges.region_id, charges.resource_id, charges.resource_name,
+        charges.charge_category, charges.billing_currency, charges.tags, charges.billed_cost,
+        charges.effective_cost, charges.list_cost, charges.load_id, charges.loaded_at
+    from {{ ref('stg_billing__focus_charges') }} as charges
+    {% if is_incremental() -%}
+    -- Only slices whose current load is not here yet. An anti-join, which the planner estimates sensibly.
+    where not exists (
+        select 1
+        from {{ this }} as loaded
+        where loaded.provider = charges.provider
+            and loaded.billing_account_id = charges.billing_account_id
+            and loaded.billing_period = charges.billing_period
+            and loaded.load_id = charges.load_id
+    )
+    {%- endif %}
+),
+
+-- Inventory resources under the names billing lines use: the ARN, else the resource id within the account.
+-- Small lookups are materialized, so no plan can recompute them per billing line.
+inventory as materialized (
+    select distinct on (provider, sub_account_id, billing_resource_id)
+        provider, sub_account_id, billing_resource_id, resource_key, team, project, env
+    from (
+        select cloud as provider, account_id as sub_account_id, arn as billing_resource_id, 0 as name_rank,
+            resource_key, team, project, env
+        from {{ ref('resources') }}
+        where arn is not null
+        union all
+        select cloud, account_id, resource_id, 1, resource_key, team, project, env
+        from {{ ref('resources') }}
+    ) as names
+    order by provider, sub_account_id, billing_resource_id, name_rank, resource_key
+),
+
+tag_sets as (
+    select distinct tags
+    from charges
+    where jsonb_typeof(tags) = 'object'
+),
+
+line_tags_normalized as (
+    {{ normalized_tags('tag_sets', 'tags') | indent(4) }}
+),
+
+line_tags_resolved as (
+    {{ resolved_tags('line_tags_normalized', 'tags') | indent(4) }}
+),
+
+line_tags as materialized (
+    {{ canonical_tag_columns('line_tags_resolved', 'tags') | indent(4) }}
+),
+
+attributed as (
+    select
+        charges.*,
+        inventory.resource_key,
+        coalesce(inventory.team, line_tags.team) as team,
+        coalesce(inventory.project, line_tags.project) as project,
+        coalesce(inventory.env, line_tags.env) as env
+    from charges
+    left join inventory
+        on inventory.provider = charges.provider
+        and inventory.sub_account_id = charges.sub_account_id
+        and inventory.billing_resource_id = charges.resource_id
+    left join line_tags  -- only for lines the inventory does not know
+        on line_tags.tags = charges.tags
+        and inventory.resource_key is null
+),
+
+keyed as (
+    select
+        {{ cost_key(['charge_day', 'billing_period', 'provider', 'billing_account_id', 'sub_account_id',
+                     'service_category', 'service_name', 'region_id', 'resource_id', 'charge_category', 'team',
+                     'project', 'env', 'billing_currency']) }}::uuid as cost_daily_id,
+        {{ cost_key(['charge_day', 'provider', 'billing_currency', 'sub_account_id', 'service_category',
+                     'service_name', 'charge_category', 'team', 'project', 'env']) }}::uuid as cost_attribution_id,
+        attributed.*
+    from attributed
+)
+
+-- Grouped by the key (a uuid: grouping by it is much cheaper than by the fourteen columns it stands for).
+select
+    cost_daily_id,
+    any_value(cost_attribution_id) as cost_attribution_id,
+    any_value(charge_day) as charge_day,
+    any_value(billing_period) as billing_period,
+    any_value(provider) as provider,
+    any_value(billing_account_id) as billing_account_id,
+    max(billing_account_name) as billing_account_name,
+    any_value(sub_account_id) as sub_account_id,
+    max(sub_account_name) as sub_account_name,
+    any_value(service_category) as service_category,
+    any_value(service_name) as service_name,
+    any_value(region_id) as region_id,
+    any_value(resource_id) as resource_id,
+    max(resource_name) as resource_name,
+    any_value(resource_key) as resource_key,
+    any_value(charge_category) as charge_category,
+    any_value(team) as team,
+    any_value(project) as project,
+    any_value(env) as env,
+    any_value(billing_currency) as billing_currency,
+    sum(billed_cost) as billed_cost,
+    sum(effective_cost) as effective_cost,
+    sum(list_cost) as list_cost,
+    count(*) as line_item_count,
+    any_value(load_id) as load_id,
+    max(loaded_at) as loaded_at
+from keyed
+group by cost_daily_id

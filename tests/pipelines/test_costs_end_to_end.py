@@ -1,0 +1,49 @@
+"""`cloudforge run` on the demo: the cost marts over the demo billing, and the cost alerts they raise."""
+
+from __future__ import annotations
+
+from cloudforge.local.billing import INJECTED_SPIKE
+from cloudforge.warehouse import connect
+
+
+def query(demo_run, sql: str, params: tuple = ()) -> list[tuple]:
+    with connect(demo_run.url) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def test_allocation_reconciles_every_provider_and_day(demo_run):
+    [(days, differences)] = query(demo_run, """
+        SELECT count(*), count(*) FILTER (WHERE billed_difference <> 0 OR effective_difference <> 0)
+        FROM marts.cost_reconciliation
+    """)
+    assert (days, differences) == (3 * demo_run.billing.days, 0)
+
+
+def test_aws_lines_about_resources_take_the_inventory_tags(demo_run):
+    """Every AWS line naming a resource finds it in the inventory by ARN (the Savings Plan's unused commitment
+    names the plan), and takes that resource's normalised team."""
+    lines = query(demo_run, """
+        SELECT daily.service_name, daily.resource_key IS NOT NULL, daily.team IS NOT DISTINCT FROM resources.team
+        FROM marts.cost_daily AS daily
+        LEFT JOIN marts.resources AS resources ON resources.resource_key = daily.resource_key
+        WHERE daily.provider = 'aws' AND daily.resource_id IS NOT NULL AND daily.charge_category = 'Usage'
+    """)
+    assert {service for service, found, _ in lines if not found} == {"Savings Plans for AWS Compute usage"}
+    assert all(same for _, found, same in lines if found)
+
+
+def test_the_injected_spike_is_the_only_anomaly(demo_run):
+    spike = INJECTED_SPIKE
+    anomalies = query(demo_run, "SELECT charge_day, provider, team, service_name FROM marts.cost_anomalies")
+    assert anomalies == [(demo_run.billing.spike_day, spike.provider, spike.team, spike.service)]
+
+
+def test_budget_crossings_and_the_spike_are_in_the_alerts_outbox_once(demo_run):
+    """The data team's default budget (3,500 a month) is below its run rate: its forecast crosses 100 %."""
+    [(month,)] = query(demo_run, "SELECT budget_month FROM marts.budget_status WHERE is_current_month LIMIT 1")
+    alerts = query(demo_run, "SELECT dedup_key, action FROM alerts.outbox WHERE source IN ('budget', 'cost_anomaly')")
+    keys = [key for key, action in alerts if action == "trigger"]
+    assert len(keys) == len(set(keys))
+    assert {f"budget:team:data:{month:%Y-%m}:100:actual", f"budget:team:data:{month:%Y-%m}:100:forecast"} & set(keys)
+    spike = INJECTED_SPIKE
+    assert f"anomaly:{spike.team}:{spike.service}:{demo_run.billing.spike_day:%Y-%m-%d}" in keys
