@@ -7,7 +7,7 @@ For pipelines/definitions.py: ``BILLING_ASSETS`` (the asset carries its check ``
 import dagster as dg
 from botocore.exceptions import BotoCoreError, ClientError
 
-from assets.billing.loader import IngestReport, ingest_focus_source
+from assets.billing.loader import IngestReport, ensure_schema, ingest_focus_source
 from assets.resources import WarehouseResource
 from cloudforge.settings import load_settings
 
@@ -63,6 +63,7 @@ def focus_charges(
     reports: list[IngestReport] = []
     unreachable: list[str] = []
     with warehouse.connect() as conn:
+        ensure_schema(conn)  # the cost models read the table even when no source is configured yet
         for source in focus_sources.sources:
             try:
                 reports.append(ingest_focus_source(conn, source, s3=s3, logger=context.log))

@@ -7,6 +7,7 @@ from focus_samples import AWS_ACCOUNT, GCP_ACCOUNT, charge, write_csv
 
 from assets.billing.assets import BILLING_ASSETS, FOCUS_CHARGES, FocusSourcesResource
 from assets.resources import WarehouseResource
+from cloudforge.warehouse import connect, create_database
 
 
 def materialize(warehouse_url: str, *sources: str) -> dg.ExecuteInProcessResult:
@@ -51,3 +52,16 @@ def test_the_check_passes_on_a_clean_load_and_fails_when_a_slice_is_quarantined(
         f"| gcp/{GCP_ACCOUNT}/2024-01 | loaded | 2 |",
         f"| aws/{AWS_ACCOUNT}/2024-01 | quarantined | 1 |",
     ]
+
+
+def test_with_no_source_configured_the_raw_table_exists_empty_for_the_cost_models(warehouse_url, monkeypatch):
+    monkeypatch.setenv("CLOUDFORGE_AWS__MODE", "real")  # outside demo mode no demo billing is implied
+    url = create_database(warehouse_url, "billing_no_sources")
+
+    result = materialize(url)
+
+    assert [(e.check_name, e.passed) for e in result.get_asset_check_evaluations()] == [
+        ("focus_slices_valid", True)
+    ]
+    with connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM raw_billing.focus_charges").fetchone() == (0,)
