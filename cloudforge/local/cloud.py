@@ -87,6 +87,7 @@ def start_moto_server() -> tuple[Any, str]:
     from moto.server import ThreadedMotoServer
 
     os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -590,7 +591,6 @@ def serve(state_dir: Path, seed: int, size: int) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     estate = generate_estate(seed, size)
     server, endpoint_url = start_moto_server()
     state_path = Path(state_dir) / STATE_FILE
