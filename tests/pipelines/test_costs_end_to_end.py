@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from click.testing import CliRunner
+from support.replay import Exchange, ReplayServer
+
+from cloudforge.alerts.cli import alerts as alerts_command
 from cloudforge.local.billing import INJECTED_SPIKE
 from cloudforge.warehouse import connect
+
+SLACK_PATH = "/services/T0DEMO/B0COSTS/d3moS3cret"
 
 
 def query(demo_run, sql: str, params: tuple = ()) -> list[tuple]:
@@ -47,3 +53,27 @@ def test_budget_crossings_and_the_spike_are_in_the_alerts_outbox_once(demo_run):
     assert {f"budget:team:data:{month:%Y-%m}:100:actual", f"budget:team:data:{month:%Y-%m}:100:forecast"} & set(keys)
     spike = INJECTED_SPIKE
     assert f"anomaly:{spike.team}:{spike.service}:{demo_run.billing.spike_day:%Y-%m-%d}" in keys
+
+
+def test_each_cost_alert_reaches_a_local_slack_receiver_exactly_once(demo_run, monkeypatch):
+    """What the run put in the outbox, delivered by `cloudforge alerts deliver` as the sensor would; a second
+    pass (a restarted sensor) sends nothing."""
+    outbox = dict(query(demo_run, "SELECT dedup_key, action FROM alerts.outbox WHERE source IN ('budget', 'cost_anomaly')"))
+    [(pending,)] = query(demo_run, "SELECT count(*) FROM alerts.outbox")
+    monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", demo_run.url)
+    with ReplayServer([Exchange("POST", SLACK_PATH, 200, "ok") for _ in range(pending)]) as receiver:
+        monkeypatch.setenv("CLOUDFORGE_ALERTS__SLACK_WEBHOOK_URL", receiver.url + SLACK_PATH)
+        first = CliRunner().invoke(alerts_command, ["deliver"])
+        again = CliRunner().invoke(alerts_command, ["deliver"])
+
+    assert first.output == f"alerts: delivered {pending}, retried 0, failed 0\n"
+    assert again.output == "alerts: delivered 0, retried 0, failed 0\n"
+    delivered = [r.body["blocks"][-1]["elements"][0]["text"].split(" · ", 1)[1] for r in receiver.received]
+    cost_alerts = [key for key in delivered if key in outbox]
+    assert sorted(cost_alerts) == sorted(outbox)  # each once
+    reached = query(demo_run, "SELECT budget_scope, budget_name, budget_month, threshold FROM marts.budget_status,"
+                              " unnest(actual_thresholds_crossed) AS threshold WHERE is_current_month")
+    assert reached  # the data team's budget at least (see above)
+    assert {f"budget:{scope}:{name}:{month:%Y-%m}:{threshold}:actual" for scope, name, month, threshold in reached} <= set(
+        cost_alerts
+    )
