@@ -10,6 +10,7 @@ from cloudforge.local.billing import INJECTED_SPIKE
 from cloudforge.warehouse import connect
 
 SLACK_PATH = "/services/T0DEMO/B0COSTS/d3moS3cret"
+COST_ALERTS = "SELECT dedup_key, action FROM alerts.outbox WHERE source IN ('budget', 'cost_anomaly')"
 
 
 def query(demo_run, sql: str, params: tuple = ()) -> list[tuple]:
@@ -29,7 +30,8 @@ def test_aws_lines_about_resources_take_the_inventory_tags(demo_run):
     """Every AWS line naming a resource finds it in the inventory by ARN (the Savings Plan's unused commitment
     names the plan), and takes that resource's normalised team."""
     lines = query(demo_run, """
-        SELECT daily.service_name, daily.resource_key IS NOT NULL, daily.team IS NOT DISTINCT FROM resources.team
+        SELECT daily.service_name, daily.resource_key IS NOT NULL,
+               daily.team IS NOT DISTINCT FROM resources.team
         FROM marts.cost_daily AS daily
         LEFT JOIN marts.resources AS resources ON resources.resource_key = daily.resource_key
         WHERE daily.provider = 'aws' AND daily.resource_id IS NOT NULL AND daily.charge_category = 'Usage'
@@ -46,11 +48,12 @@ def test_the_injected_spike_is_the_only_anomaly(demo_run):
 
 def test_budget_crossings_and_the_spike_are_in_the_alerts_outbox_once(demo_run):
     """The data team's default budget (3,500 a month) is below its run rate: its forecast crosses 100 %."""
-    [(month,)] = query(demo_run, "SELECT budget_month FROM marts.budget_status WHERE is_current_month LIMIT 1")
-    alerts = query(demo_run, "SELECT dedup_key, action FROM alerts.outbox WHERE source IN ('budget', 'cost_anomaly')")
-    keys = [key for key, action in alerts if action == "trigger"]
+    [(month,)] = query(demo_run,
+                       "SELECT DISTINCT budget_month FROM marts.budget_status WHERE is_current_month")
+    keys = [key for key, action in query(demo_run, COST_ALERTS) if action == "trigger"]
     assert len(keys) == len(set(keys))
-    assert {f"budget:team:data:{month:%Y-%m}:100:actual", f"budget:team:data:{month:%Y-%m}:100:forecast"} & set(keys)
+    data = f"budget:team:data:{month:%Y-%m}:100"
+    assert {f"{data}:actual", f"{data}:forecast"} & set(keys)
     spike = INJECTED_SPIKE
     assert f"anomaly:{spike.team}:{spike.service}:{demo_run.billing.spike_day:%Y-%m-%d}" in keys
 
@@ -58,7 +61,7 @@ def test_budget_crossings_and_the_spike_are_in_the_alerts_outbox_once(demo_run):
 def test_each_cost_alert_reaches_a_local_slack_receiver_exactly_once(demo_run, monkeypatch):
     """What the run put in the outbox, delivered by `cloudforge alerts deliver` as the sensor would; a second
     pass (a restarted sensor) sends nothing."""
-    outbox = dict(query(demo_run, "SELECT dedup_key, action FROM alerts.outbox WHERE source IN ('budget', 'cost_anomaly')"))
+    outbox = [key for key, _ in query(demo_run, COST_ALERTS)]
     [(pending,)] = query(demo_run, "SELECT count(*) FROM alerts.outbox")
     monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", demo_run.url)
     with ReplayServer([Exchange("POST", SLACK_PATH, 200, "ok") for _ in range(pending)]) as receiver:
@@ -71,9 +74,10 @@ def test_each_cost_alert_reaches_a_local_slack_receiver_exactly_once(demo_run, m
     delivered = [r.body["blocks"][-1]["elements"][0]["text"].split(" · ", 1)[1] for r in receiver.received]
     cost_alerts = [key for key in delivered if key in outbox]
     assert sorted(cost_alerts) == sorted(outbox)  # each once
-    reached = query(demo_run, "SELECT budget_scope, budget_name, budget_month, threshold FROM marts.budget_status,"
-                              " unnest(actual_thresholds_crossed) AS threshold WHERE is_current_month")
+    reached = query(demo_run, "SELECT budget_scope, budget_name, budget_month, threshold"
+                              " FROM marts.budget_status, unnest(actual_thresholds_crossed) AS threshold"
+                              " WHERE is_current_month")
     assert reached  # the data team's budget at least (see above)
-    assert {f"budget:{scope}:{name}:{month:%Y-%m}:{threshold}:actual" for scope, name, month, threshold in reached} <= set(
-        cost_alerts
-    )
+    expected = {f"budget:{scope}:{name}:{month:%Y-%m}:{limit}:actual"
+                for scope, name, month, limit in reached}
+    assert expected <= set(cost_alerts)
