@@ -12,7 +12,13 @@ st.set_page_config(page_title="CloudForge", page_icon=":material/cloud:", layout
 
 inventory = st.Page("views/inventory.py", title="Inventory", icon=":material/inventory_2:", default=True)
 compliance = st.Page("views/compliance.py", title="Compliance", icon=":material/policy:")
-page = st.navigation({"Estate": [inventory], "Governance": [compliance]})
+costs = st.Page("views/costs.py", title="Costs", icon=":material/payments:")
+budgets = st.Page("views/budgets.py", title="Budgets", icon=":material/savings:")
+anomalies = st.Page("views/anomalies.py", title="Anomalies", icon=":material/troubleshoot:")
+showback = st.Page("views/showback.py", title="Showback", icon=":material/receipt_long:")
+page = st.navigation(
+    {"Estate": [inventory], "Governance": [compliance], "FinOps": [costs, budgets, anomalies, showback]}
+)
 try:
     page.run()
 except WarehouseNotReady as not_ready:

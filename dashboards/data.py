@@ -1,6 +1,6 @@
 """The dashboards' only way to the warehouse: parameterised SQL on the marts, cached for a few minutes.
 
-Every statement goes through ``_frame``, which turns a warehouse that cannot answer yet (no marts schema,
+Every statement goes through ``query``, which turns a warehouse that cannot answer yet (no marts schema,
 unreachable server) into ``WarehouseNotReady``, so the app shows what to do instead of a traceback. The
 database URL never leaves this module, and no message here contains it.
 """
@@ -93,7 +93,7 @@ def _engine() -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 
-def _frame(statement: str, **params: object) -> pd.DataFrame:
+def query(statement: str, **params: object) -> pd.DataFrame:
     """Run one parameterised statement; a warehouse that cannot answer yet raises WarehouseNotReady."""
     engine = _engine()
     try:
@@ -115,7 +115,7 @@ def _frame(statement: str, **params: object) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def inventory_summary() -> InventorySummary:
     """Headline figures of the whole estate; an empty inventory raises WarehouseNotReady."""
-    row = _frame(
+    row = query(
         """
         SELECT count(*) AS resources,
                count(DISTINCT account_id) AS accounts,
@@ -142,7 +142,7 @@ def inventory_summary() -> InventorySummary:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def totals() -> pd.DataFrame:
     """Resources per value of each filterable column: dimension, value ('' = missing), resources."""
-    return _frame(
+    return query(
         f"""
         SELECT d.dimension, coalesce(d.value, '') AS value, count(*) AS resources
           FROM marts.resources AS r
@@ -156,7 +156,7 @@ def totals() -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def search_resources(filters: ResourceFilters, limit: int = TABLE_LIMIT) -> tuple[pd.DataFrame, int]:
     """The first ``limit`` resources matching ``filters``, and how many match in all."""
-    frame = _frame(
+    frame = query(
         f"""
         SELECT r.resource_key, r.name, r.resource_id, r.cloud, r.account_id, r.region, r.resource_type,
                r.state, r.team, r.project, r.env, r.owner, r.created_at, count(*) OVER () AS matches
@@ -181,7 +181,7 @@ def search_resources(filters: ResourceFilters, limit: int = TABLE_LIMIT) -> tupl
 @st.cache_data(ttl=TTL, show_spinner=False)
 def resource(resource_key: str) -> dict | None:
     """One resource with its tags and configuration document, or None when it is gone."""
-    frame = _frame(
+    frame = query(
         """
         SELECT resource_key, name, cloud, account_id, region, resource_type, resource_id, arn, state,
                created_at, team, project, env, owner, tags, configuration, synced_at
@@ -196,7 +196,7 @@ def resource(resource_key: str) -> dict | None:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def resource_tags(resource_key: str) -> pd.DataFrame:
     """The tags of one resource as written in the cloud, with the canonical key each maps to."""
-    return _frame(
+    return query(
         """
         SELECT tag_key, tag_value, canonical_key
           FROM marts.resource_tags
@@ -210,7 +210,7 @@ def resource_tags(resource_key: str) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def tag_coverage() -> pd.DataFrame:
     """Share of resources carrying every required tag, per account and team ('' = no team tag)."""
-    return _frame(
+    return query(
         """
         SELECT account_id, coalesce(team, '') AS team, resource_count, compliant_resource_count,
                coverage_ratio::float8 AS coverage_ratio
@@ -226,7 +226,7 @@ def missing_required_tags(resource_key: str | None = None) -> pd.DataFrame:
 
     The one place that knows where missing tags live, should the marts fold them into another model.
     """
-    return _frame(
+    return query(
         """
         SELECT m.resource_key, r.name, r.resource_id, r.cloud, r.account_id, r.region, r.resource_type,
                r.team, m.missing_tags
@@ -269,21 +269,21 @@ class ComplianceFilters:
 
 
 
-def _any_of(column: str, parameter: str) -> str:
+def any_of(column: str, parameter: str) -> str:
     """SQL: ``column`` is one of the array parameter's values, or the array is empty (no filter)."""
     return f"(cardinality(CAST(:{parameter} AS text[])) = 0 OR {column} = ANY(CAST(:{parameter} AS text[])))"
 
 
 # Rows whose account and team (no team tag: 'unassigned') the filters allow.
 _ACCOUNT_TEAM_ALLOWED = (
-    _any_of("account_id", "accounts") + " AND " + _any_of("coalesce(team, 'unassigned')", "teams")
+    any_of("account_id", "accounts") + " AND " + any_of("coalesce(team, 'unassigned')", "teams")
 )
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def compliance_summary() -> ComplianceSummary:
     """Headline figures of the latest policy run; none yet raises WarehouseNotReady."""
-    row = _frame(
+    row = query(
         """
         SELECT (SELECT count(*) FROM marts.compliance_findings WHERE status = 'open') AS open_findings,
                (SELECT count(*) FROM marts.compliance_findings
@@ -312,7 +312,7 @@ def compliance_summary() -> ComplianceSummary:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def compliance_options() -> dict[str, list[str]]:
     """The frameworks, accounts and teams the posture knows, for the page's filters."""
-    frame = _frame(
+    frame = query(
         """
         SELECT 'framework' AS dimension, framework AS value FROM marts.compliance_posture
         UNION SELECT 'account', account_id FROM marts.compliance_posture
@@ -327,7 +327,7 @@ def compliance_options() -> dict[str, list[str]]:
 def control_posture(filters: ComplianceFilters) -> pd.DataFrame:
     """Per control of the framework, over the allowed accounts and teams: evaluated, failing and waived
     resources and the pass rate, worst first."""
-    return _frame(
+    return query(
         f"""
         SELECT control_id, array_to_string(min(policy_ids), ', ') AS policy_ids,
                sum(evaluated_resources)::bigint AS evaluated_resources,
@@ -349,7 +349,7 @@ def control_posture(filters: ComplianceFilters) -> pd.DataFrame:
 def failing_resources(filters: ComplianceFilters, limit: int = TABLE_LIMIT) -> tuple[pd.DataFrame, int]:
     """Open findings of the framework's policies matching the filters, most severe first (the first
     ``limit``), and how many match in all."""
-    frame = _frame(
+    frame = query(
         f"""
         SELECT severity, policy_id, policy_title, resource_name, resource_type, account_id, region,
                coalesce(team, 'unassigned') AS team, message, remediation, controls, first_seen_at,
@@ -357,7 +357,7 @@ def failing_resources(filters: ComplianceFilters, limit: int = TABLE_LIMIT) -> t
           FROM marts.compliance_findings
          WHERE status = 'open'
            AND :framework = ANY(frameworks)
-           AND {_any_of("severity", "severities")}
+           AND {any_of("severity", "severities")}
            AND {_ACCOUNT_TEAM_ALLOWED}
          ORDER BY array_position(ARRAY['critical', 'high', 'medium', 'low'], severity), policy_id,
                   account_id, resource_name, resource_key
@@ -377,13 +377,13 @@ def failing_resources(filters: ComplianceFilters, limit: int = TABLE_LIMIT) -> t
 def compliance_trend(filters: ComplianceFilters) -> pd.DataFrame:
     """Open and waived findings at the end of each day, per severity, over the allowed accounts (the trend
     has no team or framework: it counts every finding)."""
-    return _frame(
+    return query(
         f"""
         SELECT trend_date, severity, sum(open_findings)::bigint AS open_findings,
                sum(waived_findings)::bigint AS waived_findings, sum(new_findings)::bigint AS new_findings,
                sum(resolved_findings)::bigint AS resolved_findings
           FROM marts.compliance_trend
-         WHERE {_any_of("account_id", "accounts")} AND {_any_of("severity", "severities")}
+         WHERE {any_of("account_id", "accounts")} AND {any_of("severity", "severities")}
          GROUP BY trend_date, severity
          ORDER BY trend_date, severity
         """,
@@ -395,7 +395,7 @@ def compliance_trend(filters: ComplianceFilters) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def waivers() -> pd.DataFrame:
     """Every waiver, soonest expiry first, with how many findings it hides now."""
-    return _frame(
+    return query(
         """
         SELECT waiver_id, policy_id, coalesce(policy_title, '(no such policy)') AS policy_title,
                resource_pattern, waiver_reason, waiver_owner, expires_on, days_until_expiry, is_active,

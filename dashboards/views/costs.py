@@ -1,0 +1,143 @@
+"""Costs: what the clouds cost, where it goes, and what is changing.
+
+Everything is as of the latest day with billing data. The filters (currency, cost measure, provider, account,
+team, project, env) narrow every figure: month to date against the same days of last month, the end-of-month
+forecast, the daily trend stacked by team or service, and the top movers of the last week.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import streamlit as st
+
+from dashboards import finance_data as fin
+from dashboards.charts import NONE_LABEL
+from dashboards.finance_charts import daily_trend, money, money_column, percent_column
+
+FILTERS = {
+    "provider": "Provider",
+    "account": "Account",
+    "team": "Team",
+    "project": "Project",
+    "env": "Environment",
+}
+STACKS = {"team": "Team", "service_name": "Service"}
+
+
+def filter_controls(options: fin.CostOptions) -> tuple[fin.CostFilters, str]:
+    """Currency and cost measure first (they decide what adds up), then one multiselect per dimension."""
+    currency, measure = st.columns([1, 2])
+    chosen_currency = currency.selectbox("Currency", options.currencies, key="costs_currency")
+    chosen_measure = measure.segmented_control(
+        "Cost",
+        list(fin.MEASURES),
+        default="effective_cost",
+        format_func=fin.MEASURES.get,
+        key="costs_measure",
+        help="Effective cost spreads commitments (Savings Plans, reservations) over the days they cover; "
+        "billed cost is what the invoice charges, upfront fees on the day they are bought.",
+    )
+    chosen = {
+        name: tuple(slot.multiselect(label, options.values[name], key=f"costs_{name}", format_func=or_none))
+        for slot, (name, label) in zip(st.columns(len(FILTERS)), FILTERS.items(), strict=True)
+    }
+    return fin.CostFilters(currency=chosen_currency, **chosen), chosen_measure or "effective_cost"
+
+
+def or_none(value: str) -> str:
+    return value or NONE_LABEL
+
+
+def change(now: Decimal, before: Decimal, against: str) -> str | None:
+    """A metric's delta: the relative change against an earlier figure, or None when there is nothing to compare."""
+    if before == 0:
+        return None
+    return f"{(now - before) / abs(before):+.1%} vs {against}"
+
+
+def span(first: date, last: date) -> str:
+    """'Jun 13–19', 'Jun 28–Jul 4', 'Jun 1'."""
+    if first == last:
+        return f"{first:%b} {first.day}"
+    end = f"{last.day}" if (first.year, first.month) == (last.year, last.month) else f"{last:%b} {last.day}"
+    return f"{first:%b} {first.day}–{end}"
+
+
+st.title("Costs")
+st.caption(
+    "What the clouds cost and who spends it, from the FOCUS billing data. Team and project are who pays the "
+    "direct cost; shared pools (support, tax, commitments) show as 'shared' here and are split on the Showback page."
+)
+
+options = fin.cost_options()
+as_of, window_days = options.as_of, fin.forecast_window_days()
+st.sidebar.caption(f"Billing data through {as_of:%Y-%m-%d}")
+
+filters, measure = filter_controls(options)
+since = fin.costs_since(as_of, window_days)
+daily = fin.daily_costs(filters, since)
+currency = filters.currency
+
+if daily.empty:
+    st.info("No cost matches these filters.")
+else:
+    summary = fin.cost_summary(fin.daily_totals(daily, measure), options.first_day, as_of, window_days)
+    previous = fin.previous_month(as_of)
+    same_days = span(previous, fin.same_day_last_month(as_of))
+    to_date, forecast, last_month, latest = st.columns(4)
+    to_date.metric(
+        "Month to date",
+        money(summary.month_to_date, currency),
+        change(summary.month_to_date, summary.previous_month_to_date, same_days),
+        delta_color="inverse",
+        help=f"{span(as_of.replace(day=1), as_of)}, through the latest day with billing data",
+    )
+    forecast.metric(
+        f"Forecast for {as_of:%B}",
+        money(summary.forecast, currency),
+        change(summary.forecast, summary.previous_month, f"{previous:%B}"),
+        delta_color="inverse",
+        help=f"Month to date plus each remaining day at the average weekday or weekend day of the last "
+        f"{window_days} days, as the budgets forecast",
+    )
+    last_month.metric(f"{previous:%B %Y}", money(summary.previous_month, currency))
+    latest.metric(
+        f"Latest day ({as_of:%a %b} {as_of.day})",
+        money(summary.latest_day, currency),
+        change(summary.latest_day, summary.week_before, "a week before"),
+        delta_color="inverse",
+    )
+
+    st.header("Daily trend")
+    stack = (
+        st.segmented_control(
+            "Stack by", list(STACKS), default="team", format_func=STACKS.get, key="costs_stack"
+        )
+        or "team"
+    )
+    trend_from = as_of - timedelta(days=fin.TREND_DAYS - 1)
+    trend = fin.stacked_trend(daily, stack, measure, trend_from)
+    st.altair_chart(daily_trend(trend, STACKS[stack], f"{fin.MEASURES[measure]} ({currency})"))
+
+    st.header("Top movers")
+    last_week = as_of - timedelta(days=fin.MOVER_DAYS - 1)
+    week_before = last_week - timedelta(days=fin.MOVER_DAYS)
+    st.caption(
+        f"Team and service pairs whose cost changed most: {span(last_week, as_of)} against "
+        f"{span(week_before, last_week - timedelta(days=1))}."
+    )
+    movers = fin.top_movers(daily, as_of, measure)
+    st.dataframe(
+        movers.assign(change_ratio=movers["change_ratio"] * 100).astype(
+            {"previous": float, "current": float, "change": float}
+        ),
+        hide_index=True,
+        column_config={
+            "team": "Team",
+            "service_name": "Service",
+            "previous": money_column("Week before", currency),
+            "current": money_column("Last 7 days", currency),
+            "change": money_column("Change", currency),
+            "change_ratio": percent_column("Change %"),
+        },
+    )
