@@ -129,6 +129,20 @@ def billing_as_of() -> date:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def billing_slices() -> pd.DataFrame:
+    """Each billing slice's latest load and last good one, refused slices first (billing_slice_status)."""
+    return query(
+        """
+        SELECT slice_key, latest_status, latest_attempt_at, latest_problem, loaded_rows, loaded_at,
+               serves_earlier_load
+          FROM marts.billing_slice_status
+         ORDER BY latest_status = 'loaded', slice_key
+        """
+    )
+
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def cost_options() -> CostOptions:
     """Currencies (most cost first), each dimension's values and the days the billing data spans; no billing
     data raises WarehouseNotReady. One pass: the combinations of values are few, however many rows."""

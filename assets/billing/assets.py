@@ -1,8 +1,11 @@
 """Dagster wiring of the FOCUS file ingestion: one asset, its blocking check, and the resource naming sources.
 
-For pipelines/definitions.py: ``BILLING_ASSETS`` (the asset carries its check ``focus_slices_valid``) and
+For pipelines/definitions.py: ``BILLING_ASSETS`` (one multi-asset writing focus_charges and load_log;
+focus_charges carries the check ``focus_slices_valid``) and
 ``FocusSourcesResource`` under the resource key ``focus_sources``, beside ``warehouse`` (WarehouseResource).
 """
+
+from collections.abc import Iterator
 
 import dagster as dg
 from botocore.exceptions import BotoCoreError, ClientError
@@ -12,6 +15,7 @@ from assets.resources import WarehouseResource
 from cloudforge.settings import load_settings
 
 FOCUS_CHARGES = dg.AssetKey(["raw_billing", "focus_charges"])
+LOAD_LOG = dg.AssetKey(["raw_billing", "load_log"])
 CHECK_NAME = "focus_slices_valid"
 
 
@@ -41,11 +45,23 @@ class FocusSourcesResource(dg.ConfigurableResource):
         return FocusSourcesResource(sources=sources, s3_endpoint_url=self.s3_endpoint_url or endpoint_url)
 
 
-@dg.asset(
-    key=FOCUS_CHARGES,
-    group_name="billing",
-    description="FOCUS billing rows of every provider, one atomically replaced slice per provider, billing "
-    "account and billing period; slices that fail validation are quarantined (raw_billing.quarantine).",
+@dg.multi_asset(
+    name="focus_billing",
+    specs=[
+        dg.AssetSpec(
+            FOCUS_CHARGES,
+            group_name="billing",
+            description="FOCUS billing rows of every provider, one atomically replaced slice per provider, "
+            "billing account and billing period; slices that fail validation are quarantined "
+            "(raw_billing.quarantine).",
+        ),
+        dg.AssetSpec(
+            LOAD_LOG,
+            group_name="billing",
+            description="Every slice load attempt (loaded, quarantined or failed, and why), written with the "
+            "slice it reports on.",
+        ),
+    ],
     check_specs=[
         dg.AssetCheckSpec(
             CHECK_NAME,
@@ -55,33 +71,34 @@ class FocusSourcesResource(dg.ConfigurableResource):
         )
     ],
 )
-def focus_charges(
+def focus_billing(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, focus_sources: FocusSourcesResource
-) -> dg.MaterializeResult:
+) -> Iterator[dg.MaterializeResult]:
     focus_sources = focus_sources.with_demo_defaults()
     s3 = focus_sources.s3_client() if any(s.startswith("s3://") for s in focus_sources.sources) else None
     reports: list[IngestReport] = []
     unreachable: list[str] = []
     with warehouse.connect() as conn:
-        ensure_schema(conn)  # the cost models read the table even when no source is configured yet
+        ensure_schema(conn)  # the cost models read the tables even when no source is configured yet
         for source in focus_sources.sources:
             try:
                 reports.append(ingest_focus_source(conn, source, s3=s3, logger=context.log))
             except (OSError, BotoCoreError, ClientError) as exc:  # this source stays as it was; others load
                 unreachable.append(f"{source}: {type(exc).__name__}: {exc}")
                 context.log.error(unreachable[-1])
-    return result_of(reports, unreachable)
+    yield from results_of(reports, unreachable)
 
 
-def result_of(reports: list[IngestReport], unreachable: list[str]) -> dg.MaterializeResult:
-    """Materialization metadata (rows per slice) and the verdict of the blocking check."""
+def results_of(reports: list[IngestReport], unreachable: list[str]) -> Iterator[dg.MaterializeResult]:
+    """Materialization metadata (rows per slice), the verdict of the blocking check, and the load log's."""
     slices = [s for report in reports for s in report.slices]
     refused = [s for report in reports for s in report.refused]
     table = ["| slice | status | rows |", "| --- | --- | --- |"] + [
         f"| {s.key} | {s.status} | {s.rows} |" for s in slices
     ]
     problems = [s.message() for s in refused] + unreachable
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
+        asset_key=FOCUS_CHARGES,
         metadata={
             "rows_loaded": sum(report.rows_loaded for report in reports),
             "slices_loaded": sum(len(report.loaded) for report in reports),
@@ -97,6 +114,7 @@ def result_of(reports: list[IngestReport], unreachable: list[str]) -> dg.Materia
             )
         ],
     )
+    yield dg.MaterializeResult(asset_key=LOAD_LOG, metadata={"attempts": len(slices)})
 
 
-BILLING_ASSETS = [focus_charges]
+BILLING_ASSETS = [focus_billing]

@@ -69,6 +69,15 @@ st.caption(
     "direct cost; shared pools (support, tax, commitments) show as 'shared' here and are split on the Showback page."
 )
 
+slices = fin.billing_slices()
+refused = slices[slices["latest_status"] != "loaded"]
+if not refused.empty:
+    st.warning(
+        f"{len(refused)} of {len(slices)} billing slices were refused on their latest load; the figures use "
+        "their last good load, if any. See Billing data below.",
+        icon=":material/report:",
+    )
+
 options = fin.cost_options()
 as_of, window_days = options.as_of, fin.forecast_window_days()
 st.sidebar.caption(f"Billing data through {as_of:%Y-%m-%d}")
@@ -141,3 +150,22 @@ else:
             "change_ratio": percent_column("Change %"),
         },
     )
+
+st.header("Billing data")
+st.caption(
+    "One slice per provider, billing account and billing period, replaced whole by each load. A slice the "
+    "validation gate refuses is quarantined (raw_billing.quarantine) and its last good load stays in use."
+)
+st.dataframe(
+    slices,
+    hide_index=True,
+    column_config={
+        "slice_key": "Slice",
+        "latest_status": "Latest load",
+        "latest_attempt_at": st.column_config.DatetimeColumn("Attempted", format="YYYY-MM-DD HH:mm"),
+        "latest_problem": st.column_config.TextColumn("Why refused", width="large"),
+        "loaded_rows": st.column_config.NumberColumn("Rows in use", format="%d"),
+        "loaded_at": st.column_config.DatetimeColumn("Loaded", format="YYYY-MM-DD HH:mm"),
+        "serves_earlier_load": st.column_config.CheckboxColumn("Earlier load in use"),
+    },
+)

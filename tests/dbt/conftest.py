@@ -24,7 +24,7 @@ from policies.runtime import ensure_schema as ensure_policy_schema
 RAW_SCHEMA = Path(__file__).resolve().parents[2] / "assets" / "aws" / "raw_schema.sql"
 # The cost build covers the cost marts and what they read, so it needs no raw tables of other domains.
 COST_MARTS = ("cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation", "cost_reconciliation",
-              "budget_status", "cost_anomalies")
+              "budget_status", "cost_anomalies", "billing_slice_status")
 
 
 def load_raw_inventory(url: str) -> None:
@@ -42,7 +42,7 @@ def load_raw_inventory(url: str) -> None:
 
 
 def load_raw_billing(url: str) -> None:
-    """Create the raw_billing tables and COPY the hand-built FOCUS rows in."""
+    """Create the raw_billing tables and COPY the hand-built FOCUS rows and load log in."""
     copy = sql.SQL("COPY raw_billing.focus_charges ({}) FROM STDIN").format(
         sql.SQL(", ").join(map(sql.Identifier, dbt_raw_billing.COLUMNS))
     )
@@ -52,6 +52,12 @@ def load_raw_billing(url: str) -> None:
             for record in dbt_raw_billing.focus_records():
                 copier.write_row([Jsonb(value) if column == "tags" and value else value
                                   for column, value in record.items()])
+        log = sql.SQL("COPY raw_billing.load_log ({}) FROM STDIN").format(
+            sql.SQL(", ").join(map(sql.Identifier, dbt_raw_billing.LOG_COLUMNS))
+        )
+        with cur.copy(log) as copier:
+            for row in dbt_raw_billing.load_log():
+                copier.write_row(row)
 
 
 @dataclass(frozen=True)

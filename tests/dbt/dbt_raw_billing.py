@@ -29,6 +29,7 @@ GCP (USD, project data-prod-123, default team data)
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -184,3 +185,27 @@ def focus_record(day: date, line: dict) -> dict:
 
 def focus_records() -> list[dict]:
     return [focus_record(day, line) for day in days() for line in charges(day)]
+
+
+LOG_COLUMNS = ("load_id", "provider", "billing_account_id", "billing_period", "source_uri", "status", "row_count",
+               "message", "logged_at")
+RESTATED_AT = LOADED_AT + timedelta(days=1)
+# The next day's restatement of GCP's June the gate refused, and a file no slice could be read from.
+REFUSED_GCP_JUNE = ("quarantined (41 rows): rule allowed_values failed in fixture://focus/gcp/2024-06-01.csv: "
+                    "ChargeCategory 'Usagee' on record 3")
+UNREADABLE = ("fixture://focus/broken.csv", "quarantined (0 rows): rule readable failed in "
+              "fixture://focus/broken.csv: not a CSV, Parquet or gzip file")
+
+
+def load_log() -> list[tuple]:
+    """raw_billing.load_log as the ingestion writes it: each slice loaded once, then the two refusals."""
+    rows = Counter((r["provider"], r["billing_account_id"], r["billing_period"]) for r in focus_records())
+    loaded = [(load_id(provider, period), provider, account, period, f"fixture://focus/{provider}/{period}.csv",
+               "loaded", count, None, LOADED_AT) for (provider, account, period), count in sorted(rows.items())]
+    june = date(2024, 6, 1)
+    return [
+        *loaded,
+        (load_id("gcp", june, 2), "gcp", PROVIDERS["gcp"][0], june, "fixture://focus/gcp/2024-06-01.csv",
+         "quarantined", 41, REFUSED_GCP_JUNE, RESTATED_AT),
+        (load_id("broken", june), None, None, None, UNREADABLE[0], "quarantined", 0, UNREADABLE[1], RESTATED_AT),
+    ]

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from dbt_raw_billing import GCP_PROJECT, SUBSCRIPTION, focus_records
+from dbt_raw_billing import GCP_PROJECT, PROVIDERS, REFUSED_GCP_JUNE, SUBSCRIPTION, UNREADABLE, focus_records
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from support.pages import captions, chart_rows, metrics, run_page, selected_row, table_with
 
@@ -148,6 +148,23 @@ def test_billed_cost_counts_the_reservation_fee_on_the_day_it_is_bought(cost_url
     assert effective["Month to date"][0] == f"${cents(billed(JUNE, AS_OF, sub_account_id=account)):,.2f}"
     assert invoiced["Month to date"][0] == "$2,400.00"
     assert effective["Month to date"][0] == f"${19 * 80:,.2f}"
+
+
+def test_costs_page_warns_of_refused_billing_and_lists_every_slice(cost_url, monkeypatch):
+    app = run_page(cost_url, "costs", monkeypatch)
+
+    assert [warning.value for warning in app.warning] == [
+        "2 of 7 billing slices were refused on their latest load; the figures use their last good load, if any. "
+        "See Billing data below."
+    ]
+    slices = table_with(app, "latest_problem")
+    refused = slices.head(2)[["slice_key", "latest_problem", "serves_earlier_load"]].to_dict("records")
+    assert refused == [
+        {"slice_key": UNREADABLE[0], "latest_problem": UNREADABLE[1], "serves_earlier_load": False},
+        {"slice_key": f"gcp/{PROVIDERS['gcp'][0]}/2024-06", "latest_problem": REFUSED_GCP_JUNE,
+         "serves_earlier_load": True},
+    ]
+    assert slices["latest_status"].tolist() == ["quarantined"] * 2 + ["loaded"] * 5
 
 
 def test_costs_page_without_billing_says_what_to_do(inventory_url, monkeypatch):

@@ -6,7 +6,7 @@ Expectations are worked out by hand from the rules in dbt_raw_billing's docstrin
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,7 +18,10 @@ from dbt_raw_billing import (
     FIRST_DAY,
     GCP_PROJECT,
     LAST_DAY,
+    PROVIDERS,
+    REFUSED_GCP_JUNE,
     SUBSCRIPTION,
+    UNREADABLE,
     days,
     focus_records,
     load_id,
@@ -428,3 +431,27 @@ def test_budget_crossings_and_the_spike_alert_once_and_resolve_when_they_stop(co
         "300.00 USD for a Wednesday (a series that never varies)."
     )
     assert (spike.title, spike.details["impact"]) == ("Cost anomaly: BigQuery for team data on 2024-06-12", 2400.0)
+
+
+def test_billing_slice_status_shows_each_slice_and_the_refused_loads(cost_url):
+    """Six slices loaded once; GCP's June restatement refused (June's first load still serves); one file
+    unreadable, so no slice of its own."""
+    records = Counter((r["provider"], r["billing_account_id"], r["billing_period"]) for r in focus_records())
+    status = {
+        key: rest
+        for key, *rest in rows(
+            cost_url,
+            "SELECT slice_key, latest_status, latest_problem, loaded_rows, serves_earlier_load"
+            " FROM marts.billing_slice_status",
+        )
+    }
+    loaded = {
+        f"{provider}/{account}/{period:%Y-%m}": ["loaded", None, count, False]
+        for (provider, account, period), count in records.items()
+    }
+    gcp_june = f"gcp/{PROVIDERS['gcp'][0]}/2024-06"
+    assert status == {
+        **loaded,
+        gcp_june: ["quarantined", REFUSED_GCP_JUNE, loaded[gcp_june][2], True],
+        UNREADABLE[0]: ["quarantined", UNREADABLE[1], None, False],
+    }

@@ -36,12 +36,12 @@ def test_keys_are_schema_and_relation_and_groups_are_layers():
         **{AssetKey(["marts", f"compliance_{name}"]): "marts" for name in ("findings", "posture", "trend", "waivers")},
         AssetKey(["snapshots", "policy_findings_snapshot"]): "snapshots",
         # costs: the FOCUS billing to the cost marts
-        AssetKey(["staging", "stg_billing__focus_charges"]): "staging",
+        **{AssetKey(["staging", f"stg_billing__{entity}"]): "staging" for entity in ("focus_charges", "slice_loads")},
         **{AssetKey(["intermediate", f"int_cost_{name}"]): "intermediate"
            for name in ("shared_pools", "pool_shares", "tag_rules", "account_defaults", "budgets", "anomaly_scores")},
         **{AssetKey(["marts", name]): "marts"
            for name in ("cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
-                        "cost_reconciliation", "budget_status", "cost_anomalies")},
+                        "cost_reconciliation", "budget_status", "cost_anomalies", "billing_slice_status")},
     }
     assert dict(assets.group_names_by_key) == expected
 

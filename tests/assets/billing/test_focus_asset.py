@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 from focus_samples import AWS_ACCOUNT, GCP_ACCOUNT, charge, write_csv
 
-from assets.billing.assets import BILLING_ASSETS, FOCUS_CHARGES, FocusSourcesResource
+from assets.billing.assets import BILLING_ASSETS, FOCUS_CHARGES, LOAD_LOG, FocusSourcesResource
 from assets.resources import WarehouseResource
 from cloudforge.warehouse import connect, create_database
 
@@ -44,8 +44,9 @@ def test_the_check_passes_on_a_clean_load_and_fails_when_a_slice_is_quarantined(
         f"aws/{AWS_ACCOUNT}/2024-01: quarantined (1 rows): rule allowed_values failed in {broken / 'aws.csv'}"
         in problems
     )
-    (materialization,) = second.asset_materializations_for_node("raw_billing__focus_charges")
-    assert materialization.asset_key == FOCUS_CHARGES
+    materialization, log = second.asset_materializations_for_node("focus_billing")
+    assert (materialization.asset_key, log.asset_key) == (FOCUS_CHARGES, LOAD_LOG)
+    assert log.metadata["attempts"].value == 2
     metadata = {k: v.value for k, v in materialization.metadata.items()}
     assert (metadata["rows_loaded"], metadata["slices_loaded"], metadata["slices_refused"]) == (2, 1, 1)
     assert metadata["slices"].splitlines()[2:] == [
