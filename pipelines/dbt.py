@@ -78,23 +78,38 @@ def dbt_vars(settings: Settings) -> dict[str, Any]:
     return {"required_tags": list(settings.tags.required), "costs": settings.costs.model_dump(mode="json")}
 
 
-def build_dbt_assets(settings: Settings, project: DbtProject | None = None) -> AssetsDefinition:
-    """Every dbt model, seed and test as one multi-asset that runs ``dbt build`` with the settings' vars."""
+# One Dagster step per domain, so a failure upstream of one (a billing slice the gate refused, say, whose check
+# blocks what is downstream) leaves the others to refresh. Together they select every node of the project.
+DBT_DOMAINS = {
+    "inventory": "path:seeds path:models/staging/aws path:models/intermediate/inventory path:models/marts/inventory",
+    "compliance": "path:snapshots path:models/staging/policies path:models/intermediate/compliance "
+                  "path:models/marts/compliance",
+    "finance": "path:models/staging/billing path:models/intermediate/finance path:models/marts/finance",
+}
+
+
+def build_dbt_assets(settings: Settings, project: DbtProject | None = None) -> list[AssetsDefinition]:
+    """The dbt project's models, seeds, snapshots and tests as one multi-asset per domain (``DBT_DOMAINS``),
+    each running ``dbt build`` on its part with the settings' vars."""
     project = project or dbt_project()
     if os.getenv("DAGSTER_IS_DEV_CLI") or not project.manifest_path.exists():
         prepare_dbt_manifest(project)
     build_args = ["build", "--vars", json.dumps(dbt_vars(settings))]
 
-    @dbt_assets(
-        name="cloudforge_dbt",
-        manifest=project.manifest_path,
-        project=project,
-        dagster_dbt_translator=CloudForgeDbtTranslator(),
-    )
-    def cloudforge_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
-        yield from dbt.cli(build_args, context=context).stream()
+    def domain_assets(domain: str, select: str) -> AssetsDefinition:
+        @dbt_assets(
+            name=f"dbt_{domain}",
+            manifest=project.manifest_path,
+            project=project,
+            select=select,
+            dagster_dbt_translator=CloudForgeDbtTranslator(),
+        )
+        def build(context: AssetExecutionContext, dbt: DbtCliResource):
+            yield from dbt.cli(build_args, context=context).stream()
 
-    return cloudforge_dbt
+        return build
+
+    return [domain_assets(domain, select) for domain, select in DBT_DOMAINS.items()]
 
 
 class WarehouseDbtCliResource(DbtCliResource):

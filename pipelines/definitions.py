@@ -27,7 +27,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         "Ingest every source, then build every dbt model and test."
     ))
     return dg.Definitions(
-        assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, build_policy_assets(settings), build_dbt_assets(settings),
+        assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, build_policy_assets(settings), *build_dbt_assets(settings),
                 *COST_ALERT_ASSETS],
         asset_checks=AWS_INVENTORY_CHECKS,
         jobs=[refresh],

@@ -13,7 +13,8 @@ QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 def materialize_everything(settings: Settings, progress: Callable[[str], None] = print) -> bool:
-    """Run the refresh job over every asset; report each failed step; True when the run succeeded."""
+    """Run the refresh job over every asset; report each failed step and why a check that lists its problems
+    failed (a refused billing slice names its file and rule); True when the run succeeded."""
     from pipelines.dbt import prepare_dbt_manifest
     from pipelines.definitions import REFRESH_JOB_NAME, build_definitions
 
@@ -27,5 +28,8 @@ def materialize_everything(settings: Settings, progress: Callable[[str], None] =
     for event in result.all_events:
         if event.is_step_failure:
             progress(f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}")
+    for check in result.get_asset_check_evaluations():
+        if not check.passed and "problems" in check.metadata:
+            progress(f"check {check.check_name} failed:\n{check.metadata['problems'].value}")
     progress(f"run {result.run_id[:8]} {'succeeded' if result.success else 'FAILED'}")
     return result.success

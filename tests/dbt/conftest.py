@@ -73,7 +73,7 @@ def build(url: str, settings: Settings, selection: AssetSelection | None = None)
     prepare_dbt_manifest()  # the manifest must list every model of the project as it is now
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DBT_INDIRECT_SELECTION", "cautious")  # only the tests whose every parent is selected
-        return materialize([build_dbt_assets(settings)], selection=selection, resources={"dbt": dbt_resource(url)},
+        return materialize(build_dbt_assets(settings), selection=selection, resources={"dbt": dbt_resource(url)},
                            raise_on_error=False)
 
 

@@ -19,23 +19,24 @@ STAGING_MODELS = {
 }
 
 
-def test_keys_are_schema_and_relation_and_groups_are_layers():
-    assets = build_dbt_assets(load_settings())
-    expected = {
+def test_keys_are_schema_and_relation_groups_are_layers_and_each_domain_is_a_step():
+    inventory = {
         **{AssetKey(["staging", name]): "staging" for name in STAGING_MODELS | {"tag_key_synonyms"}},
         **{AssetKey(["intermediate", name]): "intermediate"
            for name in ("int_aws__resources_unioned", "int_resource_tags_mapped",
                         "int_resource_tags_resolved")},
         **{AssetKey(["marts", name]): "marts"
            for name in ("resources", "resource_tags", "missing_required_tags", "tag_coverage")},
-        # compliance: the policy run's raw_policies tables to the compliance marts
+    }
+    compliance = {  # the policy run's raw_policies tables to the compliance marts
         **{AssetKey(["staging", f"stg_policies__{entity}"]): "staging"
            for entity in ("findings", "policies", "waivers", "mapping_errors", "evaluation_runs")},
         **{AssetKey(["intermediate", name]): "intermediate"
            for name in ("int_policy_controls", "int_policy_evaluations")},
         **{AssetKey(["marts", f"compliance_{name}"]): "marts" for name in ("findings", "posture", "trend", "waivers")},
         AssetKey(["snapshots", "policy_findings_snapshot"]): "snapshots",
-        # costs: the FOCUS billing to the cost marts
+    }
+    finance = {  # the FOCUS billing to the cost marts
         **{AssetKey(["staging", f"stg_billing__{entity}"]): "staging" for entity in ("focus_charges", "slice_loads")},
         **{AssetKey(["intermediate", f"int_cost_{name}"]): "intermediate"
            for name in ("shared_pools", "pool_shares", "tag_rules", "account_defaults", "budgets", "anomaly_scores")},
@@ -43,11 +44,12 @@ def test_keys_are_schema_and_relation_and_groups_are_layers():
            for name in ("cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
                         "cost_reconciliation", "budget_status", "cost_anomalies", "billing_slice_status")},
     }
-    assert dict(assets.group_names_by_key) == expected
+    domains = {assets.node_def.name: dict(assets.group_names_by_key) for assets in build_dbt_assets(load_settings())}
+    assert domains == {"dbt_inventory": inventory, "dbt_compliance": compliance, "dbt_finance": finance}
 
 
 def test_staging_models_depend_on_the_raw_ingestion_asset():
-    deps = build_dbt_assets(load_settings()).asset_deps
+    deps = {key: upstream for assets in build_dbt_assets(load_settings()) for key, upstream in assets.asset_deps.items()}
     raw = AssetKey(["raw_aws", "resources"])
     assert {key.path[1] for key, upstream in deps.items() if raw in upstream} == STAGING_MODELS
     assert deps[AssetKey(["intermediate", "int_resource_tags_mapped"])] == {

@@ -10,7 +10,7 @@ from decimal import Decimal
 import boto3
 import pyarrow.parquet as pq
 import pytest
-from focus_samples import AWS_ACCOUNT, AZURE_ACCOUNT, aws_table, charge, write_csv
+from support.focus_samples import AWS_ACCOUNT, AZURE_ACCOUNT, aws_table, charge, write_csv
 
 from assets.billing.loader import ingest_focus_source
 

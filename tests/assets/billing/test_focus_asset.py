@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
-from focus_samples import AWS_ACCOUNT, GCP_ACCOUNT, charge, write_csv
+from support.focus_samples import AWS_ACCOUNT, GCP_ACCOUNT, charge, write_csv
 
 from assets.billing.assets import BILLING_ASSETS, FOCUS_CHARGES, LOAD_LOG, FocusSourcesResource
 from assets.resources import WarehouseResource

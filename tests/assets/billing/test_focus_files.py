@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from focus_samples import AWS_ACCOUNT, AZURE_ACCOUNT, GCP_ACCOUNT, charge, write_aws_parquet, write_csv
+from support.focus_samples import AWS_ACCOUNT, AZURE_ACCOUNT, GCP_ACCOUNT, charge, write_aws_parquet, write_csv
 
 from assets.billing.conform import ABSENT, SOURCE_ROW, SOURCE_URI, UNPARSED, conform
 from assets.billing.focus_files import Delivery, SliceKey, UnreadableFile, read_delivery, split_slices

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
-from focus_samples import charge
+from support.focus_samples import charge
 
 from assets.billing.conform import conform
 from assets.billing.validation import validate_slice

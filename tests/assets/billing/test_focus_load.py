@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from focus_samples import AWS_ACCOUNT, AZURE_ACCOUNT, GCP_ACCOUNT, charge, write_aws_parquet, write_csv
+from support.focus_samples import AWS_ACCOUNT, AZURE_ACCOUNT, GCP_ACCOUNT, charge, write_aws_parquet, write_csv
 
 from assets.billing.focus import COLUMNS, META_COLUMNS
 from assets.billing.loader import ingest_focus_source, load_focus_slice
