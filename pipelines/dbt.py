@@ -30,6 +30,7 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt"
 # The dbt installed beside this Python (the project's virtualenv), whether or not it is on PATH.
 DBT_EXECUTABLE = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
 PARTIAL_PARSE = "partial_parse.msgpack"
+INDIRECT_SELECTION = "DBT_INDIRECT_SELECTION"
 
 
 def dbt_project() -> DbtProject:
@@ -117,12 +118,17 @@ class WarehouseDbtCliResource(DbtCliResource):
 
     They are set only while dbt starts, so the URL (and any password in it) stays out of resource config
     shown in the UI when given as ``EnvVar``, and out of the process environment afterwards.
+
+    Tests run where they are buildable: a test across domains (cost_daily's resource_key against resources)
+    runs in the step that builds its last parent, not in the first step that selects one of them. An
+    indirect selection already in the environment is kept.
     """
 
     warehouse_url: str
 
     def cli(self, args: Sequence[str], **kwargs: Any) -> DbtCliInvocation:
-        with environment(dbt_env(self.warehouse_url)):
+        selection = {INDIRECT_SELECTION: os.getenv(INDIRECT_SELECTION) or "buildable"}
+        with environment({**dbt_env(self.warehouse_url), **selection}):
             return super().cli(args, **kwargs)
 
 

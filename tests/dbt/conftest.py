@@ -5,14 +5,12 @@ Each lives in its own database on the session's embedded PostgreSQL, so other te
 the marts asserted here.
 """
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import dbt_raw_billing
 import pytest
 from dagster import AssetKey, AssetSelection, ExecuteInProcessResult, materialize
-from dbt_raw_inventory import RAW_RESOURCES, REQUIRED_TAGS, SYNC_ID, SYNCED_AT
+from dbt_raw_inventory import REQUIRED_TAGS, load_raw_inventory
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
@@ -21,24 +19,9 @@ from cloudforge.settings import Settings, load_settings
 from cloudforge.warehouse import connect, create_database
 from policies.runtime import ensure_schema as ensure_policy_schema
 
-RAW_SCHEMA = Path(__file__).resolve().parents[2] / "assets" / "aws" / "raw_schema.sql"
 # The cost build covers the cost marts and what they read, so it needs no raw tables of other domains.
 COST_MARTS = ("cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation", "cost_reconciliation",
               "budget_status", "cost_anomalies", "billing_slice_status")
-
-
-def load_raw_inventory(url: str) -> None:
-    """Create the raw_aws tables and COPY the hand-built inventory in."""
-    columns = ("account_id", "region", "resource_type", "resource_id", "arn", "document", "sync_id",
-               "synced_at")
-    copy = sql.SQL("COPY raw_aws.resources ({}) FROM STDIN").format(
-        sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
-    with connect(url) as conn, conn.cursor() as cur:
-        cur.execute(RAW_SCHEMA.read_text())
-        with cur.copy(copy) as copier:
-            for *identity, document in RAW_RESOURCES:
-                copier.write_row((*identity, json.dumps(document), SYNC_ID, SYNCED_AT))
 
 
 def load_raw_billing(url: str) -> None:

@@ -1,6 +1,14 @@
 """The hand-built raw_aws inventory the dbt tests build from: every resource type, tag key variants,
 synonyms and misspellings, blank values, untagged resources and one malformed Tags entry."""
 
+import json
+from pathlib import Path
+
+from psycopg import sql
+
+from cloudforge.warehouse import connect
+
+RAW_SCHEMA = Path(__file__).resolve().parents[2] / "assets" / "aws" / "raw_schema.sql"
 A, B = "111111111111", "222222222222"
 SYNC_ID = "00000000-0000-4000-8000-000000000001"
 SYNCED_AT = "2024-06-01T06:00:00+00:00"
@@ -108,3 +116,17 @@ RAW_RESOURCES = [
         "Tags": [{"Key": "team", "Value": "data"}, {"Value": "orphan"}],
     }),
 ]
+
+
+def load_raw_inventory(url: str) -> None:
+    """Create the raw_aws tables and COPY the hand-built inventory in."""
+    columns = ("account_id", "region", "resource_type", "resource_id", "arn", "document", "sync_id",
+               "synced_at")
+    copy = sql.SQL("COPY raw_aws.resources ({}) FROM STDIN").format(
+        sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    with connect(url) as conn, conn.cursor() as cur:
+        cur.execute(RAW_SCHEMA.read_text())
+        with cur.copy(copy) as copier:
+            for *identity, document in RAW_RESOURCES:
+                copier.write_row((*identity, json.dumps(document), SYNC_ID, SYNCED_AT))

@@ -4,8 +4,7 @@ and billing_slice_status (a view) tells why the costs did not."""
 from __future__ import annotations
 
 import dagster as dg
-from conftest import load_raw_inventory
-from dbt_raw_inventory import REQUIRED_TAGS
+from dbt_raw_inventory import REQUIRED_TAGS, load_raw_inventory
 from support.focus_samples import GCP_ACCOUNT, charge, write_csv
 
 from assets.billing.assets import BILLING_ASSETS, FocusSourcesResource
@@ -31,9 +30,8 @@ def refresh(url: str, selection: dg.AssetSelection, *sources: str) -> dg.Execute
     return dg.materialize(assets, selection=billing | selection, resources=resources, raise_on_error=False)
 
 
-def test_a_refused_slice_skips_the_cost_models_and_the_inventory_still_refreshes(warehouse_url, tmp_path, monkeypatch):
+def test_a_refused_slice_skips_the_cost_models_and_the_inventory_still_refreshes(warehouse_url, tmp_path):
     prepare_dbt_manifest()
-    monkeypatch.setenv("DBT_INDIRECT_SELECTION", "cautious")  # only the tests whose every parent is selected
     url = create_database(warehouse_url, "dbt_domains")
     load_raw_inventory(url)
     good, bad = tmp_path / "good", tmp_path / "bad"
