@@ -8,8 +8,6 @@ writes; the reference is one plain COPY of the same rows into an identical table
 
 from __future__ import annotations
 
-import json
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -18,11 +16,13 @@ from datetime import UTC, datetime
 from psycopg import sql
 
 from assets.aws.inventory import RESOURCE_COLUMNS, store_slice, sync_inventory
+from benchmarks.common import dbt_build, timed
 from cloudforge.settings import DEMO_ACCOUNTS, AwsAccount, Settings
 from cloudforge.warehouse import connect, create_database, database_url
 
 TARGET_RATIO = 0.5
 ROUNDS = 3
+INVENTORY_MODELS = ("+path:models/marts/inventory",)
 
 
 def run_inventory_bench(settings: Settings, resources: int, echo: Callable[[str], None] = print) -> float:
@@ -44,8 +44,8 @@ def run_inventory_bench(settings: Settings, resources: int, echo: Callable[[str]
     echo(f"plain COPY, one statement:        {resources / copy_s:>10,.0f} rows/s  {payload / copy_s / 1e6:6.1f} MB/s")
     echo(f"ratio load / plain COPY: {ratio:.2f}x (target >= {TARGET_RATIO}x) best of {ROUNDS}")
 
-    build_s = timed(lambda: dbt_build(settings, url))
-    echo(f"dbt build of the inventory models over {resources:,} resources: {build_s:.1f} s")
+    build = dbt_build(settings, url, INVENTORY_MODELS)
+    echo(f"dbt build of the inventory models over {resources:,} resources: {build.summary()}")
     return ratio
 
 
@@ -104,17 +104,3 @@ def plain_copy(conn, slices) -> None:
             for (account_id, region, resource_type), rows in slices.items():
                 for resource_id, arn, document in rows:
                     copy.write_row((account_id, region, resource_type, resource_id, arn, document, sync_id, now))
-
-
-def dbt_build(settings: Settings, url: str) -> None:
-    from pipelines.dbt import dbt_resource, dbt_vars, prepare_dbt_manifest
-
-    prepare_dbt_manifest()
-    invocation = dbt_resource(url).cli(["build", "--vars", json.dumps(dbt_vars(settings))], raise_on_error=True)
-    invocation.wait()
-
-
-def timed(action: Callable[[], None]) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from assets.aws.inventory import ensure_raw_schema
-from benchmarks.inventory import clone_documents, load_slices, real_documents, timed
+from benchmarks.common import timed
+from benchmarks.inventory import clone_documents, load_slices, real_documents
 from cloudforge.settings import Settings
 from cloudforge.warehouse import connect, create_database, database_url
 from policies.config import policy_config

@@ -251,6 +251,17 @@ def bench_inventory(resources: int) -> None:
     run_inventory_bench(load_settings(), resources, echo=click.echo)
 
 
+@bench.command("billing")
+@click.option("--rows", default=5_000_000, show_default=True, help="FOCUS rows to generate and load.")
+@click.option("--rounds", default=2, show_default=True, help="Ingestion and COPY rounds; the best of each counts.")
+def bench_billing(rows: int, rounds: int) -> None:
+    """FOCUS ingestion rows/s against a plain COPY of the same rows, the dbt cost models' full and incremental
+    builds, and the Costs page cold and cached."""
+    from benchmarks.billing import run_billing_bench
+
+    run_billing_bench(load_settings(), rows, rounds, echo=click.echo)
+
+
 @bench.command("policies")
 @click.option("--resources", default=50_000, show_default=True, help="Resource documents to evaluate.")
 def bench_policies(resources: int) -> None:

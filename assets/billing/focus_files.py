@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import astuple, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from assets.billing.focus import BY_NAME
 DATA_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 MANIFEST_KEY = re.compile(r"^(?P<export>.*)metadata/BILLING_PERIOD=\d{4}-\d{2}/[^/]*Manifest\.json$")
 _FOCUS_NAMES = {name.lower(): name for name in BY_NAME}
+SLICE_COLUMNS = ["provider", "BillingAccountId", "billing_period"]  # of a conformed frame: SliceKey's fields
 
 
 class UnreadableFile(Exception):
@@ -115,12 +116,33 @@ def read_focus_file(uri: str, s3=None) -> pl.DataFrame:
 
 
 def split_slices(frame: pl.DataFrame) -> Iterator[tuple[SliceKey, pl.DataFrame]]:
-    """The conformed rows grouped by (provider, billing account, billing period), in key order."""
+    """The conformed rows grouped by (provider, billing account, billing period), in key order.
+
+    A frame of one slice (a delivery usually is) is yielded as it is: partitioning copies every column.
+    """
     if frame.is_empty():
         return
-    parts = frame.partition_by(["provider", "BillingAccountId", "billing_period"], as_dict=True)
-    for key in sorted(parts, key=lambda k: tuple((v is None, v) for v in k)):
+    keys = frame.select(SLICE_COLUMNS).unique()
+    if keys.height == 1:
+        yield SliceKey(*keys.row(0)), frame
+        return
+    parts = frame.partition_by(SLICE_COLUMNS, as_dict=True)
+    for key in sorted(parts, key=_key_order):
         yield SliceKey(*key), parts[key]
+
+
+def slices_of(frames: Iterable[pl.DataFrame]) -> dict[SliceKey, list[pl.DataFrame]]:
+    """The rows of several conformed frames (deliveries) by slice, in key order, each slice as its parts."""
+    parts: dict[SliceKey, list[pl.DataFrame]] = {}
+    for frame in frames:
+        for key, rows in split_slices(frame):
+            parts.setdefault(key, []).append(rows)
+    return {key: parts[key] for key in sorted(parts, key=lambda k: _key_order(astuple(k)))}
+
+
+def _key_order(key: tuple) -> tuple:
+    """Keys sort with missing values last."""
+    return tuple((value is None, value) for value in key)
 
 
 def split_s3_uri(uri: str) -> tuple[str, str]:

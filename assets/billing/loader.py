@@ -24,7 +24,14 @@ from psycopg.types.json import Jsonb
 
 from assets.billing.conform import SOURCE_URI, conform
 from assets.billing.focus import COLUMNS, META_COLUMNS
-from assets.billing.focus_files import SliceKey, UnreadableFile, deliveries, read_delivery, split_slices
+from assets.billing.focus_files import (
+    SliceKey,
+    UnreadableFile,
+    deliveries,
+    read_delivery,
+    slices_of,
+    split_slices,
+)
 from assets.billing.validation import Violation, validate_slice
 from cloudforge.warehouse import replace_slice_csv
 
@@ -126,14 +133,15 @@ def ingest_focus_source(conn: psycopg.Connection, source: str, *, s3=None, logge
             continue
         if not part.is_empty():  # a manifest may list no files, a CSV may hold only its header
             frames.append(part)
-    frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
-    slices = list(split_slices(frame))
-    logger.info(f"{source}: {frame.height} rows in {len(slices)} slices")
-    for number, (key, rows) in enumerate(slices, start=1):
-        result = _load(conn, key, rows, report.load_id)
+    slices = slices_of(frames)
+    del frames  # the slices hold the rows now, and each slice's are freed once it is loaded
+    count = len(slices)
+    logger.info(f"{source}: {sum(p.height for ps in slices.values() for p in ps)} rows in {count} slices")
+    for number, key in enumerate(list(slices), start=1):
+        result = _load(conn, key, pl.concat(slices.pop(key), how="vertical"), report.load_id)
         report.slices.append(result)
         level = logging.INFO if result.status == "loaded" else logging.WARNING
-        logger.log(level, f"[{number}/{len(slices)}] {result.message()}")
+        logger.log(level, f"[{number}/{count}] {result.message()}")
     return report
 
 

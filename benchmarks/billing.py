@@ -1,0 +1,194 @@
+"""`cloudforge bench billing`: FOCUS ingestion against a plain COPY, the dbt cost models, the Costs page.
+
+The rows are generated (``benchmarks.focus_rows``): ``rows`` FOCUS rows over 90 days, one Parquet file per
+(provider, billing account, billing period) slice, as the providers deliver them. The ingestion under test is
+``ingest_focus_source`` on that directory, exactly as the billing asset runs it: read Parquet with polars,
+conform, validate with great-expectations, COPY slice by slice. The reference is one plain COPY of the same
+rows, as PostgreSQL writes them out in CSV, from a local file into an identical table; MB are those of that
+CSV. Target >= 0.6x, the best of interleaved rounds each. great-expectations' import (seconds, once per
+process) is timed apart.
+
+Then the cost models and their parents are built in full; a new day is delivered (providers restate the open
+month: its slices again, one day longer), loaded by the same ingestion and built incrementally. Last, the
+Costs page runs in AppTest on these marts: cold (the page's first run in a process that has run the app, as a
+server has: its queries not in Streamlit's cache; PostgreSQL's buffers as the build left them) and cached (a
+rerun). Targets: cold <= 2 s, cached <= 200 ms.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import polars as pl
+import psycopg
+from psycopg import sql
+
+from assets.aws.inventory import ensure_raw_schema
+from assets.billing.loader import TABLE, ensure_schema, ingest_focus_source
+from benchmarks.common import dbt_build, timed
+from benchmarks.focus_rows import LAST_DAY, catalogue, write_slices
+from cloudforge.settings import Settings
+from cloudforge.warehouse import connect, create_database, database_url
+
+TARGET_RATIO = 0.6
+TARGET_COLD_MS = 2000
+TARGET_CACHED_MS = 200
+ROUNDS = 2
+CACHED_RUNS = 5
+DATABASE = "cloudforge_bench_billing"
+COST_MODELS = ("+path:models/intermediate/finance", "+path:models/marts/finance")
+APP = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
+COSTS_PAGE = "views/costs.py"
+PLAIN = ("raw_billing", "plain_copy")
+NEW_DAY = LAST_DAY + timedelta(days=1)
+FIGURE = "{:<48}{:>10,.0f} rows/s {:>7.1f} MB/s {:>8.1f} s"
+
+
+def run_billing_bench(
+    settings: Settings, rows: int, rounds: int = ROUNDS, echo: Callable[[str], None] = print
+) -> float:
+    """Print the figures; return the ingestion / plain COPY ratio."""
+    url = create_database(database_url(settings), DATABASE)
+    lines = catalogue(rows, settings.demo.seed)
+    with (
+        tempfile.TemporaryDirectory(prefix="cloudforge-bench-billing-") as scratch,
+        connect(url, autocommit=True) as conn,
+    ):
+        ensure_schema(conn)
+        ensure_raw_schema(conn)  # the inventory the cost models join: empty here
+        ratio = _ingestion(conn, lines, rows, rounds, Path(scratch), echo)
+        _cost_builds(settings, url, conn, lines, rows, Path(scratch), echo)
+    _costs_page(url, echo)
+    return ratio
+
+
+def _ingestion(
+    conn: psycopg.Connection,
+    lines: pl.DataFrame,
+    rows: int,
+    rounds: int,
+    scratch: Path,
+    echo: Callable[[str], None],
+) -> float:
+    """Generate the deliveries, then time their ingestion and the plain COPY in interleaved rounds."""
+    slices = []
+    generate_s = timed(lambda: slices.extend(write_slices(lines, rows, scratch / "focus")))
+    echo(
+        f"{rows:,} FOCUS rows in {len(slices)} slices ({len({s.billing_account_id for s in slices})} billing "
+        f"accounts, {len({s.billing_period for s in slices})} billing periods), "
+        f"{sum(s.path.stat().st_size for s in slices) / 1e6:,.0f} MB of Parquet, generated in {generate_s:.1f} s"
+    )
+    echo(f"great-expectations import, once per process: {timed(_import_great_expectations):.1f} s")
+    exported = scratch / "rows.csv"
+    conn.execute(
+        sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(
+            sql.Identifier(*PLAIN), sql.Identifier(*TABLE)
+        )
+    )
+    ingest_s = copy_s = float("inf")
+    for round_ in range(rounds):  # interleaved, best of each: the machine's other load hits both alike
+        _truncate(conn, TABLE)
+        ingest_s = min(ingest_s, timed(lambda: _ingest(conn, scratch / "focus", rows)))
+        if round_ == 0:
+            _export(conn, exported)
+        _truncate(conn, PLAIN)
+        copy_s = min(copy_s, timed(lambda: _plain_copy(conn, exported)))
+    conn.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(*PLAIN)))
+    loaded = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(*TABLE))).fetchone()[0]
+    if loaded != rows:
+        raise RuntimeError(f"raw_billing.focus_charges holds {loaded:,} rows, expected {rows:,}")
+    payload = exported.stat().st_size
+    echo(
+        FIGURE.format(
+            "ingestion (Parquet -> gate -> COPY per slice):",
+            rows / ingest_s,
+            payload / ingest_s / 1e6,
+            ingest_s,
+        )
+    )
+    echo(
+        FIGURE.format("plain COPY, one statement, same rows:", rows / copy_s, payload / copy_s / 1e6, copy_s)
+    )
+    ratio = copy_s / ingest_s
+    echo(f"ratio ingestion / plain COPY: {ratio:.2f}x (target >= {TARGET_RATIO}x), best of {rounds} round(s)")
+    return ratio
+
+
+def _cost_builds(
+    settings: Settings, url: str, conn: psycopg.Connection, lines: pl.DataFrame, rows: int, scratch: Path,
+    echo: Callable[[str], None],
+) -> None:  # fmt: skip
+    """The cost models built in full, then incrementally after a new day."""
+    full = dbt_build(settings, url, COST_MODELS)
+    echo(f"dbt build of the cost models, full, {rows:,} rows: {full.summary()}")
+    restated = write_slices(lines, rows, scratch / "new-day", (NEW_DAY.replace(day=1), NEW_DAY))
+    restated_rows = sum(s.rows for s in restated)
+    restate_s = timed(lambda: _ingest(conn, scratch / "new-day", restated_rows))
+    echo(
+        f"new day {NEW_DAY}: the open month restated, {len(restated)} slices, {restated_rows:,} rows, "
+        f"ingested in {restate_s:.1f} s"
+    )
+    incremental = dbt_build(settings, url, COST_MODELS)
+    echo(f"dbt build of the cost models, incremental: {incremental.summary()}")
+
+
+def _import_great_expectations() -> None:
+    import great_expectations  # noqa: F401
+
+
+def _ingest(conn: psycopg.Connection, source: Path, expected_rows: int) -> None:
+    report = ingest_focus_source(conn, str(source))
+    if report.refused:
+        raise RuntimeError(f"the ingestion refused a slice: {report.refused[0].message()}")
+    if report.rows_loaded != expected_rows:
+        raise RuntimeError(f"the ingestion loaded {report.rows_loaded:,} rows, expected {expected_rows:,}")
+
+
+def _truncate(conn: psycopg.Connection, table: tuple[str, str]) -> None:
+    conn.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(*table)))
+
+
+def _export(conn: psycopg.Connection, path: Path) -> None:
+    """The loaded rows as PostgreSQL writes them in CSV: the plain COPY's input."""
+    statement = sql.SQL("COPY {} TO STDOUT (FORMAT csv)").format(sql.Identifier(*TABLE))
+    with path.open("wb") as out, conn.cursor() as cur, cur.copy(statement) as copy:
+        for chunk in copy:
+            out.write(chunk)
+
+
+def _plain_copy(conn: psycopg.Connection, path: Path) -> None:
+    statement = sql.SQL("COPY {} FROM STDIN (FORMAT csv)").format(sql.Identifier(*PLAIN))
+    with path.open("rb") as rows, conn.transaction(), conn.cursor() as cur, cur.copy(statement) as copy:
+        while chunk := rows.read(1 << 20):
+            copy.write(chunk)
+
+
+def _costs_page(url: str, echo: Callable[[str], None]) -> None:
+    """The Costs page's run time in ms: cold (its queries not cached yet) and cached (the best of reruns)."""
+    from streamlit.testing.v1 import AppTest
+
+    from pipelines.dbt import environment
+
+    # AppTest sets up a session outside a server, which Streamlit warns about ("missing ScriptRunContext").
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    with environment({"CLOUDFORGE_DATABASE_URL": url}):
+        app = AppTest.from_file(str(APP), default_timeout=300)
+        app.run()  # the default page: the app imported and connected, as in a server; no cost query cached
+        app.switch_page(COSTS_PAGE)
+        cold = timed(app.run) * 1000
+        _raise_on_exception(app)
+        cached = min(timed(app.run) for _ in range(CACHED_RUNS)) * 1000
+        _raise_on_exception(app)
+    echo(f"Costs page, cold (queries not cached): {cold:,.0f} ms (target <= {TARGET_COLD_MS:,} ms)")
+    echo(
+        f"Costs page, cached (rerun, best of {CACHED_RUNS}): {cached:,.0f} ms (target <= {TARGET_CACHED_MS} ms)"
+    )
+
+
+def _raise_on_exception(app) -> None:
+    if app.exception:
+        raise RuntimeError(f"the Costs page failed: {app.exception[0].message}")
