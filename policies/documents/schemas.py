@@ -2,8 +2,9 @@
 
 JSON Schema files rather than Python declarations, because the same file serves every reader as it is:
 the schema of a policy's ``input.resources.<type>[_]`` for regorus (``json.match_schema``), editors and
-other tools, the mappers' parity test, the policies' METADATA examples, and anyone writing a policy. Every object in them lists all
-its properties as required and admits no others, so a valid document has exactly the declared keys.
+other tools, the mappers' parity test, the policies' METADATA examples, and anyone writing a policy.
+Every object in them lists all its properties as required and admits no others, so a valid document has
+exactly the declared keys.
 
 Validation uses regorus's ``json.match_schema``, the engine that runs the policies; it is for tests and
 ``cloudforge policy test``, never for the hot path.
