@@ -36,7 +36,10 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         resources={
             "aws_inventory": AwsInventoryResource(),
             "warehouse": WarehouseResource(),
-            "focus_sources": FocusSourcesResource(),
+            "focus_sources": FocusSourcesResource(
+                max_expanded_bytes=settings.billing.max_expanded_bytes,
+                follow_symlinks=settings.billing.follow_symlinks,
+            ),
             "dbt": dbt_resource(),
             "alert_notifiers": AlertNotifiersResource(),
         },

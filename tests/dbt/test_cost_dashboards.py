@@ -7,11 +7,20 @@ test_cost_models.py; the forecasts must equal budget_status's where a filter sel
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from dbt_raw_billing import GCP_PROJECT, PROVIDERS, REFUSED_GCP_JUNE, SUBSCRIPTION, UNREADABLE, focus_records
+from dbt_raw_billing import (
+    AZURE_JUNE_WARNING,
+    GCP_PROJECT,
+    PROVIDERS,
+    REFUSED_GCP_JUNE,
+    SUBSCRIPTION,
+    UNREADABLE,
+    focus_records,
+)
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from support.pages import captions, chart_rows, metrics, run_page, selected_row, table_with
 
@@ -165,6 +174,25 @@ def test_costs_page_warns_of_refused_billing_and_lists_every_slice(cost_url, mon
          "serves_earlier_load": True},
     ]
     assert slices["latest_status"].tolist() == ["quarantined"] * 2 + ["loaded"] * 5
+    assert slices["latest_warning_count"].tolist() == [0, 0, 0, 0, 0, 1, 0]  # Azure's June, normalised
+
+
+def test_costs_page_lists_the_conformance_warnings_of_the_latest_loads(cost_url, monkeypatch):
+    app = run_page(cost_url, "costs", monkeypatch)
+
+    assert [header.value for header in app.subheader] == ["Conformance warnings"]
+    warnings = table_with(app, "first_example")
+    assert warnings.drop(columns="first_example").to_dict("records") == [
+        {
+            "slice_key": f"azure/{PROVIDERS['azure'][0]}/2024-06",
+            "severity": "normalised",
+            "rule": "allowed_values",
+            "column_name": "ChargeCategory",
+            "row_count": 3,
+            "reason": "ChargeCategory has 3 row(s) in another letter case, loaded as ['Usage']",
+        }
+    ]
+    assert json.loads(warnings["first_example"][0]) == AZURE_JUNE_WARNING["examples"][0]
 
 
 def test_costs_page_without_billing_says_what_to_do(inventory_url, monkeypatch):
