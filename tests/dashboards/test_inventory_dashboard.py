@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+from support.literal import rendered_text
 
 from dashboards import data
 
@@ -112,8 +113,8 @@ def test_filter_offers_missing_values_as_none(marts_url, monkeypatch):
 def test_selected_row_shows_tags_and_configuration(marts_url, monkeypatch):
     app = run_app(marts_url, monkeypatch, resource_table=selected_row(1))
 
-    assert [subheader.value for subheader in app.subheader][0] == "web-1"
-    assert "arn:aws:ec2:us-east-1:111111111111:instance/i-0a1" in captions(app)
+    assert rendered_text(app.subheader[0].value) == "web-1"
+    assert "arn:aws:ec2:us-east-1:111111111111:instance/i-0a1" in map(rendered_text, captions(app))
     tags = table_with(app, "tag_key")
     assert sorted(zip(tags["tag_key"], tags["tag_value"], tags["canonical_key"])) == [
         ("Project", "checkout", "project"),
@@ -133,8 +134,10 @@ def test_selected_row_shows_tags_and_configuration(marts_url, monkeypatch):
 def test_selected_untagged_resource_lists_missing_tags(marts_url, monkeypatch):
     app = run_app(marts_url, monkeypatch, resource_table=selected_row(3))
 
-    assert [subheader.value for subheader in app.subheader][0] == "resize-images"
-    assert [warning.value for warning in app.warning] == ["Missing required tags: team, project, env, owner"]
+    assert rendered_text(app.subheader[0].value) == "resize-images"
+    assert [rendered_text(warning.value) for warning in app.warning] == [
+        "Missing required tags: team, project, env, owner"
+    ]
     assert len(table_with(app, "tag_key")) == 0
 
 

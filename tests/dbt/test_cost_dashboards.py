@@ -22,6 +22,7 @@ from dbt_raw_billing import (
     focus_records,
 )
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
+from support.literal import rendered_text
 from support.pages import captions, chart_rows, metrics, run_page, selected_row, table_with
 
 from cloudforge.warehouse import connect
@@ -261,7 +262,7 @@ def test_anomalies_page_shows_the_spike_with_its_baseline_and_billing_line(cost_
     assert anomalies[
         ["charge_day", "team", "service_name", "provider", "effective_cost", "baseline_cost", "impact"]
     ].values.tolist() == [[date(2024, 6, 12), "data", "BigQuery", "gcp", 2700.0, 300.0, 2400.0]]
-    assert [subheader.value for subheader in app.subheader] == [
+    assert [rendered_text(subheader.value) for subheader in app.subheader] == [
         "BigQuery for team data on Wednesday 2024-06-12"
     ]
     assert app.markdown[0].value == (
@@ -316,7 +317,7 @@ def showback_selecting(url: str, monkeypatch: pytest.MonkeyPatch, team: str, pro
 def test_showback_row_drills_down_to_its_billing_lines(cost_url, monkeypatch):
     app = showback_selecting(cost_url, monkeypatch, "data", "warehouse")
 
-    assert "data / warehouse" in [subheader.value for subheader in app.subheader]
+    assert "data / warehouse" in [rendered_text(subheader.value) for subheader in app.subheader]
     assert "No share of any shared pool." in captions(app)
     lines = table_with(app, "line_item_id")
     assert len(lines) == 19 and lines["line_item_id"].iloc[0] == "gcp-bigquery-2024-06-12"
