@@ -48,14 +48,19 @@ def main() -> None:
 
 @main.command()
 def run() -> None:
-    """Materialise every asset once, headless; print a summary; exit non-zero on failure."""
+    """Materialise every asset once, headless; print a summary; exit non-zero on failure, or at once while
+    another run of the platform is in progress on the same warehouse."""
     from cloudforge.local.stack import LocalStack
+    from cloudforge.warehouse import RunInProgress
     from pipelines.runner import materialize_everything
 
     settings = load_settings()
     stack = LocalStack.start(settings, progress=step)
     try:
-        ok = materialize_everything(settings, progress=step)
+        try:
+            ok = materialize_everything(settings, progress=step)
+        except RunInProgress as refused:
+            raise click.ClickException(str(refused)) from None
         deliver_alerts(stack.warehouse_url, settings)
         print_summary(stack.warehouse_url)
     finally:
@@ -71,6 +76,7 @@ def run() -> None:
 def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     """Start the embedded stack, materialise everything, then serve the Dagster UI and the dashboards."""
     from cloudforge.local.stack import LocalStack
+    from cloudforge.warehouse import RunInProgress
     from pipelines.runner import materialize_everything
 
     settings = load_settings()
@@ -78,8 +84,11 @@ def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     children: list[subprocess.Popen] = []
     try:
         if not skip_run:
-            if not materialize_everything(settings, progress=step):
-                click.secho("the run failed; serving what the warehouse holds", fg="yellow")
+            try:
+                if not materialize_everything(settings, progress=step):
+                    click.secho("the run failed; serving what the warehouse holds", fg="yellow")
+            except RunInProgress as refused:
+                click.secho(f"{refused}\nserving what the warehouse holds", fg="yellow")
             print_summary(stack.warehouse_url)
         env = {**stack.environment(), "PYTHONUNBUFFERED": "1"}
         children.append(

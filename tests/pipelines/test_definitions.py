@@ -24,6 +24,7 @@ def test_definitions_load_with_the_inventory_graph():
         upstream = dg.AssetSelection.assets(mart).upstream().resolve(graph)
         assert raw in upstream or mart.path[1] == "billing_slice_status", mart
         assert billing & upstream or not mart.path[1].startswith(("cost_", "budget_", "billing_")), mart
-    assert definitions.resolve_job_def(REFRESH_JOB_NAME)
+    refresh = definitions.resolve_job_def(REFRESH_JOB_NAME)
+    assert refresh.executor_def.name == "run_locked_multi_or_in_process_executor"  # one run at a time
     [schedule] = definitions.schedules
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", "UTC")
