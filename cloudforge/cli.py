@@ -55,7 +55,10 @@ def run() -> None:
     from pipelines.runner import materialize_everything
 
     settings = load_settings()
-    stack = LocalStack.start(settings, progress=step)
+    try:
+        stack = LocalStack.start(settings, progress=step)
+    except ConnectionError as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         try:
             ok = materialize_everything(settings, progress=step)
@@ -209,31 +212,48 @@ def status() -> None:
 
 @main.command()
 @click.argument("query", required=False)
-@click.option(
-    "--url", "show_url", is_flag=True, help="Print the warehouse URL for psql or a BI tool, and exit."
-)
-def sql(query: str | None, show_url: bool) -> None:
-    """Run a read-only SQL QUERY on the warehouse (for example on marts.resources) and print the rows."""
-    from cloudforge.warehouse import connect, database_url
-
-    settings = load_settings()
-    if show_url:
-        if settings.database_url is not None:
-            raise click.ClickException("the warehouse is your CLOUDFORGE_DATABASE_URL; it is not echoed here")
-        click.echo(database_url(settings))
-        return
-    if not query:
-        raise click.UsageError("give a QUERY, or --url")
+@click.option("--url", "show_url", is_flag=True, help="Print the read-only URL for psql or a BI tool; exit.")
+@click.option("--reader-setup", is_flag=True, help="Print the SQL that creates the read-only role; exit.")
+def sql(query: str | None, show_url: bool, reader_setup: bool) -> None:
+    """Run one SQL QUERY on the warehouse (for example on marts.resources) as the read-only role
+    cloudforge_reader, and print the rows."""
     import psycopg
 
+    from cloudforge.warehouse import connect, database_url
+    from cloudforge.warehouse.reader import (
+        ReaderNotConfigured,
+        reader_database_url,
+        reader_setup_script,
+        refuse_server_access,
+    )
+
+    settings = load_settings()
     try:
-        with connect(database_url(settings)) as conn, conn.transaction():
-            conn.execute("SET TRANSACTION READ ONLY")
-            cursor = conn.execute(query)
-            columns = [column.name for column in cursor.description or []]
-            rows = cursor.fetchall()
+        if reader_setup:
+            click.echo(reader_setup_script(database_url(settings)))
+            return
+        if show_url:
+            if settings.reader_database_url is not None:
+                raise click.ClickException("it is your CLOUDFORGE_READER_DATABASE_URL; it is not echoed here")
+            click.echo(reader_database_url(settings))
+            return
+        if not query:
+            raise click.UsageError("give a QUERY, or --url")
+        with connect(reader_database_url(settings), autocommit=True) as conn:
+            refuse_server_access(conn)
+            with conn.transaction():
+                conn.execute("SET TRANSACTION READ ONLY")
+                # Prepared, so sent with the extended protocol: the server refuses several statements in one.
+                cursor = conn.execute(query, prepare=True)
+                columns = [column.name for column in cursor.description or []]
+                rows = cursor.fetchall() if cursor.description else []
+    except (ReaderNotConfigured, ConnectionError, PermissionError) as exc:
+        raise click.ClickException(str(exc)) from None
     except psycopg.Error as exc:
-        raise click.ClickException(f"the query failed: {exc.diag.message_primary or exc}") from None
+        reason = exc.diag.message_primary or str(exc)
+        if isinstance(exc, psycopg.errors.SyntaxError) and "multiple commands" in reason:
+            raise click.ClickException("one statement at a time: the query holds several") from None
+        raise click.ClickException(f"the query failed: {reason}") from None
     click.echo(format_table(columns, rows))
 
 

@@ -251,6 +251,7 @@ class Settings(BaseSettings):
 
     state_dir: Path = Path(".cloudforge")
     database_url: SecretStr | None = None
+    reader_database_url: SecretStr | None = None  # the read-only role for SQL access and the dashboards
     aws: AwsSettings = Field(default_factory=AwsSettings)
     tags: TagSettings = Field(default_factory=TagSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)

@@ -501,7 +501,7 @@ def _line_items(picked: str, limit: int, **params: object) -> LineItems:
                l.commitment_discount_status, CAST(l.tags AS text) AS tags, l.line_item_id,
                count(*) OVER () AS matches, sum(l.billed_cost) OVER () AS total_billed_cost,
                sum(l.effective_cost) OVER () AS total_effective_cost
-          FROM staging.stg_billing__focus_charges AS l
+          FROM marts.billing_line_items AS l
          WHERE (l.provider, l.billing_account_id, l.billing_period) IN (
                    SELECT provider, billing_account_id, billing_period FROM grains)
            AND l.charge_period_start_at >= (SELECT min(charge_day)::timestamp AT TIME ZONE 'UTC' FROM grains)
