@@ -1,6 +1,7 @@
 # The two set-up commands of the README: `make demo` and `make test`.
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
+DEMO_ARGS ?=  # options of `cloudforge demo`, e.g. make demo DEMO_ARGS="--dagster-port 3001 --dashboard-port 8502"
 
 .PHONY: demo run test bench install
 
@@ -9,7 +10,7 @@ install:  ## uv (from PyPI) and the locked environment in .venv
 	$(UV) sync --frozen --extra test
 
 demo: install  ## materialise the demo estate, then serve the Dagster UI and the dashboards
-	$(UV) run --frozen cloudforge demo
+	$(UV) run --frozen cloudforge demo $(DEMO_ARGS)
 
 run: install  ## materialise everything once, headless
 	$(UV) run --frozen cloudforge run

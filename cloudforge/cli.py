@@ -5,19 +5,23 @@ Dagster and the pipelines are imported inside the commands, never at import time
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
-import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cloudforge.settings import load_settings
 from cloudforge.status import services_file
+
+if TYPE_CHECKING:
+    import subprocess
+
+    from cloudforge.local.processes import Server
+    from cloudforge.local.stack import LocalStack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,8 +46,12 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup)
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """CloudForge: what you run across clouds, what it costs, whether it is compliant."""
+    from cloudforge.local.processes import stop_signals
+
+    ctx.with_resource(stop_signals())  # Ctrl-C, SIGTERM and a closing terminal all run the cleanup
 
 
 @main.command()
@@ -78,14 +86,18 @@ def run() -> None:
 @click.option("--skip-run", is_flag=True, help="Serve what the warehouse holds without materialising first.")
 def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     """Start the embedded stack, materialise everything, then serve the Dagster UI and the dashboards."""
+    from cloudforge.local.processes import Server, ServerError, Stop, ensure_available
     from cloudforge.local.stack import LocalStack
     from cloudforge.warehouse import RunInProgress
     from pipelines.runner import materialize_everything
 
     settings = load_settings()
-    stack = LocalStack.start(settings, progress=step)
-    children: list[subprocess.Popen] = []
+    dagster = Server("Dagster UI", settings.dagster_ui.address, dagster_port, "--dagster-port")
+    dashboards = Server("dashboards", settings.dashboards.address, dashboard_port, "--dashboard-port")
+    stack = None
     try:
+        ensure_available([dagster, dashboards])  # before anything starts
+        stack = LocalStack.start(settings, progress=step)
         if not skip_run:
             try:
                 if not materialize_everything(settings, progress=step):
@@ -93,92 +105,55 @@ def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
             except RunInProgress as refused:
                 click.secho(f"{refused}\nserving what the warehouse holds", fg="yellow")
             print_summary(stack.warehouse_url)
-        env = {**stack.environment(), "PYTHONUNBUFFERED": "1"}
-        children.append(
-            spawn(
-                [sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-p", str(dagster_port)], env
-            )
-        )
-        children.append(
-            spawn(
-                [
-                    sys.executable,
-                    "-m",
-                    "streamlit",
-                    "run",
-                    "dashboards/app.py",
-                    "--server.headless",
-                    "true",
-                    "--server.port",
-                    str(dashboard_port),
-                    "--browser.gatherUsageStats",
-                    "false",
-                ],
-                env,
-            )
-        )
-        record_services(settings.state_dir, children, dagster_port, dashboard_port)
-        click.echo()
-        click.secho(f"  Dashboards  http://localhost:{dashboard_port}", bold=True)
-        click.secho(f"  Dagster UI  http://localhost:{dagster_port}", bold=True)
-        click.echo("  Ctrl-C stops everything this command started.\n")
-        wait_for_interrupt(children)
+        serve_demo(stack, {dagster: dagster_command(dagster), dashboards: dashboards_command(dashboards)})
+    except Stop as stop:
+        echo_while_stopping("\nstopping…")
+        raise SystemExit(stop.exit_code) from None
+    except ServerError as error:
+        raise click.ClickException(str(error)) from None
     finally:
-        for child in children:
-            stop_process(child)
-        services_file(settings.state_dir).unlink(missing_ok=True)
-        stack.stop()
+        if stack is not None:
+            stack.stop()
+            services_file(settings.state_dir).unlink(missing_ok=True)
 
 
-def record_services(
-    state_dir: Path, children: list[subprocess.Popen], dagster_port: int, dashboard_port: int
-) -> None:
-    dagster, dashboards = children
-    services_file(state_dir).write_text(
-        json.dumps(
-            {
-                "dagster": {"pid": dagster.pid, "url": f"http://localhost:{dagster_port}"},
-                "dashboards": {"pid": dashboards.pid, "url": f"http://localhost:{dashboard_port}"},
-            }
-        )
-    )
+def serve_demo(stack: LocalStack, commands: dict[Server, list[str]]) -> None:
+    """Start each server, print the URLs once all of them answer, and serve until a signal stops the command."""
+    from cloudforge.local.processes import ensure_available, serve_until_stopped, wait_until_serving
+
+    ensure_available(list(commands))  # again: a run takes minutes, something may have taken a port meanwhile
+    servers = {server: stack.spawn(command, cwd=REPO_ROOT) for server, command in commands.items()}
+    record_services(stack.settings.state_dir, servers)
+    step("waiting for " + " and ".join(f"the {server.name}" for server in servers))
+    wait_until_serving(servers)
+    click.echo()
+    for server in servers:
+        click.secho(f"  {server.name:<11} {server.url}", bold=True)
+    click.echo("  Ctrl-C stops everything this command started.\n")
+    serve_until_stopped(servers)
 
 
-def spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(command, cwd=REPO_ROOT, env={**os.environ, **env}, start_new_session=True)
+def dagster_command(server: Server) -> list[str]:
+    return [sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-h", server.address, "-p", str(server.port)]
 
 
-def wait_for_interrupt(children: list[subprocess.Popen]) -> None:
-    """Block until Ctrl-C/SIGTERM or until a child dies (then say which)."""
-    for signum in (
-        signal.SIGINT,
-        signal.SIGTERM,
-    ):  # SIGINT too: a background shell job starts with it ignored
-        signal.signal(signum, _interrupt)
-    try:
-        while True:
-            for child in children:
-                if child.poll() is not None:
-                    raise click.ClickException(
-                        f"{' '.join(child.args[2:4])} exited with code {child.returncode}"
-                    )
-            time.sleep(1)
-    except KeyboardInterrupt:
-        click.echo("\nstopping…")
+def dashboards_command(server: Server) -> list[str]:
+    return [
+        *(sys.executable, "-m", "streamlit", "run", "dashboards/app.py", "--browser.gatherUsageStats", "false"),
+        *("--server.headless", "true", "--server.address", server.address, "--server.port", str(server.port)),
+    ]
 
 
-def _interrupt(*_: object) -> None:
-    raise KeyboardInterrupt
+def record_services(state_dir: Path, servers: dict[Server, subprocess.Popen]) -> None:
+    """Note the servers in the state directory, for `cloudforge status`."""
+    services = {server.name: {"pid": process.pid, "url": server.url} for server, process in servers.items()}
+    services_file(state_dir).write_text(json.dumps(services))
 
 
-def stop_process(child: subprocess.Popen, grace: float = 10.0) -> None:
-    if child.poll() is None:
-        os.killpg(child.pid, signal.SIGTERM)
-        try:
-            child.wait(grace)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
+def echo_while_stopping(message: str) -> None:
+    """Say so if the terminal is still there: after it closed, writing fails, and the cleanup must go on."""
+    with contextlib.suppress(OSError):
+        click.echo(message)
 
 
 def deliver_alerts(url: str, settings) -> None:

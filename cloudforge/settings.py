@@ -60,6 +60,13 @@ class DemoSettings(BaseModel):
     size: int = Field(default=300, ge=30)
 
 
+class ListenSettings(BaseModel):
+    """Where a server of `cloudforge demo` listens: loopback, since the dashboards and the Dagster UI have no login
+    yet; ``0.0.0.0`` (or one interface's address) exposes it to the network."""
+
+    address: str = "127.0.0.1"
+
+
 AlertSeverity = Literal["critical", "high", "medium", "low", "info"]
 
 
@@ -255,6 +262,8 @@ class Settings(BaseSettings):
     aws: AwsSettings = Field(default_factory=AwsSettings)
     tags: TagSettings = Field(default_factory=TagSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
+    dashboards: ListenSettings = Field(default_factory=ListenSettings)
+    dagster_ui: ListenSettings = Field(default_factory=ListenSettings)
     dashboard_url: str = "http://localhost:8501"
     policies: PolicySettings = Field(default_factory=PolicySettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)

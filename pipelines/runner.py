@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import dagster as dg
 
+from cloudforge.local.processes import raise_if_stop_requested
 from cloudforge.settings import Settings
 from cloudforge.warehouse import database_url, run_lock
 
@@ -41,6 +42,7 @@ def _materialize(settings: Settings, run_id: str, progress: Callable[[str], None
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE, run_id=run_id
         )
+    raise_if_stop_requested()  # Dagster turns Ctrl-C or SIGTERM into a failed run: the command must stop, not go on
     for event in result.all_events:
         if event.is_step_failure:
             progress(f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}")

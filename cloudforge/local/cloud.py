@@ -30,7 +30,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -40,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudforge.local.estate import GLOBAL_REGION, ROOT_DEVICE, Estate, ResourceSpec, generate_estate
+from cloudforge.local.processes import stop_groups
 from cloudforge.settings import READ_ROLE_NAME
 
 log = logging.getLogger(__name__)
@@ -62,15 +62,10 @@ class EmbeddedCloud:
     seeded_at: str
     state_dir: Path
 
-    def stop(self, timeout: float = 15.0) -> None:
-        """Ask the process to exit (SIGTERM) and wait until it has; it removes its ``cloud.json`` itself."""
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while is_alive(self.pid):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"embedded cloud pid {self.pid} did not exit within {timeout:.0f} s")
-            time.sleep(0.05)
+    def stop(self) -> None:
+        """Stop the process (SIGTERM, SIGKILL after a grace period) and wait until it has exited; on SIGTERM it
+        removes its ``cloud.json`` itself."""
+        stop_groups([self.pid])  # it leads a session of its own
 
 
 # (account_id, region, resource_type, name) -> (resource_id, ARN), for the resources seeding creates
@@ -533,6 +528,15 @@ def _spawn(state_dir: Path, seed: int, size: int, timeout: float) -> EmbeddedClo
     with log_path.open("wb") as log_file:
         output = {"stdin": subprocess.DEVNULL, "stdout": log_file, "stderr": subprocess.STDOUT}
         process = subprocess.Popen(command, start_new_session=True, **output)
+    try:
+        return _wait_until_ready(process, state_dir, timeout)
+    except BaseException:  # not ready in time, or the caller was interrupted meanwhile: nothing is left behind
+        stop_groups([process.pid])
+        raise
+
+
+def _wait_until_ready(process: subprocess.Popen, state_dir: Path, timeout: float) -> EmbeddedCloud:
+    log_path = state_dir / LOG_FILE
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -544,8 +548,6 @@ def _spawn(state_dir: Path, seed: int, size: int, timeout: float) -> EmbeddedClo
         if cloud is not None and cloud.pid == process.pid:
             return cloud
         time.sleep(0.2)
-    process.kill()
-    process.wait()
     raise TimeoutError(
         f"the embedded cloud was not ready within {timeout:.0f} s; end of {log_path}:\n{_tail(log_path)}"
     )
@@ -587,10 +589,10 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def serve(state_dir: Path, seed: int, size: int) -> None:
     """Run the embedded cloud until SIGTERM or SIGINT: start moto, seed the estate, publish its billing
-    (``billing_exports``; the last billed day is the day before seeding), then ``cloud.json``."""
-    stop = threading.Event()
+    (``billing_exports``; the last billed day is the day before seeding), then ``cloud.json``. A signal ends it at
+    once, seeding or not."""
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, _exit)
     estate = generate_estate(seed, size)
     server, endpoint_url = start_moto_server()
     state_path = Path(state_dir) / STATE_FILE
@@ -612,12 +614,19 @@ def serve(state_dir: Path, seed: int, size: int) -> None:
             "seeded_at": seeded_at.isoformat(),
         }
         _write_atomically(state_path, json.dumps(state))
-        stop.wait()
+        while True:
+            signal.pause()
     finally:
         with contextlib.suppress(FileNotFoundError, ValueError):
             if json.loads(state_path.read_text())["pid"] == os.getpid():
                 state_path.unlink()
         server.stop()
+
+
+def _exit(signum: int, _frame: object) -> None:
+    for repeated in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(repeated, signal.SIG_IGN)  # let the cleanup below finish
+    raise SystemExit(128 + signum)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,15 +1,18 @@
 """The embedded stack as one object: warehouse, demo cloud, Dagster home, and the environment children need.
 
-`cloudforge run` and `cloudforge demo` start it; Dagster and Streamlit processes they spawn inherit
-``LocalStack.environment()`` so every process talks to the same PostgreSQL and moto server.
+`cloudforge run` and `cloudforge demo` start it; the Dagster and Streamlit servers the demo spawns through it
+inherit ``LocalStack.environment()`` so every process talks to the same PostgreSQL and moto server, and
+``LocalStack.stop()`` stops every process it started (the embedded PostgreSQL stops when the command exits).
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cloudforge.local.processes import spawn, stop_groups, stopping
 from cloudforge.settings import Settings
 from cloudforge.warehouse import connect, database_url
 from cloudforge.warehouse.reader import grant_reader
@@ -31,6 +34,7 @@ class LocalStack:
     reader_url: str | None = None  # the embedded warehouse's read-only role; production brings its own
     aws_endpoint_url: str | None = None
     _cloud: object | None = field(default=None, repr=False)
+    _servers: list[subprocess.Popen] = field(default_factory=list, repr=False)
 
     @classmethod
     def start(cls, settings: Settings, progress=print) -> LocalStack:
@@ -39,20 +43,30 @@ class LocalStack:
         url = database_url(settings)
         connect(url).close()  # a wrong URL or password ends here, in one line, before anything starts
         stack = cls(settings=settings, warehouse_url=url, aws_endpoint_url=settings.aws.endpoint_url)
-        if settings.database_url is None:
-            stack.reader_url = grant_reader(url)
-        if settings.aws.mode == "demo" and not settings.aws.endpoint_url:
-            from cloudforge.local.cloud import find_embedded_cloud, start_embedded_cloud
+        try:
+            if settings.database_url is None:
+                stack.reader_url = grant_reader(url)
+            if settings.aws.mode == "demo" and not settings.aws.endpoint_url:
+                from cloudforge.local.cloud import find_embedded_cloud, start_embedded_cloud
 
-            progress(f"cloud: embedded demo estate (seed {settings.demo.seed}, size {settings.demo.size})")
-            running = find_embedded_cloud(settings.state_dir)
-            cloud = start_embedded_cloud(settings.state_dir, seed=settings.demo.seed, size=settings.demo.size)
-            stack.aws_endpoint_url = cloud.endpoint_url
-            # Stop only what this call started: a `cloudforge demo` in another terminal keeps its cloud.
-            stack._cloud = None if running is not None and running.pid == cloud.pid else cloud
-        dagster_home(settings.state_dir)
-        os.environ.update(stack.environment())
+                progress(f"cloud: embedded demo estate (seed {settings.demo.seed}, size {settings.demo.size})")
+                running = find_embedded_cloud(settings.state_dir)
+                cloud = start_embedded_cloud(settings.state_dir, seed=settings.demo.seed, size=settings.demo.size)
+                stack.aws_endpoint_url = cloud.endpoint_url
+                # Stop only what this call started: a `cloudforge demo` in another terminal keeps its cloud.
+                stack._cloud = None if running is not None and running.pid == cloud.pid else cloud
+            dagster_home(settings.state_dir)
+            os.environ.update(stack.environment())
+        except BaseException:  # interrupted half-way: what was started stops
+            stack.stop()
+            raise
         return stack
+
+    def spawn(self, command: list[str], cwd: Path) -> subprocess.Popen:
+        """Start a server that talks to this stack; ``stop`` stops it."""
+        server = spawn(command, {**self.environment(), "PYTHONUNBUFFERED": "1"}, cwd)
+        self._servers.append(server)
+        return server
 
     def environment(self) -> dict[str, str]:
         """Variables that point a child process at this stack (secrets only for the local demo cloud)."""
@@ -71,8 +85,12 @@ class LocalStack:
         return env
 
     def stop(self) -> None:
+        """Stop the servers and the embedded cloud this stack started, all at once (each leads a session)."""
+        stopping()
+        leaders = [server.pid for server in self._servers]
         if self._cloud is not None:
-            self._cloud.stop()
+            leaders.append(self._cloud.pid)
+        stop_groups(leaders)
 
 
 def dagster_home(state_dir: Path) -> Path:
