@@ -88,8 +88,6 @@ def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     """Start the embedded stack, materialise everything, then serve the Dagster UI and the dashboards."""
     from cloudforge.local.processes import Server, ServerError, Stop, ensure_available
     from cloudforge.local.stack import LocalStack
-    from cloudforge.warehouse import RunInProgress
-    from pipelines.runner import materialize_everything
 
     settings = load_settings()
     dagster = Server("Dagster UI", settings.dagster_ui.address, dagster_port, "--dagster-port")
@@ -98,13 +96,10 @@ def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     try:
         ensure_available([dagster, dashboards])  # before anything starts
         stack = LocalStack.start(settings, progress=step)
-        if not skip_run:
-            try:
-                if not materialize_everything(settings, progress=step):
-                    click.secho("the run failed; serving what the warehouse holds", fg="yellow")
-            except RunInProgress as refused:
-                click.secho(f"{refused}\nserving what the warehouse holds", fg="yellow")
-            print_summary(stack.warehouse_url)
+        # `cloudforge run` in a process group of its own: a Dagster step does not stop half-way on a signal, a
+        # process group can be stopped within seconds.
+        if not skip_run and stack.spawn([sys.executable, "-m", "cloudforge.cli", "run"], cwd=REPO_ROOT).wait():
+            click.secho("the run failed; serving what the warehouse holds", fg="yellow")
         serve_demo(stack, {dagster: dagster_command(dagster), dashboards: dashboards_command(dashboards)})
     except Stop as stop:
         echo_while_stopping("\nstopping…")
