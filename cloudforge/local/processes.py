@@ -160,8 +160,8 @@ def ensure_available(servers: list[Server]) -> None:
 
 
 def spawn(command: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
-    """Start a server in a session of its own: a closing terminal or Ctrl-C reaches only the command, which stops
-    the server as a group. It inherits our handlers reset to the default (so SIGTERM and SIGINT end it)."""
+    """Start a process in a session of its own: a closing terminal or Ctrl-C reaches only the command, which stops
+    the process as a group. It inherits our handlers reset to the default (so SIGTERM and SIGINT end it)."""
     return subprocess.Popen(command, cwd=cwd, env={**os.environ, **env}, start_new_session=True)
 
 

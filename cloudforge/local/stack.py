@@ -63,7 +63,7 @@ class LocalStack:
         return stack
 
     def spawn(self, command: list[str], cwd: Path) -> subprocess.Popen:
-        """Start a server that talks to this stack; ``stop`` stops it."""
+        """Start a process that talks to this stack (a server, a run) in a session of its own; ``stop`` stops it."""
         server = spawn(command, {**self.environment(), "PYTHONUNBUFFERED": "1"}, cwd)
         self._servers.append(server)
         return server
