@@ -104,7 +104,7 @@ def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     except Stop as stop:
         echo_while_stopping("\nstopping…")
         raise SystemExit(stop.exit_code) from None
-    except ServerError as error:
+    except (ServerError, ConnectionError) as error:
         raise click.ClickException(str(error)) from None
     finally:
         if stack is not None:

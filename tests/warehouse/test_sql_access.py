@@ -267,3 +267,15 @@ def test_reader_setup_prints_what_an_admin_runs(embedded, owner, monkeypatch):
         admin.execute("CREATE TABLE marts.resources AS SELECT 1 AS id")
     with psycopg.connect(production_url.replace("postgresql://postgres:@", f"postgresql://{READER_ROLE}@")) as reader:
         assert reader.execute("SELECT id FROM marts.resources").fetchall() == [(1,)]
+
+
+def test_a_wrong_password_ends_demo_in_one_line(embedded, wrong_password_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", wrong_password_url)
+    monkeypatch.setenv("CLOUDFORGE_STATE_DIR", str(tmp_path))
+    monkeypatch.setenv("CLOUDFORGE_AWS__ENDPOINT_URL", "http://127.0.0.1:9")  # no cloud is started
+
+    result = CliRunner().invoke(main, ["demo", "--skip-run", "--dagster-port", "0", "--dashboard-port", "0"])
+
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == refused_password_line(wrong_password_url)
+    assert "not-the-right-one" not in result.output
