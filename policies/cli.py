@@ -1,8 +1,9 @@
 """``cloudforge policy``: run the Rego tests, check Terraform plans before they are applied, write the
 framework coverage table.
 
-Exit codes follow CI conventions: 0 clean, 1 a test failed or a policy denied something, 2 bad input
-(unreadable or malformed plan, unknown plan format, a policy that does not load).
+Exit codes follow CI conventions: 0 clean, 1 a test failed or a policy denied something (or, with
+``--fail-on-unknown``, could only judge a resource after apply), 2 bad input (unreadable or malformed plan,
+unknown plan format, a policy that does not load).
 """
 
 from __future__ import annotations
@@ -68,9 +69,19 @@ def test_command(policy_dirs: tuple[Path, ...], quiet: bool) -> None:
 @click.option(
     "--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="table", show_default=True
 )
+@click.option(
+    "--fail-on-unknown",
+    is_flag=True,
+    help="Exit 1 when a policy reads a value the plan only knows after apply (listed either way).",
+)
 @_policy_dirs
-def check_command(plan_file: Path, output_format: str, policy_dirs: tuple[Path, ...]) -> None:
+def check_command(
+    plan_file: Path, output_format: str, fail_on_unknown: bool, policy_dirs: tuple[Path, ...]
+) -> None:
     """Check PLAN_FILE, the output of `terraform show -json PLANFILE`.
+
+    Verdicts a policy cannot give before apply are listed as "unknown at plan time"; they do not fail the
+    check unless --fail-on-unknown.
 
     In CI: terraform plan -out=tfplan && terraform show -json tfplan > plan.json &&
     cloudforge policy check plan.json --format sarif > policy.sarif
@@ -81,7 +92,7 @@ def check_command(plan_file: Path, output_format: str, policy_dirs: tuple[Path, 
     except (ValueError, OSError, RegoError) as error:  # includes PlanFormatError and invalid settings
         _bad_input(error)
     click.echo(RENDERERS[output_format](result))
-    sys.exit(0 if result.passed else 1)
+    sys.exit(0 if result.passed and not (fail_on_unknown and result.unknown) else 1)
 
 
 @policy.command("coverage")
