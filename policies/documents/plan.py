@@ -121,9 +121,21 @@ class _Change:
         return tag_map(value if isinstance(value, Mapping) else self.after.get("tags"))
 
 
-def _imdsv2_required(metadata_options: Any) -> bool:
-    options = _first(metadata_options)
-    return options.get("http_tokens") == "required" or options.get("http_endpoint") == "disabled"
+def _imdsv2_required(c: _Change) -> Any:
+    """Required when tokens are required or the endpoint is off; an option the block leaves out takes the
+    provider's default, one Terraform learns on apply (nested in after_unknown) leaves the answer unknown."""
+    options = c.known("metadata_options")
+    if isinstance(options, Unknown):
+        return options
+    declared, unknown = _first(options), _first(c.unknown.get("metadata_options"))
+    defaults = _first(PROVIDER_DEFAULTS["aws_instance"]["metadata_options"])
+    values = {
+        key: UNKNOWN if unknown.get(key) is True else declared.get(key) or default
+        for key, default in defaults.items()
+    }
+    if values["http_tokens"] == "required" or values["http_endpoint"] == "disabled":
+        return True
+    return UNKNOWN if UNKNOWN in values.values() else False
 
 
 def _plan_instance(c: _Change) -> Doc:
@@ -135,7 +147,7 @@ def _plan_instance(c: _Change) -> Doc:
         "state": None,
         "launched_at": None,
         "has_public_ip": public if isinstance(public, bool | Unknown) else None,
-        "imdsv2_required": _derive(c.known("metadata_options"), _imdsv2_required),
+        "imdsv2_required": _imdsv2_required(c),
         "volume_ids": None,
         "tags": c.tags(),
     }

@@ -143,6 +143,27 @@ def test_unknown_fields_are_named_and_null_in_the_document() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("metadata_options", "unknown", "required"),
+    [
+        ([{"http_tokens": "required"}], {}, True),
+        ([{"http_endpoint": "enabled"}], {}, False),  # http_tokens left out: "optional"
+        ([{"http_endpoint": "enabled"}], {"metadata_options": [{"http_tokens": True}]}, None),
+        ([{"http_endpoint": "disabled"}], {"metadata_options": [{"http_tokens": True}]}, True),
+        (None, {"metadata_options": True}, None),
+    ],
+)
+def test_instance_metadata_options_default_and_unknown(
+    metadata_options: Any, unknown: dict[str, Any], required: bool | None
+) -> None:
+    plan = _plan("aws_instance", {"instance_type": "t3.micro", "metadata_options": metadata_options}, ())
+    plan["resource_changes"][0]["change"]["after_unknown"] = unknown
+    documents = from_plan(plan)
+    [(_, _, document)] = documents.documents
+    assert document["imdsv2_required"] is required
+    assert ("imdsv2_required" in documents.unknown.get("aws_instance.this", ())) is (required is None)
+
+
 def test_unknown_is_listed_in_every_format_and_fails_only_when_asked(tmp_path) -> None:
     plan_file = tmp_path / "plan.json"
     after = {"identifier": "db", "storage_encrypted": True, "deletion_protection": True}
