@@ -1,7 +1,9 @@
-"""``cloudforge policy``: run the Rego tests, check Terraform plans before they are applied.
+"""``cloudforge policy``: run the Rego tests, check Terraform plans before they are applied, write the
+framework coverage table.
 
-Exit codes follow CI conventions: 0 clean, 1 a test failed or a policy denied something, 2 bad input
-(unreadable or malformed plan, unknown plan format, a policy that does not load).
+Exit codes follow CI conventions: 0 clean, 1 a test failed or a policy denied something (or, with
+``--fail-on-unknown``, could only judge a resource after apply), 2 bad input (unreadable or malformed plan,
+unknown plan format, a policy that does not load).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import click
 from cloudforge.settings import load_settings
 from policies.check import check_plan
 from policies.config import policy_config
+from policies.coverage import COVERAGE_DOC, load_frameworks, problems, render
 from policies.engine import RegoError
-from policies.library import PolicyLoadError
+from policies.library import PolicyLoadError, load_library
 from policies.report import RENDERERS
 from policies.testing import run_tests
 
@@ -66,9 +69,19 @@ def test_command(policy_dirs: tuple[Path, ...], quiet: bool) -> None:
 @click.option(
     "--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="table", show_default=True
 )
+@click.option(
+    "--fail-on-unknown",
+    is_flag=True,
+    help="Exit 1 when a policy reads a value the plan only knows after apply (listed either way).",
+)
 @_policy_dirs
-def check_command(plan_file: Path, output_format: str, policy_dirs: tuple[Path, ...]) -> None:
+def check_command(
+    plan_file: Path, output_format: str, fail_on_unknown: bool, policy_dirs: tuple[Path, ...]
+) -> None:
     """Check PLAN_FILE, the output of `terraform show -json PLANFILE`.
+
+    Verdicts a policy cannot give before apply are listed as "unknown at plan time"; they do not fail the
+    check unless --fail-on-unknown.
 
     In CI: terraform plan -out=tfplan && terraform show -json tfplan > plan.json &&
     cloudforge policy check plan.json --format sarif > policy.sarif
@@ -79,4 +92,23 @@ def check_command(plan_file: Path, output_format: str, policy_dirs: tuple[Path, 
     except (ValueError, OSError, RegoError) as error:  # includes PlanFormatError and invalid settings
         _bad_input(error)
     click.echo(RENDERERS[output_format](result))
-    sys.exit(0 if result.passed else 1)
+    sys.exit(0 if result.passed and not (fail_on_unknown and result.unknown) else 1)
+
+
+@policy.command("coverage")
+@click.option("--check", is_flag=True, help="Only compare: exit 1 when the committed table is out of date.")
+def coverage_command(check: bool) -> None:
+    """Write docs/compliance-coverage.md: every CIS recommendation with its policies or why none."""
+    policies = load_library().policies
+    frameworks = load_frameworks()
+    for problem in problems(frameworks, policies):
+        click.echo(f"error: {problem}", err=True)
+    if problems(frameworks, policies):
+        sys.exit(2)
+    text = render(frameworks, policies)
+    if check:
+        current = COVERAGE_DOC.read_text(encoding="utf-8") if COVERAGE_DOC.exists() else ""
+        click.echo(f"{COVERAGE_DOC}: {'up to date' if current == text else 'out of date'}")
+        sys.exit(0 if current == text else 1)
+    COVERAGE_DOC.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {COVERAGE_DOC}")

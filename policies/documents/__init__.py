@@ -7,8 +7,10 @@ without empty values, timestamps RFC 3339 in UTC. Two sources feed them:
 * ``from_inventory(resource_type, document)`` (``inventory``): the AWS API documents the inventory stores.
 * ``from_plan(plan)`` (``plan``): ``terraform show -json`` plans.
 
-A field is ``null`` when the source cannot know it (most often: a value Terraform only learns on apply).
-Policies deny on known values only, so an unknown never fails a plan. Both mappers produce exactly the
+A field is ``null`` when the source cannot know it. In a plan, an attribute left out takes the AWS
+provider's default; a value Terraform only learns on apply is ``null`` and named in
+``PlanDocuments.unknown``. Policies deny on known values only, so an unknown never fails a plan: the plan
+check lists it as "unknown at plan time". Both mappers produce exactly the
 schema's keys (tests/policies/test_policy_schemas.py); nothing validates on the hot path.
 """
 

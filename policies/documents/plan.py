@@ -4,7 +4,13 @@ Each managed resource that exists after apply (``resource_changes[].change.after
 companion resources (bucket encryption, versioning and public access block; security group rules; IAM
 login profiles and access keys) joined to their parent. Plan values describe what the configuration
 declares: a bucket without a declared encryption or public-access-block resource has none, whatever the
-AWS account defaults may later add; a value Terraform only learns on apply is ``null``.
+AWS account defaults may later add.
+
+An attribute the plan leaves out (absent or ``null`` in ``after``) takes the AWS provider's documented default
+(``PROVIDER_DEFAULTS``), so a plan is judged like the resource it creates. A value Terraform only learns on
+apply (``after_unknown``) is an ``Unknown`` while mapping; the document then holds ``null`` there (the
+provider's default where the schema does not allow null), and ``PlanDocuments.unknown`` names those fields,
+so the plan check reports the policies that read them as "unknown at plan time" instead of passing them.
 """
 
 from __future__ import annotations
@@ -22,6 +28,57 @@ from policies.documents.fields import (
     tag_map,
     trust_statements,
 )
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value known only after apply. Truthy: an unknown reference (``instance = aws_instance.web.id``) still
+    says that something is set. ``fallback`` is what the document holds: null, or for a field the schema does
+    not let be null, the provider's default."""
+
+    fallback: Any = None
+
+
+UNKNOWN = Unknown()
+
+# Terraform type -> {attribute: the AWS provider's default when the configuration leaves it out}, from the
+# provider's argument reference (registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/...).
+# Attributes AWS computes instead (ebs encrypted, backup_retention_period, associate_public_ip_address) have
+# no default here: Terraform plans them as unknown (after_unknown), and absent they stay null.
+PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
+    "aws_db_instance": {
+        "storage_encrypted": False,  # "The default is false if not specified"
+        "deletion_protection": False,  # "The default is false"
+        "publicly_accessible": False,  # "Default is false"
+        "multi_az": False,  # RDS CreateDBInstance: MultiAZ defaults to false
+        "auto_minor_version_upgrade": True,  # "Defaults to true"
+    },
+    "aws_ebs_volume": {"type": "gp2"},  # "(Default: gp2)"
+    # metadata_options: http_endpoint "Defaults to enabled", http_tokens "Defaults to optional"
+    "aws_instance": {"metadata_options": [{"http_endpoint": "enabled", "http_tokens": "optional"}]},
+    "aws_kms_key": {
+        "enable_key_rotation": False,  # "Defaults to false"
+        "is_enabled": True,  # "Defaults to true"
+        "customer_master_key_spec": "SYMMETRIC_DEFAULT",  # "Defaults to SYMMETRIC_DEFAULT"
+    },
+    "aws_subnet": {"map_public_ip_on_launch": False},  # "Default is false"
+    "aws_default_subnet": {"map_public_ip_on_launch": True},  # default subnets assign public IPs
+    "aws_lb": {"internal": False, "load_balancer_type": "application"},  # "Defaults to false" / "application"
+    "aws_alb": {"internal": False, "load_balancer_type": "application"},
+    "aws_elb": {"internal": False},  # "If true, ELB will be an internal ELB"; default false
+    "aws_lambda_function": {"package_type": "Zip"},  # "Defaults to Zip"
+    "aws_iam_role": {"path": "/"},  # "Defaults to /"
+}
+
+
+def _derive(value: Any, convert: Callable[[Any], Any]) -> Any:
+    """``convert(value)``, keeping ``None`` and an unknown as they are."""
+    return value if value is None or isinstance(value, Unknown) else convert(value)
+
+
+def _or_empty(value: Any) -> Any:
+    """The list, else ``[]``, for fields that cannot be null; an unknown stays unknown, holding ``[]``."""
+    return Unknown([]) if isinstance(value, Unknown) else value or []
 
 
 class PlanFormatError(ValueError):
@@ -47,8 +104,16 @@ class _Change:
     joined: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
 
     def known(self, attribute: str) -> Any:
-        """The planned value, or None when Terraform will only learn it on apply."""
-        return None if self.unknown.get(attribute) is True else self.after.get(attribute)
+        """The planned value; the provider's default when the plan leaves it out; UNKNOWN until apply."""
+        if self.unknown.get(attribute) is True:
+            return UNKNOWN
+        value = self.after.get(attribute)
+        return PROVIDER_DEFAULTS.get(self.type, {}).get(attribute) if value is None else value
+
+    def defaulted(self, attribute: str) -> Any:
+        """``known``, for a field that cannot be null: an unknown falls back to the provider's default."""
+        value = self.known(attribute)
+        return Unknown(PROVIDER_DEFAULTS[self.type][attribute]) if isinstance(value, Unknown) else value
 
     def tags(self) -> dict[str, str]:
         """``tags_all`` (which includes the provider's default_tags) when known, else ``tags``."""
@@ -56,18 +121,33 @@ class _Change:
         return tag_map(value if isinstance(value, Mapping) else self.after.get("tags"))
 
 
+def _imdsv2_required(c: _Change) -> Any:
+    """Required when tokens are required or the endpoint is off; an option the block leaves out takes the
+    provider's default, one Terraform learns on apply (nested in after_unknown) leaves the answer unknown."""
+    options = c.known("metadata_options")
+    if isinstance(options, Unknown):
+        return options
+    declared, unknown = _first(options), _first(c.unknown.get("metadata_options"))
+    defaults = _first(PROVIDER_DEFAULTS["aws_instance"]["metadata_options"])
+    values = {
+        key: UNKNOWN if unknown.get(key) is True else declared.get(key) or default
+        for key, default in defaults.items()
+    }
+    if values["http_tokens"] == "required" or values["http_endpoint"] == "disabled":
+        return True
+    return UNKNOWN if UNKNOWN in values.values() else False
+
+
 def _plan_instance(c: _Change) -> Doc:
-    metadata = _first(c.known("metadata_options"))
     public = c.known("associate_public_ip_address")
-    tokens, endpoint = metadata.get("http_tokens"), metadata.get("http_endpoint")
     return {
         "id": c.known("id"),
         "instance_type": c.known("instance_type"),
-        "instance_family": instance_family(c.known("instance_type")),
+        "instance_family": _derive(c.known("instance_type"), instance_family),
         "state": None,
         "launched_at": None,
-        "has_public_ip": public if isinstance(public, bool) else None,
-        "imdsv2_required": (tokens == "required" or endpoint == "disabled") if (tokens or endpoint) else None,
+        "has_public_ip": public if isinstance(public, bool | Unknown) else None,
+        "imdsv2_required": _imdsv2_required(c),
         "volume_ids": None,
         "tags": c.tags(),
     }
@@ -118,7 +198,9 @@ def _plan_rule(r: Mapping[str, Any]) -> Doc:
 
 
 def _plan_security_group(c: _Change) -> Doc:
-    rules = {d: [_plan_rule(r) for r in c.known(d) or []] for d in ("ingress", "egress")}
+    # Inline rules Terraform computes (no ingress/egress argument) are the rule resources joined below.
+    inline = {d: c.known(d) for d in ("ingress", "egress")}
+    rules = {d: [_plan_rule(r) for r in _settle(listed) or []] for d, listed in inline.items()}
     for r in c.joined.get("aws_security_group_rule", []):
         rules[r["type"]].append(_plan_rule(r))
     for direction, listed in rules.items():
@@ -136,7 +218,13 @@ def _plan_security_group(c: _Change) -> Doc:
 
 
 def _plan_vpc(c: _Change) -> Doc:
-    return {"id": c.known("id"), "cidr_block": c.known("cidr_block"), "is_default": False, "tags": c.tags()}
+    is_default = c.type == "aws_default_vpc"
+    return {
+        "id": c.known("id"),
+        "cidr_block": c.known("cidr_block"),
+        "is_default": is_default,
+        "tags": c.tags(),
+    }
 
 
 def _plan_subnet(c: _Change) -> Doc:
@@ -221,9 +309,9 @@ def _plan_iam_role(c: _Change) -> Doc:
     return {
         "name": c.known("name"),
         "arn": c.known("arn"),
-        "path": c.known("path") or "/",
+        "path": c.defaulted("path"),
         "created_at": None,
-        "trust_statements": trust_statements(policy, c.address) if policy else [],
+        "trust_statements": _or_empty(_derive(policy, lambda p: trust_statements(p, c.address))),
         "tags": c.tags(),
     }
 
@@ -232,33 +320,31 @@ def _plan_lambda_function(c: _Change) -> Doc:
     return {
         "name": c.known("function_name"),
         "arn": c.known("arn"),
-        "runtime": c.known("runtime") or None,
-        "package_type": c.known("package_type") or "Zip",
+        "runtime": c.known("runtime") or None,  # "" for container images
+        "package_type": c.defaulted("package_type"),
         "tags": c.tags(),
     }
 
 
 def _plan_load_balancer(c: _Change) -> Doc:
-    subnets = c.known("subnets") or c.known("subnet_mapping")
-    internal = c.known("internal")
+    subnets = c.known("subnets") or c.known("subnet_mapping") or c.known("availability_zones")
     return {
         "name": c.known("name"),
         "arn": c.known("arn"),
-        "type": c.known("load_balancer_type") or "application",
-        "scheme": None if internal is None else ("internal" if internal else "internet-facing"),
-        "zone_count": len(subnets) if subnets else None,
+        "type": c.known("load_balancer_type") or "classic",  # aws_elb has no load_balancer_type
+        "scheme": _derive(c.known("internal"), lambda inside: "internal" if inside else "internet-facing"),
+        "zone_count": _derive(subnets, len) or None,
         "tags": c.tags(),
     }
 
 
 def _plan_kms_key(c: _Change) -> Doc:
-    enabled = c.known("is_enabled")
     return {
         "id": c.known("key_id"),
         "arn": c.known("arn"),
         "manager": "CUSTOMER",
-        "state": None if enabled is None else ("Enabled" if enabled else "Disabled"),
-        "spec": c.known("customer_master_key_spec") or "SYMMETRIC_DEFAULT",
+        "state": _derive(c.known("is_enabled"), lambda enabled: "Enabled" if enabled else "Disabled"),
+        "spec": c.known("customer_master_key_spec"),
         "rotation_enabled": c.known("enable_key_rotation"),
         "tags": c.tags(),
     }
@@ -269,11 +355,14 @@ MAPPERS: dict[str, tuple[str, Callable[[_Change], Doc]]] = {
     "aws_instance": ("ec2_instance", _plan_instance),
     "aws_ebs_volume": ("ebs_volume", _plan_ebs_volume),
     "aws_ebs_snapshot": ("ebs_snapshot", _plan_ebs_snapshot),
+    "aws_ebs_snapshot_copy": ("ebs_snapshot", _plan_ebs_snapshot),
     "aws_eip": ("elastic_ip", _plan_eip),
     "aws_security_group": ("security_group", _plan_security_group),
     "aws_default_security_group": ("security_group", _plan_security_group),
     "aws_vpc": ("vpc", _plan_vpc),
+    "aws_default_vpc": ("vpc", _plan_vpc),
     "aws_subnet": ("subnet", _plan_subnet),
+    "aws_default_subnet": ("subnet", _plan_subnet),
     "aws_s3_bucket": ("s3_bucket", _plan_s3_bucket),
     "aws_db_instance": ("rds_instance", _plan_db_instance),
     "aws_iam_user": ("iam_user", _plan_iam_user),
@@ -281,6 +370,7 @@ MAPPERS: dict[str, tuple[str, Callable[[_Change], Doc]]] = {
     "aws_lambda_function": ("lambda_function", _plan_lambda_function),
     "aws_lb": ("load_balancer", _plan_load_balancer),
     "aws_alb": ("load_balancer", _plan_load_balancer),
+    "aws_elb": ("load_balancer", _plan_load_balancer),
     "aws_kms_key": ("kms_key", _plan_kms_key),
 }
 
@@ -303,10 +393,11 @@ PLAN_RESOURCE_TYPES = frozenset(MAPPERS) | frozenset(_JOINS)
 
 @dataclass(frozen=True)
 class PlanDocuments:
-    """The normalised documents of a plan, and the managed resources no policy covers."""
+    """The normalised documents of a plan, the fields only apply will tell, and resources no policy covers."""
 
     documents: list[tuple[str, str, Doc]]  # (address, resource type, document)
     skipped: list[tuple[str, str]]  # (address, Terraform type)
+    unknown: dict[str, frozenset[str]]  # address -> document fields unknown until apply
 
 
 _FORMAT = re.compile(r"^1\.\d+$")
@@ -356,8 +447,20 @@ def from_plan(plan: Any, source: str = "plan") -> PlanDocuments:
             )
         )
     _join(changes, _References(plan.get("configuration") or {}))
-    documents = [(c.address, *_document(c)) for c in changes if c.type in MAPPERS]
-    return PlanDocuments(documents, skipped)
+    documents, unknown = [], {}
+    for change in changes:
+        if change.type in MAPPERS:
+            resource_type, document = _document(change)
+            fields = frozenset(field for field, value in document.items() if isinstance(value, Unknown))
+            documents.append((change.address, resource_type, {k: _settle(v) for k, v in document.items()}))
+            if fields:
+                unknown[change.address] = fields
+    return PlanDocuments(documents, skipped, unknown)
+
+
+def _settle(value: Any) -> Any:
+    """What the document holds for a value: an unknown's fallback, else the value."""
+    return value.fallback if isinstance(value, Unknown) else value
 
 
 def _document(change: _Change) -> tuple[str, Doc]:
@@ -372,7 +475,7 @@ def _join(changes: list[_Change], references: _References) -> None:
             continue
         attribute, parent_types, parent_attributes = _JOINS[child.type]
         candidates = [c for c in changes if c.type in parent_types and c.module == child.module]
-        value = child.known(attribute)
+        value = _settle(child.known(attribute))
         parents = [c for c in candidates if value is not None and value in map(c.known, parent_attributes)]
         if not parents:
             targets = references.of(child, attribute)

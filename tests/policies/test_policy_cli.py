@@ -94,6 +94,7 @@ def test_json_format(runner: CliRunner) -> None:
     assert [(f["policy_id"], f["severity"]) for f in document["findings"]] == BUCKET_FINDINGS
     assert document["findings"][0]["frameworks"] == {
         "cis-aws-foundations-v3.0": ["2.1.4"],
+        "cis-aws-foundations-v5.0": ["2.1.4"],
         "aws-foundational-security-best-practices": ["S3.8"],
     }
 

@@ -213,6 +213,7 @@ PLAN_AFTER: dict[str, dict[str, Any]] = {
     },
     "aws_ebs_volume": {"id": "vol-1", "size": 8, "type": "gp3", "encrypted": True},
     "aws_ebs_snapshot": {"id": "snap-1", "volume_id": "vol-1", "volume_size": 8, "encrypted": True},
+    "aws_ebs_snapshot_copy": {"id": "snap-2", "volume_id": "vol-1", "volume_size": 8, "encrypted": True},
     "aws_eip": {"allocation_id": "eipalloc-1", "public_ip": "54.0.0.2", "instance": "i-1"},
     "aws_security_group": {
         "id": "sg-1",
@@ -245,6 +246,8 @@ PLAN_AFTER: dict[str, dict[str, Any]] = {
     },
     "aws_default_security_group": {"id": "sg-2", "vpc_id": "vpc-1", "ingress": [], "egress": []},
     "aws_vpc": {"id": "vpc-1", "cidr_block": "10.0.0.0/16"},
+    "aws_default_vpc": {"id": "vpc-0", "cidr_block": "172.31.0.0/16"},
+    "aws_default_subnet": {"id": "subnet-0", "vpc_id": "vpc-0", "cidr_block": "172.31.0.0/20"},
     "aws_subnet": {
         "id": "subnet-1",
         "vpc_id": "vpc-1",
@@ -305,6 +308,12 @@ PLAN_AFTER: dict[str, dict[str, Any]] = {
         "load_balancer_type": "application",
         "internal": False,
         "subnets": ["subnet-1", "subnet-2"],
+    },
+    "aws_elb": {
+        "name": "classic",
+        "arn": "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/classic",
+        "internal": False,
+        "availability_zones": ["eu-west-1a", "eu-west-1b"],
     },
     "aws_alb": {
         "name": "old",

@@ -10,6 +10,7 @@
 #   resource_types: [security_group]
 #   frameworks:
 #     cis-aws-foundations-v3.0: ["5.4"]
+#     cis-aws-foundations-v5.0: ["5.5"]
 #     aws-foundational-security-best-practices: ["EC2.2"]
 #   remediation: >-
 #     Remove every inbound and outbound rule of the default security group (Terraform:

@@ -10,6 +10,7 @@
 #   resource_types: [ebs_volume]
 #   frameworks:
 #     cis-aws-foundations-v3.0: ["2.2.1"]
+#     cis-aws-foundations-v5.0: ["5.1.1"]
 #     aws-foundational-security-best-practices: ["EC2.3"]
 #   remediation: >-
 #     Turn on EBS encryption by default in every region; migrate the volume by snapshotting it,

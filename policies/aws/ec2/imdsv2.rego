@@ -10,6 +10,7 @@
 #   resource_types: [ec2_instance]
 #   frameworks:
 #     cis-aws-foundations-v3.0: ["5.6"]
+#     cis-aws-foundations-v5.0: ["5.7"]
 #     aws-foundational-security-best-practices: ["EC2.8"]
 #   remediation: >-
 #     Set HttpTokens to required (aws ec2 modify-instance-metadata-options --http-tokens required;

@@ -10,6 +10,7 @@
 #   resource_types: [security_group]
 #   frameworks:
 #     cis-aws-foundations-v3.0: ["5.2", "5.3"]
+#     cis-aws-foundations-v5.0: ["5.3", "5.4"]
 #     aws-foundational-security-best-practices: ["EC2.13"]
 #   remediation: >-
 #     Remove the rule, or restrict its source to known address ranges. Prefer AWS Systems Manager

@@ -10,6 +10,7 @@
 #   resource_types: [iam_user]
 #   frameworks:
 #     cis-aws-foundations-v3.0: ["1.14"]
+#     cis-aws-foundations-v5.0: ["1.13"]
 #     aws-foundational-security-best-practices: ["IAM.3"]
 #   remediation: >-
 #     Create a second key, move the consumers to it, deactivate and then delete the old key; better,

@@ -10,6 +10,7 @@
 #   resource_types: [iam_user]
 #   frameworks:
 #     cis-aws-foundations-v3.0: ["1.10"]
+#     cis-aws-foundations-v5.0: ["1.9"]
 #     aws-foundational-security-best-practices: ["IAM.5"]
 #   remediation: >-
 #     Have the user register an MFA device (a passkey or security key preferably), or remove the

@@ -10,6 +10,7 @@
 #   resource_types: [iam_user]
 #   frameworks:
 #     cis-aws-foundations-v3.0: ["1.13"]
+#     cis-aws-foundations-v5.0: ["1.12"]
 #   remediation: >-
 #     Finish the rotation: deactivate, then delete, the key that is no longer used.
 #   examples:

@@ -10,6 +10,7 @@
 #   resource_types: [iam_user]
 #   frameworks:
 #     cis-aws-foundations-v3.0: ["1.12"]
+#     cis-aws-foundations-v5.0: ["1.11"]
 #     aws-foundational-security-best-practices: ["IAM.22"]
 #   remediation: >-
 #     Deactivate or delete the unused access keys and remove the unused console password

@@ -10,6 +10,7 @@
 #   resource_types: [kms_key]
 #   frameworks:
 #     cis-aws-foundations-v3.0: ["3.6"]
+#     cis-aws-foundations-v5.0: ["3.6"]
 #     aws-foundational-security-best-practices: ["KMS.4"]
 #   remediation: >-
 #     Enable rotation (aws kms enable-key-rotation --key-id ID; Terraform: enable_key_rotation = true).

@@ -10,6 +10,7 @@
 #   resource_types: [rds_instance]
 #   frameworks:
 #     cis-aws-foundations-v3.0: ["2.3.1"]
+#     cis-aws-foundations-v5.0: ["2.2.1"]
 #     aws-foundational-security-best-practices: ["RDS.3"]
 #   remediation: >-
 #     Snapshot the instance, copy the snapshot with a KMS key, restore a new instance from the copy

@@ -10,6 +10,7 @@
 #   resource_types: [rds_instance]
 #   frameworks:
 #     cis-aws-foundations-v3.0: ["2.3.2"]
+#     cis-aws-foundations-v5.0: ["2.2.2"]
 #     aws-foundational-security-best-practices: ["RDS.13"]
 #   remediation: >-
 #     Enable it (aws rds modify-db-instance --auto-minor-version-upgrade; Terraform:

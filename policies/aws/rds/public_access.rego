@@ -10,6 +10,7 @@
 #   resource_types: [rds_instance]
 #   frameworks:
 #     cis-aws-foundations-v3.0: ["2.3.3"]
+#     cis-aws-foundations-v5.0: ["2.2.3"]
 #     aws-foundational-security-best-practices: ["RDS.2"]
 #   remediation: >-
 #     Set PubliclyAccessible to false (aws rds modify-db-instance --no-publicly-accessible;

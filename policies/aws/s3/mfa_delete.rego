@@ -10,6 +10,8 @@
 #   resource_types: [s3_bucket]
 #   frameworks:
 #     cis-aws-foundations-v3.0: ["2.1.2"]
+#     cis-aws-foundations-v5.0: ["2.1.2"]
+#     aws-foundational-security-best-practices: ["S3.20"]
 #   remediation: >-
 #     As the root user with MFA, enable it: aws s3api put-bucket-versioning --bucket NAME
 #     --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa "SERIAL CODE"

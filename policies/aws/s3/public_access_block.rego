@@ -10,6 +10,7 @@
 #   resource_types: [s3_bucket]
 #   frameworks:
 #     cis-aws-foundations-v3.0: ["2.1.4"]
+#     cis-aws-foundations-v5.0: ["2.1.4"]
 #     aws-foundational-security-best-practices: ["S3.8"]
 #   remediation: >-
 #     Turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets
