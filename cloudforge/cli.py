@@ -55,7 +55,7 @@ def run() -> None:
     settings = load_settings()
     stack = LocalStack.start(settings, progress=step)
     try:
-        ok = materialize_everything(settings, progress=step)
+        ok = materialize_everything(stack.resolved_settings(), progress=step)
         deliver_alerts(stack.warehouse_url, settings)
         print_summary(stack.warehouse_url)
     finally:
@@ -78,7 +78,7 @@ def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     children: list[subprocess.Popen] = []
     try:
         if not skip_run:
-            if not materialize_everything(settings, progress=step):
+            if not materialize_everything(stack.resolved_settings(), progress=step):
                 click.secho("the run failed; serving what the warehouse holds", fg="yellow")
             print_summary(stack.warehouse_url)
         env = {**stack.environment(), "PYTHONUNBUFFERED": "1"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 import psycopg.errors
@@ -17,8 +18,8 @@ import streamlit as st
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from cloudforge.settings import load_settings
-from cloudforge.warehouse import database_url, sqlalchemy_url
+from cloudforge.settings import Settings
+from cloudforge.warehouse import sqlalchemy_url, warehouse_url
 from cloudforge.warehouse.connection import redact_url
 
 # Marts change once per `cloudforge run`; a few minutes of staleness keeps reruns instant.
@@ -83,13 +84,24 @@ class ResourceFilters:
         return f"%{escaped}%"
 
 
-@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    """The settings the entry point (dashboards/app.py) loaded for this session."""
+    return st.session_state["settings"]
+
+
 def _engine() -> Engine:
-    """One pooled engine per process: ``CLOUDFORGE_DATABASE_URL`` when set, else the embedded PostgreSQL.
+    configured = settings()
+    url = configured.database_url.get_secret_value() if configured.database_url else None
+    return _pooled_engine(url, str(configured.state_dir))
+
+
+@st.cache_resource(show_spinner=False)
+def _pooled_engine(url: str | None, state_dir: str) -> Engine:
+    """One pooled engine per process and warehouse: ``url`` when set, else the embedded PostgreSQL.
 
     The connect timeout turns an unreachable server into WarehouseNotReady instead of a page that hangs.
     """
-    url = sqlalchemy_url(database_url(load_settings()))
+    url = sqlalchemy_url(warehouse_url(url, Path(state_dir)))
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from cloudforge.settings import Settings
 from cloudforge.warehouse import database_url
 
@@ -48,6 +50,11 @@ class LocalStack:
         dagster_home(settings.state_dir)
         os.environ.update(stack.environment())
         return stack
+
+    def resolved_settings(self) -> Settings:
+        """The settings with this stack's warehouse and cloud filled in: what the pipelines are built from."""
+        aws = self.settings.aws.model_copy(update={"endpoint_url": self.aws_endpoint_url})
+        return self.settings.model_copy(update={"database_url": SecretStr(self.warehouse_url), "aws": aws})
 
     def environment(self) -> dict[str, str]:
         """Variables that point a child process at this stack (secrets only for the local demo cloud)."""

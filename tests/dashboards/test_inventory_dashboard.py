@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from cloudforge.settings import load_settings
 from dashboards import data
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
@@ -160,7 +162,7 @@ def test_tag_coverage_and_missing_tags(marts_url, monkeypatch):
 
 
 def test_search_reports_more_matches_than_rows(marts_url, monkeypatch):
-    monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", marts_url)
+    monkeypatch.setitem(st.session_state, "settings", load_settings(database_url=marts_url))  # as app.py would
 
     rows, matches = data.search_resources(data.ResourceFilters(cloud=("aws",)), limit=2)
 

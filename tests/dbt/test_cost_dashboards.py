@@ -11,10 +11,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+import streamlit as st
 from dbt_raw_billing import GCP_PROJECT, PROVIDERS, REFUSED_GCP_JUNE, SUBSCRIPTION, UNREADABLE, focus_records
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from support.pages import captions, chart_rows, metrics, run_page, selected_row, table_with
 
+from cloudforge.settings import load_settings
 from cloudforge.warehouse import connect
 from dashboards import finance_data as fin
 from dashboards.finance_data import NO_BILLING
@@ -318,6 +320,7 @@ def test_showback_csv_escapes_formula_looking_names(cost_url, monkeypatch):
         """,
             formula,
         )
+    monkeypatch.setitem(st.session_state, "settings", load_settings(database_url=cost_url))  # as app.py would
     try:
         app = run_page(cost_url, "showback", monkeypatch)
         expected = fin.showback_csv(
