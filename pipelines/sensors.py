@@ -24,10 +24,12 @@ def build_alert_delivery_sensor(settings: Settings) -> dg.SensorDefinition:
         name="alert_delivery_sensor",
         minimum_interval_seconds=30,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description="Send pending alerts (budget crossings, cost anomalies, policy findings) to the configured "
-        "notifiers.",
+        description="Send pending alerts (budget crossings, cost anomalies, policy findings) to the "
+        "configured notifiers.",
     )
-    def alert_delivery_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource) -> dg.SkipReason:
+    def alert_delivery_sensor(
+        context: dg.SensorEvaluationContext, warehouse: WarehouseResource
+    ) -> dg.SkipReason:
         with warehouse.connect() as conn:
             report = deliver_pending(conn, build_notifiers(settings), policy=delivery_policy(settings),
                                      time_budget=TICK_BUDGET_SECONDS)

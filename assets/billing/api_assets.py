@@ -46,7 +46,7 @@ def load_months(
     errors: tuple[type[Exception], ...],
     logger,
 ) -> tuple[IngestReport, list[str]]:
-    """Fetch each month's FOCUS rows and load their slices; (the report, the months that could not be read)."""
+    """Fetch and load each month's FOCUS rows: (the report, the months that could not be read)."""
     report = IngestReport(source=source_uri, load_id=uuid4())
     unreadable: list[str] = []
     with warehouse.connect() as conn:

@@ -18,8 +18,8 @@ from click.testing import CliRunner, Result
 from psycopg import sql
 from support.focus_samples import AWS_ACCOUNT, charge, write_csv
 from support.replay import ReplayServer
-from support.replay.credentials import AZURE_TOKEN, GOOGLE_TOKEN, point_credentials_at, token_exchanges
-from support.replay.server import Exchange, Received, scenario_exchanges
+from support.replay.credentials import AZURE_TOKEN, GOOGLE_TOKEN, point_credentials_at, with_tokens
+from support.replay.server import Exchange, Received
 
 from cloudforge.cli import main
 from cloudforge.warehouse import connect, create_database
@@ -56,8 +56,8 @@ def configured_run(warehouse_url: str, moto_endpoint: str, tmp_path_factory: pyt
     write_csv(focus / "aws-2024-01.csv", [charge("aws", 1, "3.00"), charge("aws", 2, "4.50"),
                                           charge("aws", 3, "0.25")])  # fmt: skip
     url = create_database(warehouse_url, "configured_sources")
-    recorded = [scenario_exchanges(FIXTURES / provider / "month_scenario.json") for provider in ("azure", "bigquery")]
-    with ReplayServer(token_exchanges() + recorded[0] + recorded[1]) as server:
+    months = [FIXTURES / provider / "month_scenario.json" for provider in ("azure", "bigquery")]
+    with ReplayServer(with_tokens(*months)) as server:
         config = {
             "state_dir": str(folder / "state"),
             "database_url": url,
@@ -66,9 +66,9 @@ def configured_run(warehouse_url: str, moto_endpoint: str, tmp_path_factory: pyt
                 "focus": [str(focus)],
                 "azure": [{"scope": f"/subscriptions/{SUBSCRIPTION}", "months": ["2024-01"],
                            "endpoint_url": server.url}],
-                "bigquery": [{"project": "billing-admin-4821", "dataset": "billing_export", "table": EXPORT_TABLE,
-                              "job_project": "cloudforge-billing", "months": ["2024-01"],
-                              "endpoint_url": server.url}],
+                "bigquery": [{"project": "billing-admin-4821", "dataset": "billing_export",
+                              "table": EXPORT_TABLE, "job_project": "cloudforge-billing",
+                              "months": ["2024-01"], "endpoint_url": server.url}],
             },
         }  # fmt: skip
         (folder / "cloudforge.yaml").write_text(yaml.safe_dump(config))
@@ -83,7 +83,7 @@ def configured_run(warehouse_url: str, moto_endpoint: str, tmp_path_factory: pyt
     return ConfiguredRun(url, result, server.received, unused, focus / "aws-2024-01.csv")
 
 
-def slice_sums(url: str, schema: str, table: str) -> dict[tuple[str, str, date], tuple[int, Decimal, Decimal]]:
+def slice_sums(url: str, schema: str, table: str) -> dict[tuple, tuple[int, Decimal, Decimal]]:
     """(provider, billing account, billing period) -> (rows, billed cost, effective cost) of a table."""
     query = sql.SQL(
         "SELECT provider, billing_account_id, billing_period, count(*), sum(billed_cost), sum(effective_cost)"

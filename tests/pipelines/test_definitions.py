@@ -44,7 +44,9 @@ def test_every_resource_is_built_from_the_settings_given_not_from_the_environmen
     assert resources["warehouse"].url() == url
     assert resources["dbt"].warehouse_url == url
     aws = resources["aws_inventory"].aws_settings()
-    assert (aws.mode, aws.regions, [a.id for a in aws.accounts]) == ("real", ["eu-central-1"], ["123456789012"])
+    assert (aws.mode, aws.regions, [account.id for account in aws.accounts]) == (
+        "real", ["eu-central-1"], ["123456789012"]
+    )
     assert (resources["focus_sources"].sources, resources["focus_sources"].s3_endpoint_url) == (
         ["s3://acme-billing/focus/"], "http://s3.example"
     )

@@ -10,8 +10,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from support.replay import Exchange, ReplayServer
-from support.replay.credentials import point_credentials_at, token_exchanges
-from support.replay.server import scenario_exchanges
+from support.replay.credentials import point_credentials_at, with_tokens
 
 from assets.billing.api_assets import build_api_billing_assets, months_to_read
 from assets.resources import WarehouseResource
@@ -20,8 +19,12 @@ from cloudforge.warehouse import connect, create_database
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 SCOPE = "/subscriptions/7a9c3e1f-52b4-4d8e-9f60-2c5b8d4e1a37"
-EXPORT = {"project": "billing-admin-4821", "dataset": "billing_export",
-          "table": "gcp_billing_export_resource_v1_01A2B3_C4D5E6_F7A8B9", "job_project": "cloudforge-billing"}  # fmt: skip
+EXPORT = {
+    "project": "billing-admin-4821",
+    "dataset": "billing_export",
+    "table": "gcp_billing_export_resource_v1_01A2B3_C4D5E6_F7A8B9",
+    "job_project": "cloudforge-billing",
+}
 
 
 @pytest.mark.parametrize(
@@ -55,7 +58,8 @@ def test_a_malformed_source_is_refused_when_settings_load_naming_the_field(sourc
 
 def materialize(url: str, billing: BillingSettings, key: str) -> dg.ExecuteInProcessResult:
     [asset] = [a for a in build_api_billing_assets(billing) if a.key.path[-1] == key]
-    return dg.materialize([asset], resources={"warehouse": WarehouseResource(database_url=url)}, raise_on_error=False)
+    resources = {"warehouse": WarehouseResource(database_url=url)}
+    return dg.materialize([asset], resources=resources, raise_on_error=False)
 
 
 def problems(result: dg.ExecuteInProcessResult) -> str:
@@ -74,7 +78,7 @@ def slice_sums(url: str) -> list[tuple]:
 @pytest.fixture
 def loaded_january(warehouse_url, tmp_path, monkeypatch):
     """A database holding January 2024 of the Azure scope and the BigQuery export, loaded by the assets;
-    returns (url, settings naming both sources at ``endpoint``, a function pointing credentials at a server)."""
+    returns (url, settings naming both sources at an endpoint, a function pointing credentials at servers)."""
     url = create_database(warehouse_url, "api_billing_assets")
 
     def settings(endpoint: str) -> BillingSettings:
@@ -83,8 +87,8 @@ def loaded_january(warehouse_url, tmp_path, monkeypatch):
             bigquery=[BigQueryExport(**EXPORT, months=["2024-01"], endpoint_url=endpoint)],
         )
 
-    recorded = [scenario_exchanges(FIXTURES / provider / "month_scenario.json") for provider in ("azure", "bigquery")]
-    with ReplayServer(token_exchanges() + recorded[0] + recorded[1]) as server:
+    months = [FIXTURES / provider / "month_scenario.json" for provider in ("azure", "bigquery")]
+    with ReplayServer(with_tokens(*months)) as server:
         point_credentials_at(monkeypatch, server.url, tmp_path)
         for key in ("azure_cost_management", "bigquery_billing_export"):
             assert materialize(url, settings(server.url), key).success
@@ -94,7 +98,7 @@ def loaded_january(warehouse_url, tmp_path, monkeypatch):
 
 def test_a_refused_azure_query_fails_the_check_naming_the_scope_and_keeps_the_slice(loaded_january):
     url, settings, credentials_at = loaded_january
-    with ReplayServer(token_exchanges() + scenario_exchanges(FIXTURES / "azure" / "error_scenario.json")) as server:
+    with ReplayServer(with_tokens(FIXTURES / "azure" / "error_scenario.json")) as server:
         credentials_at(server)
         result = materialize(url, settings(server.url), "azure_cost_management")
     assert problems(result).startswith(
@@ -119,11 +123,12 @@ def test_a_missing_token_fails_the_check_saying_so_without_a_secret(loaded_janua
 
 def test_a_missing_export_table_fails_the_check_naming_the_table_and_keeps_the_slice(loaded_january):
     url, settings, credentials_at = loaded_january
-    with ReplayServer(token_exchanges() + scenario_exchanges(FIXTURES / "bigquery" / "error_scenario.json")) as server:
+    with ReplayServer(with_tokens(FIXTURES / "bigquery" / "error_scenario.json")) as server:
         credentials_at(server)
         result = materialize(url, settings(server.url), "bigquery_billing_export")
     table = f"{EXPORT['project']}.{EXPORT['dataset']}.{EXPORT['table']}"
     assert problems(result).startswith(
-        f"- bigquery:{table} 2024-01: BigQuery query of {table} for invoice month 202401 failed: HTTP 404 notFound"
+        f"- bigquery:{table} 2024-01: BigQuery query of {table} for invoice month 202401 failed: "
+        "HTTP 404 notFound"
     )
     assert slice_sums(url) == [("azure", 9, Decimal("726.2499122345")), ("gcp", 11, Decimal("6.025456803"))]

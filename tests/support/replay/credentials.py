@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from support.replay.server import Exchange
+from support.replay.server import Exchange, scenario_exchanges
 
 AZURE_TOKEN = "managed-identity-token-5c1e"
 GOOGLE_TOKEN = "refreshed-google-token-9a4f"
@@ -38,6 +38,11 @@ def token_exchanges() -> list[Exchange]:
         response=json.dumps({"access_token": GOOGLE_TOKEN, "expires_in": 3600, "token_type": "Bearer"}),
     )  # fmt: skip
     return [azure, google]
+
+
+def with_tokens(*scenarios: Path) -> list[Exchange]:
+    """The token exchanges, then those of each scenario file, for one server to replay."""
+    return token_exchanges() + [exchange for path in scenarios for exchange in scenario_exchanges(path)]
 
 
 def point_credentials_at(env: pytest.MonkeyPatch, server_url: str, folder: Path) -> None:
