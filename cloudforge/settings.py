@@ -251,7 +251,7 @@ class BillingMonths(BaseModel):
 class AzureCostSource(BillingMonths):
     """A Cost Management scope read through the Query API (ActualCost and AmortizedCost, daily): a
     subscription, billing account, billing profile or management group. Credentials: azure-identity's
-    DefaultAzureCredential. ``endpoint_url`` overrides the ARM endpoint (a sovereign cloud, a test server)."""
+    DefaultAzureCredential. ``endpoint_url`` overrides the ARM endpoint (an ARM proxy, a test server)."""
 
     scope: str = Field(pattern=r"(?i)^/?(subscriptions|providers/microsoft\.(billing|management))/[^\s]+$")
     endpoint_url: str | None = None
@@ -277,12 +277,18 @@ class BillingSettings(BaseModel):
     """Where billing comes from. ``focus``: directories and ``s3://bucket/prefix`` URIs of FOCUS files (AWS
     Data Exports below a prefix are found by their manifests); ``azure``: Cost Management scopes;
     ``bigquery``: GCP billing export tables. With none of them configured and ``aws.mode`` demo, the demo
-    billing is read instead."""
+    billing is read instead.
+
+    How the FOCUS files are read (docs/focus.md): the most bytes one file may expand to (a larger or more
+    compressed file is quarantined, rule expanded_size; parsing takes about 2-3 times the expanded size in
+    memory), and whether a link in a source directory to a file outside it is followed."""
 
     focus: list[str] = Field(default_factory=list)
     s3_endpoint_url: str | None = None  # an S3-compatible store or a VPC endpoint; None: AWS S3
     azure: list[AzureCostSource] = Field(default_factory=list)
     bigquery: list[BigQueryExport] = Field(default_factory=list)
+    max_expanded_bytes: int = Field(default=2 * 1024**3, gt=0)
+    follow_symlinks: bool = False
 
     @property
     def configured(self) -> bool:
@@ -294,6 +300,7 @@ class Settings(BaseSettings):
 
     state_dir: Path = Path(".cloudforge")
     database_url: SecretStr | None = None
+    reader_database_url: SecretStr | None = None  # the read-only role for SQL access and the dashboards
     aws: AwsSettings = Field(default_factory=AwsSettings)
     tags: TagSettings = Field(default_factory=TagSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pandas as pd
 import psycopg.errors
@@ -19,8 +18,9 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from cloudforge.settings import Settings
-from cloudforge.warehouse import sqlalchemy_url, warehouse_url
+from cloudforge.warehouse import sqlalchemy_url
 from cloudforge.warehouse.connection import redact_url
+from cloudforge.warehouse.reader import ReaderNotConfigured, reader_database_url
 
 # Marts change once per `cloudforge run`; a few minutes of staleness keeps reruns instant.
 TTL = timedelta(minutes=5)
@@ -91,23 +91,30 @@ def settings() -> Settings:
 
 def _engine() -> Engine:
     configured = settings()
-    url = configured.database_url.get_secret_value() if configured.database_url else None
-    return _pooled_engine(url, str(configured.state_dir))
+    warehouse = tuple(
+        secret.get_secret_value() if secret else None
+        for secret in (configured.reader_database_url, configured.database_url)
+    )
+    return _pooled_engine(configured, (*warehouse, str(configured.state_dir)))
 
 
 @st.cache_resource(show_spinner=False)
-def _pooled_engine(url: str | None, state_dir: str) -> Engine:
-    """One pooled engine per process and warehouse: ``url`` when set, else the embedded PostgreSQL.
+def _pooled_engine(_settings: Settings, warehouse: tuple[str | None, ...]) -> Engine:
+    """One pooled engine per process and warehouse (the settings' URLs and state directory), as the
+    read-only role: ``reader_database_url`` when set, else the embedded PostgreSQL's reader.
 
     The connect timeout turns an unreachable server into WarehouseNotReady instead of a page that hangs.
     """
-    url = sqlalchemy_url(warehouse_url(url, Path(state_dir)))
+    url = sqlalchemy_url(reader_database_url(_settings))
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 
 def query(statement: str, **params: object) -> pd.DataFrame:
     """Run one parameterised statement; a warehouse that cannot answer yet raises WarehouseNotReady."""
-    engine = _engine()
+    try:
+        engine = _engine()
+    except ReaderNotConfigured as exc:
+        raise WarehouseNotReady(str(exc)) from None
     try:
         with engine.connect() as conn:
             result = conn.execute(text(statement), params)
@@ -120,7 +127,7 @@ def query(statement: str, **params: object) -> pd.DataFrame:
         where = redact_url(engine.url.render_as_string(hide_password=True))
         raise WarehouseNotReady(
             f"Cannot reach the warehouse at {where}. Check that it is running and that "
-            "CLOUDFORGE_DATABASE_URL points at it."
+            "CLOUDFORGE_READER_DATABASE_URL points at it."
         ) from None
 
 

@@ -20,7 +20,9 @@ from assets.billing.assets import BILLING_ASSETS, FocusSourcesResource
 from assets.policies.assets import build_policy_assets, build_policy_automation_sensor
 from assets.resources import WarehouseResource
 from cloudforge.settings import Settings, load_settings
+from cloudforge.warehouse import database_url
 from pipelines.dbt import build_dbt_assets, dbt_resource
+from pipelines.run_lock import run_locked
 from pipelines.sensors import build_alert_delivery_sensor
 
 REFRESH_JOB_NAME = "refresh_everything"
@@ -29,10 +31,13 @@ DATABASE_URL_VARIABLE = "CLOUDFORGE_DATABASE_URL"
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Assets from the cloud APIs to the marts, one job that refreshes them all, and its daily schedule."""
-    refresh = dg.define_asset_job(REFRESH_JOB_NAME, selection=dg.AssetSelection.all(), description=(
-        "Ingest every source, then build every dbt model and test."
-    ))
-    database_url = secret(settings.database_url, DATABASE_URL_VARIABLE)
+    refresh = dg.define_asset_job(
+        REFRESH_JOB_NAME,
+        selection=dg.AssetSelection.all(),
+        description="Ingest every source, then build every dbt model and test (one run at a time).",
+        executor_def=run_locked(lambda: database_url(settings)),
+    )
+    owner_url = secret(settings.database_url, DATABASE_URL_VARIABLE)
     return dg.Definitions(
         assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, *build_api_billing_assets(settings.billing),
                 build_policy_assets(settings), *build_dbt_assets(settings),
@@ -43,9 +48,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         sensors=[build_alert_delivery_sensor(settings), build_policy_automation_sensor()],
         resources={
             "aws_inventory": AwsInventoryResource.from_settings(settings),
-            "warehouse": WarehouseResource(database_url=database_url, state_dir=str(settings.state_dir)),
+            "warehouse": WarehouseResource(database_url=owner_url, state_dir=str(settings.state_dir)),
             "focus_sources": focus_sources(settings),
-            "dbt": dbt_resource(database_url or dg.EnvVar(DATABASE_URL_VARIABLE)),
+            "dbt": dbt_resource(owner_url or dg.EnvVar(DATABASE_URL_VARIABLE)),
         },
     )
 
@@ -66,10 +71,15 @@ def focus_sources(settings: Settings) -> FocusSourcesResource:
     from cloudforge.local.billing_exports import demo_sources
 
     billing = settings.billing
+    sources, s3_endpoint_url = billing.focus, billing.s3_endpoint_url
     if not billing.configured and (demo := demo_sources(settings)):
-        sources, endpoint_url = demo
-        return FocusSourcesResource(sources=sources, s3_endpoint_url=billing.s3_endpoint_url or endpoint_url)
-    return FocusSourcesResource(sources=billing.focus, s3_endpoint_url=billing.s3_endpoint_url)
+        sources, s3_endpoint_url = demo[0], s3_endpoint_url or demo[1]
+    return FocusSourcesResource(
+        sources=sources,
+        s3_endpoint_url=s3_endpoint_url,
+        max_expanded_bytes=billing.max_expanded_bytes,
+        follow_symlinks=billing.follow_symlinks,
+    )
 
 
 @dg.definitions
