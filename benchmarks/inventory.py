@@ -59,7 +59,7 @@ def real_documents(settings: Settings, url: str) -> dict[tuple[str, str, str], l
         seed_estate(generate_estate(settings.demo.seed, settings.demo.size), endpoint)
         accounts = [AwsAccount(id=a, role_arn=f"arn:aws:iam::{a}:role/CloudForgeReadOnly") for a in DEMO_ACCOUNTS]
         aws = settings.aws.model_copy(update={"mode": "demo", "endpoint_url": endpoint, "accounts": accounts})
-        report = sync_inventory(settings.model_copy(update={"aws": aws}), url)
+        report = sync_inventory(aws, url)
     finally:
         server.stop()
     if report.failures:

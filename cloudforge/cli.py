@@ -69,7 +69,7 @@ def run() -> None:
         raise click.ClickException(str(exc)) from None
     try:
         try:
-            ok = materialize_everything(settings, progress=step)
+            ok = materialize_everything(stack.resolved_settings(), progress=step)
         except RunInProgress as refused:
             raise click.ClickException(str(refused)) from None
         deliver_alerts(stack.warehouse_url, settings)

@@ -24,7 +24,7 @@ import psycopg
 from assets.aws.clients import AccountSession, open_account
 from assets.aws.collectors import GLOBAL_REGION, RESOURCE_TYPES, ResourceType
 from assets.aws.errors import describe_error
-from cloudforge.settings import Settings
+from cloudforge.settings import AwsSettings
 from cloudforge.warehouse import connect, replace_slice
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ def ensure_raw_schema(conn: psycopg.Connection) -> None:
 
 
 def sync_inventory(
-    settings: Settings,
+    aws: AwsSettings,
     conn_or_url: psycopg.Connection | str,
     *,
     resource_types: Sequence[str] | None = None,
@@ -145,9 +145,8 @@ def sync_inventory(
     """
     if isinstance(conn_or_url, str):
         with connect(conn_or_url, autocommit=True) as conn:
-            return sync_inventory(settings, conn, resource_types=resource_types, progress=progress)
+            return sync_inventory(aws, conn, resource_types=resource_types, progress=progress)
     conn = conn_or_url
-    aws = settings.aws
     if not aws.regions:
         raise ValueError("aws.regions is empty: name at least one region to inventory")
     unknown = sorted(set(resource_types or ()) - RESOURCE_TYPES.keys())

@@ -12,6 +12,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from cloudforge.local.processes import spawn, stop_groups, stopping
 from cloudforge.settings import Settings
 from cloudforge.warehouse import connect, database_url
@@ -67,6 +69,11 @@ class LocalStack:
         server = spawn(command, {**self.environment(), "PYTHONUNBUFFERED": "1"}, cwd)
         self._servers.append(server)
         return server
+
+    def resolved_settings(self) -> Settings:
+        """The settings with this stack's warehouse and cloud filled in: what the pipelines are built from."""
+        aws = self.settings.aws.model_copy(update={"endpoint_url": self.aws_endpoint_url})
+        return self.settings.model_copy(update={"database_url": SecretStr(self.warehouse_url), "aws": aws})
 
     def environment(self) -> dict[str, str]:
         """Variables that point a child process at this stack (secrets only for the local demo cloud)."""

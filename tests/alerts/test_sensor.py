@@ -1,4 +1,5 @@
-"""The Dagster sensor and the `cloudforge alerts deliver` command, configured as a user would: environment."""
+"""The Dagster sensor, built from settings, and the `cloudforge alerts deliver` command, configured as a user
+would: environment."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from support.replay import ReplayServer
 from assets.resources import WarehouseResource
 from cloudforge.alerts import enqueue_alerts
 from cloudforge.alerts.cli import alerts
-from cloudforge.settings import load_settings
+from cloudforge.settings import AlertSettings, load_settings
 from pipelines.definitions import build_definitions
-from pipelines.sensors import AlertNotifiersResource, alert_delivery_sensor
+from pipelines.sensors import build_alert_delivery_sensor
 
 
 @pytest.fixture
@@ -24,19 +25,20 @@ def slack_env(monkeypatch: pytest.MonkeyPatch, alerts_url: str):
     return lambda receiver: monkeypatch.setenv("CLOUDFORGE_ALERTS__SLACK_WEBHOOK_URL", receiver.url + SLACK_PATH)
 
 
-def tick(alerts_url: str) -> dg.SkipReason:
-    """One sensor evaluation with a fresh context and fresh resources, as a restarted daemon would build."""
-    resources = {"warehouse": WarehouseResource(database_url=alerts_url), "alert_notifiers": AlertNotifiersResource()}
+def tick(alerts_url: str, slack_url: str) -> dg.SkipReason:
+    """One sensor evaluation with a fresh sensor, context and resources, as a restarted daemon would build,
+    from settings naming the test database's dashboard and the Slack receiver."""
+    settings = load_settings(dashboard_url=DASHBOARD, alerts=AlertSettings(slack_webhook_url=slack_url))
+    resources = {"warehouse": WarehouseResource(database_url=alerts_url)}
     with dg.build_sensor_context(resources=resources) as context:
-        return alert_delivery_sensor(context)
+        return build_alert_delivery_sensor(settings)(context)
 
 
-def test_a_restarted_sensor_does_not_send_again(conn, alerts_url, slack_env):
+def test_a_restarted_sensor_does_not_send_again(conn, alerts_url):
     enqueue_alerts(conn, [BUDGET, alert(1)])
     with ReplayServer([slack_ok(), slack_ok()]) as receiver:
-        slack_env(receiver)
-        first = tick(alerts_url)
-        after_restart = tick(alerts_url)
+        first = tick(alerts_url, receiver.url + SLACK_PATH)
+        after_restart = tick(alerts_url, receiver.url + SLACK_PATH)
 
     assert first.skip_message == "alerts: delivered 2, retried 0, failed 0"
     assert after_restart.skip_message == "alerts: delivered 0, retried 0, failed 0"
