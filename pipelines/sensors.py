@@ -7,6 +7,8 @@ shown in the Dagster UI; each delivery's attempts and errors are in ``alerts.del
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import dagster as dg
 
 from assets.resources import WarehouseResource
@@ -29,6 +31,9 @@ class AlertNotifiersResource(dg.ConfigurableResource):
     def policy(self) -> DeliveryPolicy:
         return delivery_policy(load_settings())
 
+    def now(self) -> datetime:
+        return load_settings().clock.now()
+
 
 @dg.sensor(
     minimum_interval_seconds=30,
@@ -39,7 +44,7 @@ def alert_delivery_sensor(
     context: dg.SensorEvaluationContext, warehouse: WarehouseResource, alert_notifiers: AlertNotifiersResource
 ) -> dg.SkipReason:
     with warehouse.connect() as conn:
-        report = deliver_pending(conn, alert_notifiers.notifiers(), policy=alert_notifiers.policy(),
-                                 time_budget=TICK_BUDGET_SECONDS)
+        report = deliver_pending(conn, alert_notifiers.notifiers(), now=alert_notifiers.now(),
+                                 policy=alert_notifiers.policy(), time_budget=TICK_BUDGET_SECONDS)
     context.log.info(f"alerts: {report.summary()}")
     return dg.SkipReason(f"alerts: {report.summary()}")

@@ -152,8 +152,9 @@ def summarize(alerts: Iterable[Alert]) -> str:
 )
 def cost_alerts_asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as conn:
-        alerts = cost_alerts(conn, load_settings().costs)
-        changes = enqueue_alerts(conn, alerts)
+        settings = load_settings()
+        alerts = cost_alerts(conn, settings.costs)
+        changes = enqueue_alerts(conn, alerts, settings.clock.now())
     return dg.MaterializeResult(metadata={
         "conditions_holding": sum(alert.action == "trigger" for alert in alerts),
         "state_changes": changes,
