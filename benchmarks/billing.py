@@ -33,6 +33,7 @@ from benchmarks.common import dbt_build, timed
 from benchmarks.focus_rows import LAST_DAY, catalogue, write_slices
 from cloudforge.settings import Settings
 from cloudforge.warehouse import connect, create_database, database_url
+from cloudforge.warehouse.reader import grant_reader
 
 TARGET_RATIO = 0.6
 TARGET_COLD_MS = 2000
@@ -175,7 +176,7 @@ def _costs_page(url: str, echo: Callable[[str], None]) -> None:
 
     # AppTest sets up a session outside a server, which Streamlit warns about ("missing ScriptRunContext").
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
-    with environment({"CLOUDFORGE_DATABASE_URL": url}):
+    with environment({"CLOUDFORGE_READER_DATABASE_URL": grant_reader(url)}):
         app = AppTest.from_file(str(APP), default_timeout=300)
         app.run()  # the default page: the app imported and connected, as in a server; no cost query cached
         app.switch_page(COSTS_PAGE)

@@ -48,14 +48,22 @@ def main() -> None:
 
 @main.command()
 def run() -> None:
-    """Materialise every asset once, headless; print a summary; exit non-zero on failure."""
+    """Materialise every asset once, headless; print a summary; exit non-zero on failure, or at once while
+    another run of the platform is in progress on the same warehouse."""
     from cloudforge.local.stack import LocalStack
+    from cloudforge.warehouse import RunInProgress
     from pipelines.runner import materialize_everything
 
     settings = load_settings()
-    stack = LocalStack.start(settings, progress=step)
     try:
-        ok = materialize_everything(settings, progress=step)
+        stack = LocalStack.start(settings, progress=step)
+    except ConnectionError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        try:
+            ok = materialize_everything(settings, progress=step)
+        except RunInProgress as refused:
+            raise click.ClickException(str(refused)) from None
         deliver_alerts(stack.warehouse_url, settings)
         print_summary(stack.warehouse_url)
     finally:
@@ -71,6 +79,7 @@ def run() -> None:
 def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     """Start the embedded stack, materialise everything, then serve the Dagster UI and the dashboards."""
     from cloudforge.local.stack import LocalStack
+    from cloudforge.warehouse import RunInProgress
     from pipelines.runner import materialize_everything
 
     settings = load_settings()
@@ -78,8 +87,11 @@ def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     children: list[subprocess.Popen] = []
     try:
         if not skip_run:
-            if not materialize_everything(settings, progress=step):
-                click.secho("the run failed; serving what the warehouse holds", fg="yellow")
+            try:
+                if not materialize_everything(settings, progress=step):
+                    click.secho("the run failed; serving what the warehouse holds", fg="yellow")
+            except RunInProgress as refused:
+                click.secho(f"{refused}\nserving what the warehouse holds", fg="yellow")
             print_summary(stack.warehouse_url)
         env = {**stack.environment(), "PYTHONUNBUFFERED": "1"}
         children.append(
@@ -200,31 +212,48 @@ def status() -> None:
 
 @main.command()
 @click.argument("query", required=False)
-@click.option(
-    "--url", "show_url", is_flag=True, help="Print the warehouse URL for psql or a BI tool, and exit."
-)
-def sql(query: str | None, show_url: bool) -> None:
-    """Run a read-only SQL QUERY on the warehouse (for example on marts.resources) and print the rows."""
-    from cloudforge.warehouse import connect, database_url
-
-    settings = load_settings()
-    if show_url:
-        if settings.database_url is not None:
-            raise click.ClickException("the warehouse is your CLOUDFORGE_DATABASE_URL; it is not echoed here")
-        click.echo(database_url(settings))
-        return
-    if not query:
-        raise click.UsageError("give a QUERY, or --url")
+@click.option("--url", "show_url", is_flag=True, help="Print the read-only URL for psql or a BI tool; exit.")
+@click.option("--reader-setup", is_flag=True, help="Print the SQL that creates the read-only role; exit.")
+def sql(query: str | None, show_url: bool, reader_setup: bool) -> None:
+    """Run one SQL QUERY on the warehouse (for example on marts.resources) as the read-only role
+    cloudforge_reader, and print the rows."""
     import psycopg
 
+    from cloudforge.warehouse import connect, database_url
+    from cloudforge.warehouse.reader import (
+        ReaderNotConfigured,
+        reader_database_url,
+        reader_setup_script,
+        refuse_server_access,
+    )
+
+    settings = load_settings()
     try:
-        with connect(database_url(settings)) as conn, conn.transaction():
-            conn.execute("SET TRANSACTION READ ONLY")
-            cursor = conn.execute(query)
-            columns = [column.name for column in cursor.description or []]
-            rows = cursor.fetchall()
+        if reader_setup:
+            click.echo(reader_setup_script(database_url(settings)))
+            return
+        if show_url:
+            if settings.reader_database_url is not None:
+                raise click.ClickException("it is your CLOUDFORGE_READER_DATABASE_URL; it is not echoed here")
+            click.echo(reader_database_url(settings))
+            return
+        if not query:
+            raise click.UsageError("give a QUERY, or --url")
+        with connect(reader_database_url(settings), autocommit=True) as conn:
+            refuse_server_access(conn)
+            with conn.transaction():
+                conn.execute("SET TRANSACTION READ ONLY")
+                # Prepared, so sent with the extended protocol: the server refuses several statements in one.
+                cursor = conn.execute(query, prepare=True)
+                columns = [column.name for column in cursor.description or []]
+                rows = cursor.fetchall() if cursor.description else []
+    except (ReaderNotConfigured, ConnectionError, PermissionError) as exc:
+        raise click.ClickException(str(exc)) from None
     except psycopg.Error as exc:
-        raise click.ClickException(f"the query failed: {exc.diag.message_primary or exc}") from None
+        reason = exc.diag.message_primary or str(exc)
+        if isinstance(exc, psycopg.errors.SyntaxError) and "multiple commands" in reason:
+            raise click.ClickException("one statement at a time: the query holds several") from None
+        raise click.ClickException(f"the query failed: {reason}") from None
     click.echo(format_table(columns, rows))
 
 

@@ -239,11 +239,21 @@ class CostSettings(BaseModel):
         return self
 
 
+class BillingSettings(BaseModel):
+    """How the FOCUS billing files are read (docs/focus.md): the most bytes one file may expand to (a larger
+    or more compressed file is quarantined, rule expanded_size; parsing takes about 2-3 times the expanded
+    size in memory), and whether a link in a source directory to a file outside it is followed."""
+
+    max_expanded_bytes: int = Field(default=2 * 1024**3, gt=0)
+    follow_symlinks: bool = False
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLOUDFORGE_", env_nested_delimiter="__", extra="ignore")
 
     state_dir: Path = Path(".cloudforge")
     database_url: SecretStr | None = None
+    reader_database_url: SecretStr | None = None  # the read-only role for SQL access and the dashboards
     aws: AwsSettings = Field(default_factory=AwsSettings)
     tags: TagSettings = Field(default_factory=TagSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
@@ -251,6 +261,7 @@ class Settings(BaseSettings):
     policies: PolicySettings = Field(default_factory=PolicySettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     costs: CostSettings = Field(default_factory=CostSettings)
+    billing: BillingSettings = Field(default_factory=BillingSettings)
     clock: Clock = Field(default_factory=Clock)  # clock.today pins the date (see cloudforge/clock.py)
 
     @field_validator("state_dir")

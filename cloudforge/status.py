@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import psycopg
@@ -39,6 +40,40 @@ def warehouse_summary(url: str) -> list[str]:
     return lines
 
 
+REFUSED = ("quarantined", "failed")
+PROBLEM_CHARS = 300  # a refusal's message lists example rows; the status shows its start
+BILLING_SQL = """
+    SELECT slice_key, latest_status, latest_problem,
+           w ->> 'rule', w ->> 'severity', w ->> 'column', w ->> 'rows'
+    FROM marts.billing_slice_status
+    LEFT JOIN LATERAL jsonb_array_elements(latest_warnings) w ON true
+    ORDER BY slice_key COLLATE "C", w ->> 'rule', w ->> 'column'
+"""
+
+
+def billing_lines(conn: psycopg.Connection) -> list[str]:
+    """Billing slices by latest status, then why each refused one was refused, then each conformance
+    warning."""
+    try:
+        rows = conn.execute(BILLING_SQL).fetchall()
+    except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn):  # no dbt build of it yet
+        return []
+    latest = {key: (status, problem) for key, status, problem, *_ in rows}
+    counts = Counter(status for status, _ in latest.values())
+    refused = [f"  {problem[:PROBLEM_CHARS]}" for status, problem in latest.values() if status in REFUSED]
+    warnings = [
+        f"  {key}: rule {rule} ({severity}){' ' + column if column else ''}, {count} rows"
+        for key, _, _, rule, severity, column, count in rows
+        if rule
+    ]
+    summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+    return [
+        f"{'billing':<15}{len(latest)} slices: {summary}; {len(warnings)} conformance warnings",
+        *refused,
+        *warnings,
+    ]
+
+
 def services_file(state_dir: Path) -> Path:
     """Where `cloudforge demo` records the servers it started, for `cloudforge status`."""
     return state_dir / "services.json"
@@ -69,6 +104,8 @@ def status_lines(settings: Settings) -> list[str]:
         url = database_url(settings)
         with connect(url) as conn:
             rows = conn.execute(FRESHNESS_SQL).fetchall()
+        with connect(url) as conn:
+            billing = billing_lines(conn)
     except psycopg.errors.UndefinedTable:
         lines.append("warehouse      reachable; no source synced yet (run `cloudforge run`)")
         return lines
@@ -80,4 +117,4 @@ def status_lines(settings: Settings) -> list[str]:
     for source, last_success, failed, slices in rows:
         age = f"{(now - last_success).total_seconds() / 3600:.1f} h ago" if last_success else "never"
         lines.append(f"{source:<15}last success {age}; {slices} slices, {failed} failed")
-    return lines
+    return lines + billing

@@ -18,8 +18,9 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from cloudforge.settings import load_settings
-from cloudforge.warehouse import database_url, sqlalchemy_url
+from cloudforge.warehouse import sqlalchemy_url
 from cloudforge.warehouse.connection import redact_url
+from cloudforge.warehouse.reader import ReaderNotConfigured, reader_database_url
 
 # Marts change once per `cloudforge run`; a few minutes of staleness keeps reruns instant.
 TTL = timedelta(minutes=5)
@@ -85,17 +86,21 @@ class ResourceFilters:
 
 @st.cache_resource(show_spinner=False)
 def _engine() -> Engine:
-    """One pooled engine per process: ``CLOUDFORGE_DATABASE_URL`` when set, else the embedded PostgreSQL.
+    """One pooled engine per process, as the read-only role: ``CLOUDFORGE_READER_DATABASE_URL`` when set, else
+    the embedded PostgreSQL's reader.
 
     The connect timeout turns an unreachable server into WarehouseNotReady instead of a page that hangs.
     """
-    url = sqlalchemy_url(database_url(load_settings()))
+    url = sqlalchemy_url(reader_database_url(load_settings()))
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 
 def query(statement: str, **params: object) -> pd.DataFrame:
     """Run one parameterised statement; a warehouse that cannot answer yet raises WarehouseNotReady."""
-    engine = _engine()
+    try:
+        engine = _engine()
+    except ReaderNotConfigured as exc:
+        raise WarehouseNotReady(str(exc)) from None
     try:
         with engine.connect() as conn:
             result = conn.execute(text(statement), params)
@@ -108,7 +113,7 @@ def query(statement: str, **params: object) -> pd.DataFrame:
         where = redact_url(engine.url.render_as_string(hide_password=True))
         raise WarehouseNotReady(
             f"Cannot reach the warehouse at {where}. Check that it is running and that "
-            "CLOUDFORGE_DATABASE_URL points at it."
+            "CLOUDFORGE_READER_DATABASE_URL points at it."
         ) from None
 
 

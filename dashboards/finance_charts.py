@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.finance_data import OTHER, LineItems, cents
+from dashboards.text import literal
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 COLUMN_FORMATS = {"USD": "dollar", "EUR": "euro"}
@@ -22,12 +23,12 @@ AMOUNT_FORMAT = ",.2f"
 
 def money(amount: Decimal, currency: str) -> str:
     """'$1,234.50', '-€12.00'; a currency without a symbol here as '1,234.50 CHF'. Half a cent rounds up, as in
-    the marts."""
+    the marts. The currency comes from the billing data: it is escaped, as the text is shown as Markdown."""
     rounded = cents(amount)
     sign = "-" if rounded < 0 else ""
     symbol = SYMBOLS.get(currency)
     text = f"{abs(rounded):,.2f}"
-    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {literal(currency)}"
 
 
 def money_column(label: str, currency: str | None, **options: object) -> st.column_config.NumberColumn:

@@ -24,6 +24,7 @@ from cloudforge.settings import load_settings
 from dashboards.data import TTL, WarehouseNotReady, any_of, query
 from dashboards.export import csv_bytes
 
+REFUSED = ("quarantined", "failed")  # load statuses of a slice the validation gate or the warehouse refused
 NO_BILLING = (
     "No billing data has reached the cost marts yet. `cloudforge run` loads the billing exports (FOCUS) and "
     "builds them."
@@ -133,10 +134,25 @@ def billing_slices() -> pd.DataFrame:
     """Each billing slice's latest load and last good one, refused slices first (billing_slice_status)."""
     return query(
         """
-        SELECT slice_key, latest_status, latest_attempt_at, latest_problem, loaded_rows, loaded_at,
-               serves_earlier_load
+        SELECT slice_key, latest_status, latest_attempt_at, latest_problem, latest_warning_count, loaded_rows,
+               loaded_at, serves_earlier_load
           FROM marts.billing_slice_status
          ORDER BY latest_status = 'loaded', slice_key
+        """
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def billing_warnings() -> pd.DataFrame:
+    """The conformance warnings of each slice's latest load, one row each (billing_slice_status)."""
+    return query(
+        """
+        SELECT slice_key, warning ->> 'severity' AS severity, warning ->> 'rule' AS rule,
+               warning ->> 'column' AS column_name, (warning ->> 'rows')::bigint AS row_count,
+               warning ->> 'reason' AS reason, warning -> 'examples' ->> 0 AS first_example
+          FROM marts.billing_slice_status
+         CROSS JOIN LATERAL jsonb_array_elements(latest_warnings) AS warning
+         ORDER BY slice_key, rule, column_name
         """
     )
 
@@ -485,7 +501,7 @@ def _line_items(picked: str, limit: int, **params: object) -> LineItems:
                l.commitment_discount_status, CAST(l.tags AS text) AS tags, l.line_item_id,
                count(*) OVER () AS matches, sum(l.billed_cost) OVER () AS total_billed_cost,
                sum(l.effective_cost) OVER () AS total_effective_cost
-          FROM staging.stg_billing__focus_charges AS l
+          FROM marts.billing_line_items AS l
          WHERE (l.provider, l.billing_account_id, l.billing_period) IN (
                    SELECT provider, billing_account_id, billing_period FROM grains)
            AND l.charge_period_start_at >= (SELECT min(charge_day)::timestamp AT TIME ZONE 'UTC' FROM grains)

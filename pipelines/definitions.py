@@ -15,7 +15,9 @@ from assets.billing.assets import BILLING_ASSETS, FocusSourcesResource
 from assets.policies.assets import build_policy_assets, build_policy_automation_sensor
 from assets.resources import WarehouseResource
 from cloudforge.settings import Settings, load_settings
+from cloudforge.warehouse import database_url
 from pipelines.dbt import build_dbt_assets, dbt_resource
+from pipelines.run_lock import run_locked
 from pipelines.sensors import AlertNotifiersResource, alert_delivery_sensor
 
 REFRESH_JOB_NAME = "refresh_everything"
@@ -23,9 +25,12 @@ REFRESH_JOB_NAME = "refresh_everything"
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Assets from the cloud APIs to the marts, one job that refreshes them all, and its daily schedule."""
-    refresh = dg.define_asset_job(REFRESH_JOB_NAME, selection=dg.AssetSelection.all(), description=(
-        "Ingest every source, then build every dbt model and test."
-    ))
+    refresh = dg.define_asset_job(
+        REFRESH_JOB_NAME,
+        selection=dg.AssetSelection.all(),
+        description="Ingest every source, then build every dbt model and test (one run at a time).",
+        executor_def=run_locked(lambda: database_url(settings)),
+    )
     return dg.Definitions(
         assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, build_policy_assets(settings), *build_dbt_assets(settings),
                 *COST_ALERT_ASSETS],
@@ -36,7 +41,10 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         resources={
             "aws_inventory": AwsInventoryResource(),
             "warehouse": WarehouseResource(),
-            "focus_sources": FocusSourcesResource(),
+            "focus_sources": FocusSourcesResource(
+                max_expanded_bytes=settings.billing.max_expanded_bytes,
+                follow_symlinks=settings.billing.follow_symlinks,
+            ),
             "dbt": dbt_resource(),
             "alert_notifiers": AlertNotifiersResource(),
         },

@@ -8,13 +8,17 @@ Layout, under ``policies/`` and under every extra directory from config:
 * ``<...>/<name>_test.rego``: Rego tests (``test_`` rules), run by ``cloudforge policy test``.
 * ``lib/<name>.rego``: helper functions (package ``lib.<name>``), no metadata.
 
+A policy's ``custom.examples`` gives a good and a bad input (``{resource type: document}`` each, in the
+declared shape of ``policies/schemas``), with the ``now`` and ``data.cloudforge`` to judge them by;
+``cloudforge policy test`` checks the verdicts (``policies.testing``).
+
 Reading metadata needs no Rego engine, so any engine can be put behind the same library.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -27,6 +31,7 @@ from policies.documents import RESOURCE_TYPES
 POLICY_ROOT = Path(__file__).resolve().parent
 SEVERITIES = ("critical", "high", "medium", "low")
 CATEGORIES = ("security", "cost", "tagging")
+EXAMPLES_NOW = "1970-01-01T00:00:00Z"  # input.now of examples that give none: a date-bound example says when
 
 
 class PolicyLoadError(ValueError):
@@ -41,6 +46,17 @@ class RegoModule:
 
 
 @dataclass(frozen=True)
+class Examples:
+    """A good input (no deny) and a bad one (at least one), each ``{resource type: document}``."""
+
+    good: Mapping[str, Mapping[str, Any]]
+    bad: Mapping[str, Mapping[str, Any]]
+    now: str  # input.now
+    data: Mapping[str, Any] | None  # data.cloudforge; None: the default configuration's
+    line: int
+
+
+@dataclass(frozen=True)
 class Policy:
     id: str
     title: str
@@ -51,6 +67,7 @@ class Policy:
     frameworks: MappingProxyType[str, tuple[str, ...]]
     remediation: str
     module: RegoModule
+    examples: Examples | None = None
 
     @property
     def rule(self) -> str:
@@ -68,6 +85,7 @@ class Library:
 _PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
 _DENY = re.compile(r"^deny\s+contains\b", re.MULTILINE)
 _CLOCK = re.compile(r"\btime\.now_ns\s*\(")
+_EXAMPLES = re.compile(r"^#\s+examples:", re.MULTILINE)
 
 
 def load_library(extra_dirs: Sequence[Path | str] = ()) -> Library:
@@ -135,6 +153,18 @@ def _policy(module: RegoModule) -> Policy:
     frameworks = custom.get("frameworks") or {}
     if not isinstance(frameworks, dict) or not all(isinstance(v, list) for v in frameworks.values()):
         fail("custom.frameworks must map each framework to a list of control ids")
+    examples = None
+    if (given := custom.get("examples")) is not None:
+        if problem := _examples_problem(given, types):
+            fail(f"custom.examples {problem}")
+        at = _EXAMPLES.search(module.source)
+        examples = Examples(
+            good=given["good"],
+            bad=given["bad"],
+            now=given.get("now", EXAMPLES_NOW),
+            data=given.get("data"),
+            line=module.source[: at.start()].count("\n") + 1 if at else line,
+        )
     return Policy(
         id=str(custom["id"]),
         title=meta["title"],
@@ -145,7 +175,29 @@ def _policy(module: RegoModule) -> Policy:
         frameworks=MappingProxyType({k: tuple(map(str, v)) for k, v in frameworks.items()}),
         remediation=custom["remediation"],
         module=module,
+        examples=examples,
     )
+
+
+def _examples_problem(examples: Any, types: list[str]) -> str | None:
+    """What is wrong with ``custom.examples``, or None."""
+    if not isinstance(examples, dict) or {"good", "bad"} - examples.keys():
+        return "must give good and bad, each {resource type: document}"
+    if unknown := sorted(examples.keys() - {"good", "bad", "now", "data"}):
+        return f"has unknown keys {unknown}; known: good, bad, now, data"
+    for verdict in ("good", "bad"):
+        documents = examples[verdict]
+        if not isinstance(documents, dict) or not documents:
+            return f"{verdict} must map resource types to one document each"
+        if others := sorted(set(documents) - set(types)):
+            return f"{verdict} has types {others} that are not among the policy's resource_types"
+        if not all(isinstance(d, dict) for d in documents.values()):
+            return f"{verdict} must map each resource type to one document (an object)"
+    if not isinstance(examples.get("now", EXAMPLES_NOW), str):
+        return "now must be an RFC 3339 timestamp string"
+    if not isinstance(examples.get("data", {}), dict):
+        return "data must be an object (data.cloudforge)"
+    return None
 
 
 def _metadata(module: RegoModule) -> tuple[int, dict[str, Any]]:

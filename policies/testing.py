@@ -1,4 +1,8 @@
-"""Run every Rego test (``test_`` rules in ``*_test.rego``) like a test runner: one outcome per test."""
+"""Run every Rego test (``test_`` rules in ``*_test.rego``) like a test runner: one outcome per test.
+
+Each policy's METADATA examples are tests too: the good input must match the schemas of its resource
+types and draw no deny, the bad one must match them and draw at least one.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,16 @@ from pathlib import Path
 
 import regorus
 
-from policies.engine import rego_error
-from policies.library import RegoModule, load_library
+from policies.config import PolicyConfig
+from policies.documents.schemas import schema_error
+from policies.engine import RegoError, RegorusEngine, rego_error
+from policies.library import Examples, Library, Policy, RegoModule, load_library
 
 
 @dataclass(frozen=True)
 class RegoTestResult:
-    rule: str  # data.aws.s3.encryption_test.test_denies_bucket_without_default_encryption
+    rule: str  # data.aws.s3.encryption_test.test_denies_bucket_without_default_encryption, or
+    # data.aws.s3.encryption examples.good
     file: Path
     line: int
     outcome: str  # "pass" | "fail" | "error"
@@ -34,7 +41,8 @@ def run_tests(extra_dirs: Sequence[Path | str] = ()) -> list[RegoTestResult]:
         except RuntimeError as error:
             raise rego_error(error) from None
     engine.set_gather_prints(True)
-    return [_run(engine, *test) for test in _test_rules(engine, library.tests)]
+    results = [_run(engine, *test) for test in _test_rules(engine, library.tests)]
+    return results + _run_examples(library)
 
 
 def _test_rules(engine: regorus.Engine, tests: Sequence[RegoModule]) -> list[tuple[str, Path, int]]:
@@ -64,3 +72,44 @@ def _run(engine: regorus.Engine, rule: str, path: Path, line: int) -> RegoTestRe
         outcome, output = "error", (str(rego_error(error)),)
         engine.take_prints()
     return RegoTestResult(rule, path, line, outcome, time.perf_counter() - start, output)
+
+
+def _run_examples(library: Library) -> list[RegoTestResult]:
+    """Each policy's good and bad example, judged by the library loaded with the examples' data."""
+    engines: dict[str, RegorusEngine] = {}
+    results = []
+    for policy in library.policies:
+        if (examples := policy.examples) is None:
+            continue
+        data = PolicyConfig().data() if examples.data is None else {"cloudforge": examples.data}
+        key = json.dumps(data, sort_keys=True)
+        if key not in engines:
+            engines[key] = RegorusEngine()
+            engines[key].load(library.modules, data)
+        results += [_run_example(engines[key], policy, examples, verdict) for verdict in ("good", "bad")]
+    return results
+
+
+def _run_example(engine: RegorusEngine, policy: Policy, examples: Examples, verdict: str) -> RegoTestResult:
+    start = time.perf_counter()
+    documents = getattr(examples, verdict)
+    output = [f"{t}: {error}" for t, d in documents.items() if (error := schema_error(t, d))]
+    resources = {t: {t: d} for t, d in documents.items()}  # each document keyed by its type
+    try:
+        denied = engine.evaluate([policy.rule], {"now": examples.now, "resources": resources})[policy.rule]
+    except RegoError as error:
+        outcome, output = "error", [*output, str(error)]
+    else:
+        if verdict == "good":
+            output += [f"denied: {d}" for d in denied]
+        elif not denied:
+            output.append("nothing denied")
+        outcome = "fail" if output else "pass"
+    return RegoTestResult(
+        f"data.{policy.module.package} examples.{verdict}",
+        policy.module.path,
+        examples.line,
+        outcome,
+        time.perf_counter() - start,
+        tuple(output),
+    )

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import dagster as dg
 from botocore.exceptions import BotoCoreError, ClientError
 
+from assets.billing.focus_files import DEFAULT_MAX_EXPANDED_BYTES, ReadOptions
 from assets.billing.loader import IngestReport, ensure_schema, ingest_focus_source
 from assets.resources import WarehouseResource
 from cloudforge.settings import load_settings
@@ -28,6 +29,11 @@ class FocusSourcesResource(dg.ConfigurableResource):
 
     sources: list[str] = []
     s3_endpoint_url: str | None = None  # a moto server or another S3-compatible store; None: AWS
+    max_expanded_bytes: int = DEFAULT_MAX_EXPANDED_BYTES  # settings billing.max_expanded_bytes
+    follow_symlinks: bool = False  # settings billing.follow_symlinks
+
+    def read_options(self) -> ReadOptions:
+        return ReadOptions(max_expanded_bytes=self.max_expanded_bytes, follow_symlinks=self.follow_symlinks)
 
     def s3_client(self):
         import boto3
@@ -42,7 +48,12 @@ class FocusSourcesResource(dg.ConfigurableResource):
         if demo is None:
             return self
         sources, endpoint_url = demo
-        return FocusSourcesResource(sources=sources, s3_endpoint_url=self.s3_endpoint_url or endpoint_url)
+        return FocusSourcesResource(
+            sources=sources,
+            s3_endpoint_url=self.s3_endpoint_url or endpoint_url,
+            max_expanded_bytes=self.max_expanded_bytes,
+            follow_symlinks=self.follow_symlinks,
+        )
 
 
 @dg.multi_asset(
@@ -82,7 +93,11 @@ def focus_billing(
         ensure_schema(conn)  # the cost models read the tables even when no source is configured yet
         for source in focus_sources.sources:
             try:
-                reports.append(ingest_focus_source(conn, source, s3=s3, logger=context.log))
+                reports.append(
+                    ingest_focus_source(
+                        conn, source, s3=s3, logger=context.log, options=focus_sources.read_options()
+                    )
+                )
             except (OSError, BotoCoreError, ClientError) as exc:  # this source stays as it was; others load
                 unreachable.append(f"{source}: {type(exc).__name__}: {exc}")
                 context.log.error(unreachable[-1])
@@ -97,12 +112,14 @@ def results_of(reports: list[IngestReport], unreachable: list[str]) -> Iterator[
         f"| {s.key} | {s.status} | {s.rows} |" for s in slices
     ]
     problems = [s.message() for s in refused] + unreachable
+    warned = [s.message() for report in reports for s in report.warned]
     yield dg.MaterializeResult(
         asset_key=FOCUS_CHARGES,
         metadata={
             "rows_loaded": sum(report.rows_loaded for report in reports),
             "slices_loaded": sum(len(report.loaded) for report in reports),
             "slices_refused": len(refused),
+            "warnings": dg.MetadataValue.md("\n".join(f"- {w}" for w in warned) or "none"),
             "slices": dg.MetadataValue.md("\n".join(table)),
             "load_ids": [str(report.load_id) for report in reports],
         },

@@ -4,7 +4,8 @@ Sources disagree on types: CSV is all text, AWS Parquet has doubles and maps, SD
 values. ``conform`` gives every FOCUS column its one type (exact decimals, UTC timestamps, text, JSON text),
 adds the load metadata that derives from the row (line_item_id, extensions, provider, billing_period), and
 never drops a bad value silently: a value that does not parse becomes null and its column is named in
-``_unparsed``, which the validation gate turns into a quarantine reason.
+``_unparsed``, which the validation gate turns into a quarantine reason or a warning. An allowed value in
+another letter case (``usage``) takes its canonical spelling (``Usage``) and is named in ``_normalised``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ SOURCE_URI = "_source_uri"  # file, object or query the row came from (loaded as
 SOURCE_ROW = "_source_row"  # 1-based record number within that source
 UNPARSED = "_unparsed"  # "BilledCost='abc'; Tags='{'": present values that are not of the column's type
 ABSENT = "_absent"  # "ChargeFrequency, ...": FOCUS columns the source does not have at all
+NORMALISED = "_normalised"  # "ChargeCategory='usage'": values given their canonical spelling, as delivered
 
 HASH_SEEDS = (0x46_4F_43_55_53, 0x6C_69_6E_65)  # two independent 64-bit row hashes
 
@@ -52,6 +54,11 @@ def conform(frame: pl.DataFrame, *, source_uri: str) -> pl.DataFrame:
         for c in present
         if c.kind != "string"
     ]
+    normalised = [
+        pl.when(typed[c.name].ne_missing(pl.col(c.name).cast(pl.String))).then(_shown(c.name, schema[c.name]))
+        for c in present
+        if c.allowed
+    ]
     extras = [name for name in frame.columns if _is_extension(name)]
     source_id = pl.col(LINE_ITEM_ID).cast(pl.String) if LINE_ITEM_ID in schema else pl.lit(None, pl.String)
     out = frame.select(
@@ -60,9 +67,8 @@ def conform(frame: pl.DataFrame, *, source_uri: str) -> pl.DataFrame:
         source_id.alias(LINE_ITEM_ID),
         pl.col(SOURCE_URI).cast(pl.String),
         pl.col(SOURCE_ROW).cast(pl.Int64),
-        (pl.concat_str(unparsed, separator="; ", ignore_nulls=True) if unparsed else pl.lit(""))
-        .replace("", None)
-        .alias(UNPARSED),
+        _listed(unparsed).alias(UNPARSED),
+        _listed(normalised).alias(NORMALISED),
         pl.lit(", ".join(c.name for c in COLUMNS if c.name not in schema) or None, pl.String).alias(ABSENT),
     ).with_columns(
         provider_slug(pl.col("ProviderName")).alias("provider"),
@@ -82,6 +88,13 @@ def line_item_ids(frame: pl.DataFrame) -> pl.Series:
     content = frame.select(*(c.name for c in COLUMNS), "extensions")
     first, second = (content.hash_rows(seed).cast(pl.String).str.zfill(20) for seed in HASH_SEEDS)
     return frame.get_column(LINE_ITEM_ID).fill_null(first + second)
+
+
+def _listed(entries: list[pl.Expr]) -> pl.Expr:
+    """The entries a row has, joined by '; ', or null."""
+    if not entries:
+        return pl.lit(None, pl.String)
+    return pl.concat_str(entries, separator="; ", ignore_nulls=True).replace("", None)
 
 
 def _shown(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -104,7 +117,13 @@ def _typed(frame: pl.DataFrame, column: FocusColumn) -> pl.Expr:
         return _datetime(value, dtype)
     if column.kind == "json":
         return _json_object(frame.get_column(column.name))
-    return value if dtype == pl.String else value.cast(pl.String)
+    text = value if dtype == pl.String else value.cast(pl.String)
+    return _canonical(text, column.allowed) if column.allowed else text
+
+
+def _canonical(text: pl.Expr, allowed: tuple[str, ...]) -> pl.Expr:
+    """An allowed value in another letter case in its canonical spelling ('usage-based' -> 'Usage-Based')."""
+    return text.str.to_lowercase().replace_strict({a.lower(): a for a in allowed}, default=text)
 
 
 def _decimal(value: pl.Expr, dtype: pl.DataType) -> pl.Expr:

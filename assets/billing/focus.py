@@ -124,6 +124,18 @@ COLUMNS: tuple[FocusColumn, ...] = (
 
 BY_NAME: dict[str, FocusColumn] = {c.name: c for c in COLUMNS}
 
+# Columns without which an amount is wrong or ambiguous: the costs, their currency, the billing account and
+# period bounds, the provider (the slice key), and the charge category, service category and service the cost
+# marts attribute every amount to. A gate rule broken on one of them refuses the slice; on any other column it
+# is a conformance warning and the slice loads (docs/focus.md, "Severity").
+ESSENTIAL = frozenset(
+    {
+        "BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "BillingCurrency", "BillingAccountId",
+        "BillingPeriodStart", "BillingPeriodEnd", "ChargePeriodStart", "ChargePeriodEnd", "ProviderName",
+        "ChargeCategory", "ServiceCategory", "ServiceName",
+    }
+)  # fmt: skip
+
 # FOCUS custom columns start with x_; a source that identifies its line items does so in x_LineItemId.
 EXTENSION_PREFIX = "x_"
 LINE_ITEM_ID = "x_LineItemId"

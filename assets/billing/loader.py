@@ -3,7 +3,9 @@
 Each (provider, billing account, billing period) slice is replaced as a whole in one transaction, because
 providers restate the open month every day. A slice the gate refuses is written to raw_billing.quarantine
 with its reasons and is not loaded, so its previous rows stay. Every outcome is appended to
-raw_billing.load_log.
+raw_billing.load_log, with the conformance warnings of the slice (rules broken on columns that do not make an
+amount wrong, values normalised); a file that holds no rows, or that is a link out of its source directory,
+is recorded there as skipped.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from psycopg.types.json import Jsonb
 from assets.billing.conform import SOURCE_URI, conform
 from assets.billing.focus import COLUMNS, META_COLUMNS
 from assets.billing.focus_files import (
+    ReadOptions,
     SliceKey,
     UnreadableFile,
     deliveries,
@@ -42,7 +45,7 @@ TABLE_COLUMNS = [c.column for c in COLUMNS] + list(META_COLUMNS)
 COPY_CHUNK_ROWS = 50_000
 SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
 
-Status = Literal["loaded", "quarantined", "failed"]
+Status = Literal["loaded", "quarantined", "failed", "skipped"]
 
 
 @dataclass(frozen=True)
@@ -51,13 +54,15 @@ class SliceResult:
     status: Status
     rows: int  # rows loaded, or rows refused
     source_uri: str  # the files of the slice (comma-separated)
-    violations: list[Violation] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)  # what refused it (severity error)
     error: str | None = None  # why a load failed (status "failed")
+    warnings: list[Violation] = field(default_factory=list)  # conformance warnings; why it was skipped
 
     def message(self) -> str:
         if self.status == "loaded":
-            return f"{self.key}: loaded {self.rows} rows from {self.source_uri}"
-        reasons = [v.message() for v in self.violations] or [self.error or ""]
+            text = f"{self.key}: loaded {self.rows} rows from {self.source_uri}"
+            return text + "".join(f" | {w.message()}" for w in self.warnings)
+        reasons = [v.message() for v in self.violations or self.warnings] or [self.error or ""]
         return f"{self.key}: {self.status} ({self.rows} rows): " + " | ".join(reasons)
 
 
@@ -74,7 +79,12 @@ class IngestReport:
     @property
     def refused(self) -> list[SliceResult]:
         """Quarantined or failed slices: what the blocking asset check reports."""
-        return [s for s in self.slices if s.status != "loaded"]
+        return [s for s in self.slices if s.status in ("quarantined", "failed")]
+
+    @property
+    def warned(self) -> list[SliceResult]:
+        """Slices loaded or files skipped with conformance warnings."""
+        return [s for s in self.slices if s.warnings and s.status in ("loaded", "skipped")]
 
     @property
     def rows_loaded(self) -> int:
@@ -113,26 +123,38 @@ def load_focus_frame(
     ]
 
 
-def ingest_focus_source(conn: psycopg.Connection, source: str, *, s3=None, logger=log) -> IngestReport:
+def ingest_focus_source(
+    conn: psycopg.Connection,
+    source: str,
+    *,
+    s3=None,
+    logger=log,
+    options: ReadOptions = ReadOptions(),
+) -> IngestReport:
     """Load every FOCUS file below a directory or ``s3://bucket/prefix`` (AWS Data Exports included).
 
-    ``s3`` is the boto3 S3 client for s3:// sources. An unreadable file (or export period) is quarantined
-    under rule ``readable``; the readable rows are then grouped into slices, each validated and loaded.
+    ``s3`` is the boto3 S3 client for s3:// sources; ``options`` bound the reader (settings ``billing``). An
+    unreadable file (or export period) is quarantined under its rule (``readable``, ``duplicate_column``,
+    ``expanded_size``); one without rows, or a link out of the source directory, is recorded as skipped; the
+    rows read are then grouped into slices, each validated and loaded.
     """
     ensure_schema(conn)
     report = IngestReport(source=source, load_id=uuid4())
     frames = []
-    found = deliveries(source, s3)
+    found = deliveries(source, s3, options)
     logger.info(f"{source}: {len(found)} deliveries to read")
     for delivery in found:
         try:
-            part = read_delivery(delivery, s3)
+            part = pl.DataFrame() if delivery.skipped else read_delivery(delivery, s3, options)
         except UnreadableFile as exc:
             report.slices.append(_refuse_unreadable(conn, report.load_id, delivery.uri, exc))
             logger.warning(report.slices[-1].message())
             continue
-        if not part.is_empty():  # a manifest may list no files, a CSV may hold only its header
-            frames.append(part)
+        if part.is_empty():  # a link not followed, a manifest listing no files, a CSV of only its header
+            report.slices.append(_skip(conn, report.load_id, delivery.uri, delivery.skipped))
+            logger.warning(report.slices[-1].message())
+            continue
+        frames.append(part)
     slices = slices_of(frames)
     del frames  # the slices hold the rows now, and each slice's are freed once it is loaded
     count = len(slices)
@@ -140,7 +162,7 @@ def ingest_focus_source(conn: psycopg.Connection, source: str, *, s3=None, logge
     for number, key in enumerate(list(slices), start=1):
         result = _load(conn, key, pl.concat(slices.pop(key), how="vertical"), report.load_id)
         report.slices.append(result)
-        level = logging.INFO if result.status == "loaded" else logging.WARNING
+        level = logging.INFO if result.status == "loaded" and not result.warnings else logging.WARNING
         logger.log(level, f"[{number}/{count}] {result.message()}")
     return report
 
@@ -152,31 +174,38 @@ def _load(conn: psycopg.Connection, key: SliceKey, rows: pl.DataFrame, load_id: 
     little time; the transaction commits only when the checks pass, else it rolls back and nothing changes.
     """
     files = ", ".join(rows.get_column(SOURCE_URI).unique(maintain_order=True).to_list())
-    loaded = SliceResult(key, "loaded", rows.height, files)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        verdict = pool.submit(validate_slice, rows)
+        verdict = pool.submit(_verdict, rows)
         try:
             with conn.transaction():
                 replace_slice_csv(conn, TABLE, key.as_dict(), TABLE_COLUMNS, _csv_chunks(rows, load_id))
-                if verdict.result():
+                violations, warnings = verdict.result()
+                if violations:
                     raise psycopg.Rollback()
+                loaded = SliceResult(key, "loaded", rows.height, files, warnings=warnings)
                 _log(conn, load_id, loaded)
             error = None
         except psycopg.Error as exc:  # rolled back: the previous rows of the slice stay
             error = f"{type(exc).__name__}: {exc}".strip()
-        violations = verdict.result()
+        violations, warnings = verdict.result()
     if violations:
-        result = SliceResult(key, "quarantined", rows.height, files, violations)
+        result = SliceResult(key, "quarantined", rows.height, files, violations, warnings=warnings)
         with conn.transaction():
             _quarantine(conn, load_id, key, violations)
             _log(conn, load_id, result)
     elif error:
-        result = SliceResult(key, "failed", rows.height, files, error=error)
+        result = SliceResult(key, "failed", rows.height, files, error=error, warnings=warnings)
         with conn.transaction():
             _log(conn, load_id, result)
     else:
         result = loaded
     return result
+
+
+def _verdict(rows: pl.DataFrame) -> tuple[list[Violation], list[Violation]]:
+    """What refuses the slice, and its conformance warnings."""
+    found = validate_slice(rows)
+    return [v for v in found if v.severity == "error"], [v for v in found if v.severity != "error"]
 
 
 def _csv_chunks(rows: pl.DataFrame, load_id: UUID) -> Iterator[bytes]:
@@ -207,10 +236,20 @@ def _compact(decimal_column: str) -> pl.Expr:
 
 
 def _refuse_unreadable(conn: psycopg.Connection, load_id: UUID, uri: str, exc: UnreadableFile) -> SliceResult:
-    violation = Violation("readable", exc.reason, 0, [{"file": exc.uri, "record": None}])
+    violation = Violation(exc.rule, exc.reason, 0, [{"file": exc.uri, "record": None}])
     result = SliceResult(SliceKey(None, None, None), "quarantined", 0, uri, [violation])
     with conn.transaction():
         _quarantine(conn, load_id, result.key, [violation])
+        _log(conn, load_id, result)
+    return result
+
+
+def _skip(conn: psycopg.Connection, load_id: UUID, uri: str, link: str | None) -> SliceResult:
+    """A file read as nothing: a link not followed (``link`` says where to), or one without data rows."""
+    rule, reason = ("symlink_outside_source", link) if link else ("empty_file", "no data rows")
+    warning = Violation(rule, reason, 0, [{"file": uri, "record": None}], "warning")
+    result = SliceResult(SliceKey(None, None, None), "skipped", 0, uri, warnings=[warning])
+    with conn.transaction():
         _log(conn, load_id, result)
     return result
 
@@ -240,8 +279,11 @@ def _quarantine(conn: psycopg.Connection, load_id: UUID, key: SliceKey, violatio
 
 def _log(conn: psycopg.Connection, load_id: UUID, result: SliceResult) -> None:
     message = None if result.status == "loaded" else result.message()
+    warnings = Jsonb([w.as_warning() for w in result.warnings])
     conn.execute(
         "INSERT INTO raw_billing.load_log (load_id, provider, billing_account_id, billing_period, source_uri,"
-        " status, row_count, message, logged_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, now())",
-        (load_id, *result.key.as_dict().values(), result.source_uri, result.status, result.rows, message),
+        " status, row_count, message, warnings, logged_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, now())",
+        (load_id, *result.key.as_dict().values(), result.source_uri, result.status, result.rows, message,
+         warnings),
     )

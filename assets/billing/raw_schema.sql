@@ -29,14 +29,14 @@ CREATE TABLE IF NOT EXISTS raw_billing.focus_charges (
     contracted_cost                        numeric     NOT NULL,
     contracted_unit_price                  numeric,
     effective_cost                         numeric     NOT NULL,
-    invoice_issuer_name                    text        NOT NULL,
+    invoice_issuer_name                    text,
     list_cost                              numeric     NOT NULL,
     list_unit_price                        numeric,
     pricing_category                       text,
     pricing_quantity                       numeric,
     pricing_unit                           text,
     provider_name                          text        NOT NULL,
-    publisher_name                         text        NOT NULL,
+    publisher_name                         text,
     region_id                              text,
     region_name                            text,
     resource_id                            text,
@@ -93,16 +93,20 @@ CREATE TABLE IF NOT EXISTS raw_billing.quarantine (
 );
 CREATE INDEX IF NOT EXISTS quarantine_load_id ON raw_billing.quarantine (load_id);
 
--- Status history of every slice load: loaded, quarantined, or failed (an error while loading).
+-- Status history of every slice load: loaded, quarantined, failed (an error while loading), or skipped (a file
+-- without rows, or a link out of its source directory).
 CREATE TABLE IF NOT EXISTS raw_billing.load_log (
     load_id            uuid        NOT NULL,
     provider           text,
     billing_account_id text,
     billing_period     date,
     source_uri         text        NOT NULL,
-    status             text        NOT NULL CHECK (status IN ('loaded', 'quarantined', 'failed')),
+    status             text        NOT NULL CHECK (status IN ('loaded', 'quarantined', 'failed', 'skipped')),
     row_count          bigint      NOT NULL,
     message            text,
+    -- conformance warnings: [{"rule", "severity" (warning, normalised), "column", "rows", "reason", "files",
+    -- "examples"}]; a skipped file's says why
+    warnings           jsonb       NOT NULL DEFAULT '[]',
     logged_at          timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS load_log_slice ON raw_billing.load_log (provider, billing_account_id, billing_period);

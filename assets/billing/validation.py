@@ -12,6 +12,13 @@ Rules (the ``rule`` names stored in raw_billing.quarantine):
 - ``one_currency``: one BillingCurrency per billing account (a slice is one account and one period);
 - ``unique_line_item_id``: no line item twice (see ``conform.line_item_ids`` for what the id is).
 
+Each violation has a severity. ``error`` refuses the slice: every broken period order, second currency and
+duplicate line item, and the other rules when they concern an ``ESSENTIAL`` column (an amount, its currency,
+account, period bounds, provider, charge category or service). On any other column the rule is a
+``warning``: the slice loads (an unparseable value as null) and the warning is recorded with it. An allowed
+value in another letter case was given its canonical spelling by ``conform`` and is reported as
+``normalised``.
+
 The checks run on a pandas view of the slice holding only the columns they need; decimals are viewed as floats
 there, which is enough to tell null from not null and never reaches the warehouse.
 """
@@ -24,34 +31,54 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 
-from assets.billing.conform import ABSENT, SOURCE_ROW, SOURCE_URI, UNPARSED
-from assets.billing.focus import BY_NAME, COLUMNS
+from assets.billing.conform import ABSENT, NORMALISED, SOURCE_ROW, SOURCE_URI, UNPARSED
+from assets.billing.focus import BY_NAME, COLUMNS, ESSENTIAL
 
 EXAMPLES = 5
 CHECKED = [c for c in COLUMNS if c.mandatory or not c.nullable or c.allowed]  # the columns the rules read
 CONTEXT_COLUMNS = ("ChargePeriodStart", "ServiceName", "ResourceId", "BilledCost")
+# The unparsed values of essential columns, and of the others ("BilledCost='1,5'; Tags='{'" in UNPARSED).
+UNPARSED_ESSENTIAL, UNPARSED_OTHER = "_unparsed_essential", "_unparsed_other"
+ESSENTIAL_ENTRY = "(?:^|; )(?:" + "|".join(sorted(ESSENTIAL)) + ")='"
+
+Severity = Literal["error", "warning", "normalised"]
 
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule in one slice: what, where (files, records) and how many rows."""
+    """One broken rule in one slice: what, where (files, records), how many rows, and how bad."""
 
     rule: str
     reason: str
     failing_rows: int
     examples: list[dict[str, Any]] = field(default_factory=list)  # {"file", "record", <columns>...}
+    severity: Severity = "error"
+    column: str | None = None  # the FOCUS column the rule broke on, if one
 
     @property
     def files(self) -> list[str]:
         return sorted({e["file"] for e in self.examples})
 
+    def as_warning(self) -> dict[str, Any]:
+        """The violation as raw_billing.load_log.warnings records it."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "column": self.column,
+            "rows": self.failing_rows,
+            "reason": self.reason,
+            "files": self.files,
+            "examples": self.examples,
+        }
+
     def message(self) -> str:
         """Rule, files, reason, then example rows: 'jan.csv record 2: {"ChargeCategory": "Usagee", ...}'."""
-        text = f"rule {self.rule} failed in {', '.join(self.files)}: {self.reason}"
+        verdict = "failed" if self.severity == "error" else f"({self.severity})"
+        text = f"rule {self.rule} {verdict} in {', '.join(self.files)}: {self.reason}"
         rows = [
             f"{e['file']} record {e['record']}: "
             + json.dumps({k: v for k, v in e.items() if k not in ("file", "record")}, default=str)
@@ -62,12 +89,17 @@ class Violation:
 
 
 def validate_slice(frame: pl.DataFrame) -> list[Violation]:
-    """The rules a conformed slice breaks; empty when it may be loaded."""
+    """The rules a conformed slice breaks, errors and warnings; it may be loaded when none is an error."""
     absent = _absent_columns(frame)
-    view_columns = [c.name for c in CHECKED if c.name not in absent] + ["line_item_id", UNPARSED]
+    view_columns = [c.name for c in CHECKED if c.name not in absent] + ["line_item_id"]
+    essential = pl.col(UNPARSED).str.contains(ESSENTIAL_ENTRY)
     view = frame.select(
-        pl.col(name).cast(pl.Float64) if frame.schema[name].is_decimal() else pl.col(name)
-        for name in view_columns
+        *(
+            pl.col(name).cast(pl.Float64) if frame.schema[name].is_decimal() else pl.col(name)
+            for name in view_columns
+        ),
+        pl.when(essential).then(pl.col(UNPARSED)).alias(UNPARSED_ESSENTIAL),
+        pl.when(~essential).then(pl.col(UNPARSED)).alias(UNPARSED_OTHER),
     ).to_pandas()
     suite = _suite(present=set(view_columns))
     result = (
@@ -75,14 +107,16 @@ def validate_slice(frame: pl.DataFrame) -> list[Violation]:
         .get_batch(batch_parameters={"dataframe": view})
         .validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES})
     )
-    violations = []
+    violations = _normalised(frame)
     for r in result.results:
         if r.success:
             continue
-        if r.expectation_config.meta["rule"] == "column_present":
-            violations += [_missing(frame, column) for column in r.result["details"]["mismatched"]["missing"]]
+        meta = r.expectation_config.meta
+        if meta["rule"] == "column_present":
+            missing = r.result["details"]["mismatched"]["missing"]
+            violations += [_missing(frame, column, meta["severity"]) for column in missing]
         else:
-            violations.append(_violation(frame, r.expectation_config.meta, r.result))
+            violations.append(_violation(frame, meta, r.result))
     return sorted(violations, key=lambda v: (v.rule, v.reason))
 
 
@@ -90,22 +124,34 @@ def _suite(present: set[str]):
     import great_expectations as gx
 
     e = gx.expectations
-    mandatory = [c.name for c in COLUMNS if c.mandatory]
     expectations = [
-        e.ExpectTableColumnsToMatchSet(column_set=mandatory, exact_match=False, meta=_meta("column_present")),
-        e.ExpectColumnValuesToBeNull(column=UNPARSED, meta=_meta("typed", UNPARSED)),
+        e.ExpectTableColumnsToMatchSet(
+            column_set=[c.name for c in COLUMNS if c.mandatory and _severity(c.name) == severity],
+            exact_match=False,
+            meta=_meta("column_present", severity=severity),
+        )
+        for severity in ("error", "warning")
+    ] + [
+        e.ExpectColumnValuesToBeNull(column=UNPARSED_ESSENTIAL, meta=_meta("typed", UNPARSED_ESSENTIAL)),
+        e.ExpectColumnValuesToBeNull(
+            column=UNPARSED_OTHER, meta=_meta("typed", UNPARSED_OTHER, severity="warning")
+        ),
     ]
     for c in COLUMNS:
         if c.name not in present:
             continue
         if not c.nullable:
             expectations.append(
-                e.ExpectColumnValuesToNotBeNull(column=c.name, meta=_meta("not_null", c.name))
+                e.ExpectColumnValuesToNotBeNull(
+                    column=c.name, meta=_meta("not_null", c.name, severity=_severity(c.name))
+                )
             )
         if c.allowed:
             expectations.append(
                 e.ExpectColumnValuesToBeInSet(
-                    column=c.name, value_set=list(c.allowed), meta=_meta("allowed_values", c.name)
+                    column=c.name,
+                    value_set=list(c.allowed),
+                    meta=_meta("allowed_values", c.name, severity=_severity(c.name)),
                 )
             )
     for rule, end, start in (
@@ -135,8 +181,12 @@ def _suite(present: set[str]):
     return gx.ExpectationSuite(name="focus_slice", expectations=expectations)
 
 
-def _meta(rule: str, *columns: str) -> dict[str, Any]:
-    return {"rule": rule, "columns": list(columns)}
+def _meta(rule: str, *columns: str, severity: Severity = "error") -> dict[str, Any]:
+    return {"rule": rule, "columns": list(columns), "severity": severity}
+
+
+def _severity(column: str) -> Severity:
+    return "error" if column in ESSENTIAL else "warning"
 
 
 @functools.cache
@@ -162,27 +212,47 @@ def _batch_definition():
     return asset.add_batch_definition_whole_dataframe("whole_slice")
 
 
-def _missing(frame: pl.DataFrame, column: str) -> Violation:
+def _normalised(frame: pl.DataFrame) -> list[Violation]:
+    """Per column, the rows whose value conform gave its canonical spelling."""
+    violations = []
+    for c in COLUMNS:
+        if not c.allowed:
+            continue
+        rows = frame.filter(pl.col(NORMALISED).str.contains(f"(?:^|; ){c.name}='"))
+        if rows.is_empty():
+            continue
+        given = sorted(set(rows.get_column(c.name).to_list()))
+        reason = f"{c.name} has {rows.height} row(s) in another letter case, loaded as {given}"
+        examples = _examples(rows.head(EXAMPLES), [c.name, NORMALISED])
+        violations.append(Violation("allowed_values", reason, rows.height, examples, "normalised", c.name))
+    return violations
+
+
+def _missing(frame: pl.DataFrame, column: str, severity: Severity) -> Violation:
     """A mandatory column missing from some files of the slice: their rows, one example per file."""
     rows = frame.filter(pl.col(ABSENT).str.split(", ").list.contains(column))
     first_of_each_file = rows.unique(SOURCE_URI, keep="first", maintain_order=True)
     reason = f"mandatory column {column} is missing"
-    return Violation("column_present", reason, rows.height, _examples(first_of_each_file, []))
+    examples = _examples(first_of_each_file, [])
+    return Violation("column_present", reason, rows.height, examples, severity, column)
 
 
 def _violation(frame: pl.DataFrame, meta: dict, result: dict) -> Violation:
-    rule, columns = meta["rule"], meta["columns"]
+    rule, columns, severity = meta["rule"], meta["columns"], meta["severity"]
     column = columns[0]
     if rule == "one_currency":
         currencies = frame.unique("BillingCurrency", keep="first", maintain_order=True)
         found = ", ".join(str(c) for c in currencies.get_column("BillingCurrency").to_list())
         reason = f"billing account has {currencies.height} currencies ({found}), expected one"
-        return Violation(rule, reason, frame.height, _examples(currencies.head(EXAMPLES), columns))
+        examples = _examples(currencies.head(EXAMPLES), columns)
+        return Violation(rule, reason, frame.height, examples, severity, column)
     rows = frame[[int(i) for i in result.get("partial_unexpected_index_list", [])]]
     count = int(result.get("unexpected_count", 0))
     if rule == "typed":
         reason = f"{count} row(s) hold values that do not parse as their column's type"
-        columns = []
+        if severity == "warning":
+            reason += "; loaded as null"
+        columns, column = [], None
     elif rule == "not_null":
         reason = f"{column} is null in {count} row(s)"
     elif rule == "allowed_values":
@@ -195,7 +265,7 @@ def _violation(frame: pl.DataFrame, meta: dict, result: dict) -> Violation:
         reason = (
             f"{count} row(s) share a line item id with another row (identical rows or repeated x_LineItemId)"
         )
-    return Violation(rule, reason, count, _examples(rows, columns))
+    return Violation(rule, reason, count, _examples(rows, columns), severity, column)
 
 
 def _examples(rows: pl.DataFrame, columns: list[str]) -> list[dict[str, Any]]:

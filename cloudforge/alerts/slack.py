@@ -1,4 +1,11 @@
-"""Slack incoming webhook: one Block Kit message per alert with the numbers and a button to the dashboard."""
+"""Slack incoming webhook: one Block Kit message per alert with the numbers and a button to the dashboard.
+
+Alerts carry names from the data (resources, teams, services, tags) that anyone able to tag a resource can write.
+Slack's mrkdwn would turn ``*x*``, ``_x_``, ``~x~``, backticks, ``<url|text>`` links and ``:emoji:`` in them into
+formatting and has no escape for most of it, so every text of the message is a ``plain_text`` object with emoji
+shortcodes off, which Slack shows as it is; the notification fallback ``text`` has mrkdwn off and Slack's
+control characters escaped.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +20,9 @@ from cloudforge.alerts.notifiers import clip, dashboard_link
 from cloudforge.alerts.outbox import Alert, Severity
 from cloudforge.alerts.transport import post_json
 
-EMOJI = {
-    "critical": ":red_circle:",
-    "high": ":large_orange_circle:",
-    "medium": ":large_yellow_circle:",
-    "low": ":large_blue_circle:",
-    "info": ":white_circle:",
-}
+EMOJI = {"critical": "\N{LARGE RED CIRCLE}", "high": "\N{LARGE ORANGE CIRCLE}", "medium": "\N{LARGE YELLOW CIRCLE}",
+         "low": "\N{LARGE BLUE CIRCLE}", "info": "\N{MEDIUM WHITE CIRCLE}"}
+RESOLVED = "\N{WHITE HEAVY CHECK MARK}"
 MAX_FIELDS = 10  # Slack's limit per section block
 
 
@@ -51,26 +54,31 @@ def slack_message(alert: Alert, dashboard_url: str) -> dict[str, Any]:
     """
     resolved = alert.action == "resolve"
     title = "Resolved: " + alert.title.removeprefix("Resolved: ") if resolved else alert.title
-    emoji = ":white_check_mark:" if resolved else EMOJI[alert.severity]
+    emoji = RESOLVED if resolved else EMOJI[alert.severity]
     fields = [("Severity", alert.severity.capitalize()), ("Source", alert.source),
               *((label(key), show(value)) for key, value in alert.details.items())]
     return {
         "text": escape(f"[{alert.severity.upper()}] {title}: {alert.summary}"),  # notifications and fallback
+        "mrkdwn": False,
         "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": clip(f"{emoji} {title}", 150), "emoji": True}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": clip(escape(alert.summary), 3000)}},
+            {"type": "header", "text": plain(clip(f"{emoji} {title}", 150))},
+            {"type": "section", "text": plain(clip(alert.summary, 3000))},
             {"type": "section", "fields": [
-                {"type": "mrkdwn", "text": clip(f"*{escape(name)}*\n{escape(value)}", 2000)}
-                for name, value in fields[:MAX_FIELDS]
+                plain(clip(f"{name}\n{value}", 2000)) for name, value in fields[:MAX_FIELDS]
             ]},
             {"type": "actions", "elements": [{
                 "type": "button",
-                "text": {"type": "plain_text", "text": "Open in CloudForge"},
+                "text": plain("Open in CloudForge"),
                 "url": dashboard_link(dashboard_url, alert.link),
             }]},
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(f"CloudForge · {alert.dedup_key}")}]},
+            {"type": "context", "elements": [plain(f"CloudForge · {alert.dedup_key}")]},
         ],
     }
+
+
+def plain(text: str) -> dict[str, Any]:
+    """A Block Kit text object Slack shows as it is: no mrkdwn, links or emoji shortcodes."""
+    return {"type": "plain_text", "text": text, "emoji": False}
 
 
 def show(value: Any) -> str:
@@ -92,5 +100,5 @@ def label(key: str) -> str:
 
 
 def escape(text: str) -> str:
-    """Slack's mrkdwn control characters, escaped as its documentation asks."""
+    """Slack's control characters (links, mentions), escaped as its documentation asks."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

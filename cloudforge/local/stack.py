@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloudforge.settings import Settings
-from cloudforge.warehouse import database_url
+from cloudforge.warehouse import connect, database_url
+from cloudforge.warehouse.reader import grant_reader
 
 DAGSTER_YAML = """\
 # Written by cloudforge: run history and event logs stay beside the warehouse state.
@@ -27,6 +28,7 @@ python_logs:
 class LocalStack:
     settings: Settings
     warehouse_url: str
+    reader_url: str | None = None  # the embedded warehouse's read-only role; production brings its own
     aws_endpoint_url: str | None = None
     _cloud: object | None = field(default=None, repr=False)
 
@@ -35,7 +37,10 @@ class LocalStack:
         """Start what the settings say is embedded; reuse what is already running."""
         progress("warehouse: " + ("external (CLOUDFORGE_DATABASE_URL)" if settings.database_url else "embedded PostgreSQL"))
         url = database_url(settings)
+        connect(url).close()  # a wrong URL or password ends here, in one line, before anything starts
         stack = cls(settings=settings, warehouse_url=url, aws_endpoint_url=settings.aws.endpoint_url)
+        if settings.database_url is None:
+            stack.reader_url = grant_reader(url)
         if settings.aws.mode == "demo" and not settings.aws.endpoint_url:
             from cloudforge.local.cloud import find_embedded_cloud, start_embedded_cloud
 
@@ -57,6 +62,8 @@ class LocalStack:
             "CLOUDFORGE_DATABASE_URL": self.warehouse_url,
             "DAGSTER_HOME": str(dagster_home(self.settings.state_dir)),
         }
+        if self.reader_url:
+            env["CLOUDFORGE_READER_DATABASE_URL"] = self.reader_url
         if self.aws_endpoint_url:
             env["CLOUDFORGE_AWS__ENDPOINT_URL"] = self.aws_endpoint_url
         if self.settings.clock.pinned_date is not None:  # every process of the stack on the same date

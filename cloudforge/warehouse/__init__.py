@@ -1,6 +1,17 @@
-"""Warehouse access: where the PostgreSQL is, connections to it, and the bulk COPY loader."""
+"""Warehouse access: where the PostgreSQL is, connections to it, the bulk COPY loader, and its locks."""
 
 from cloudforge.warehouse.connection import connect, create_database, database_url, sqlalchemy_url
 from cloudforge.warehouse.loader import replace_slice, replace_slice_csv
+from cloudforge.warehouse.locks import RunInProgress, lock_slice, run_lock
 
-__all__ = ["connect", "create_database", "database_url", "replace_slice", "replace_slice_csv", "sqlalchemy_url"]
+__all__ = [
+    "RunInProgress",
+    "connect",
+    "create_database",
+    "database_url",
+    "lock_slice",
+    "replace_slice",
+    "replace_slice_csv",
+    "run_lock",
+    "sqlalchemy_url",
+]

@@ -23,7 +23,8 @@ def connect(url: str, **kwargs) -> psycopg.Connection:
     try:
         return psycopg.connect(url, **kwargs)
     except psycopg.OperationalError as exc:
-        raise ConnectionError(f"cannot connect to the warehouse at {redact_url(url)}: {exc}") from None
+        reason = " ".join(str(exc).split())  # libpq's message spans lines; one line reads better
+        raise ConnectionError(f"cannot connect to the warehouse at {redact_url(url)}: {reason}") from None
 
 
 def sqlalchemy_url(url: str) -> str:

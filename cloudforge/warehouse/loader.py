@@ -2,7 +2,8 @@
 
 A slice is the set of rows one extraction owns, for example (account, region, resource type). Replacing it
 in one transaction means readers see either the old rows or the new ones, and a failed extraction, which
-never calls this, leaves the previous rows in place.
+never calls this, leaves the previous rows in place. Writers of one slice take turns (``lock_slice``), so
+two runs replacing it at once leave one copy of the rows, never both.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
+
+from cloudforge.warehouse.locks import lock_slice
 
 
 def replace_slice(
@@ -64,6 +67,7 @@ def _replacing(
         target, sql.SQL(", ").join(map(sql.Identifier, columns)), options
     )
     with conn.transaction(), conn.cursor() as cur:
+        lock_slice(cur, table, slice_key)  # a concurrent replacement of this slice commits first, or waits
         cur.execute(sql.SQL("DELETE FROM {} WHERE {}").format(target, where), list(slice_key.values()))
         with cur.copy(copy, writer=writer(cur) if writer else None) as copier:
             yield copier

@@ -13,6 +13,7 @@ import streamlit as st
 from cloudforge.settings import load_settings
 from dashboards import finance_data as fin
 from dashboards.finance_charts import anomaly_history, money, money_column, show_line_items
+from dashboards.text import literal
 
 COLUMNS = (
     "charge_day",
@@ -38,7 +39,7 @@ def show_anomaly(anomaly: pd.Series, window_days: int, as_of: date) -> None:
         service_name=anomaly["service_name"],
     )
     currency, day = key.currency, key.charge_day
-    st.subheader(f"{key.service_name} for team {key.team} on {day:%A} {day:%Y-%m-%d}")
+    st.subheader(f"{literal(key.service_name)} for team {literal(key.team)} on {day:%A} {day:%Y-%m-%d}")
     spread = (
         f"{anomaly['deviation']} robust standard deviations above it"
         if pd.notna(anomaly["deviation"])

@@ -70,7 +70,7 @@ st.caption(
 )
 
 slices = fin.billing_slices()
-refused = slices[slices["latest_status"] != "loaded"]
+refused = slices[slices["latest_status"].isin(fin.REFUSED)]
 if not refused.empty:
     st.warning(
         f"{len(refused)} of {len(slices)} billing slices were refused on their latest load; the figures use "
@@ -164,8 +164,30 @@ st.dataframe(
         "latest_status": "Latest load",
         "latest_attempt_at": st.column_config.DatetimeColumn("Attempted", format="YYYY-MM-DD HH:mm"),
         "latest_problem": st.column_config.TextColumn("Why refused", width="large"),
+        "latest_warning_count": st.column_config.NumberColumn("Warnings", format="%d"),
         "loaded_rows": st.column_config.NumberColumn("Rows in use", format="%d"),
         "loaded_at": st.column_config.DatetimeColumn("Loaded", format="YYYY-MM-DD HH:mm"),
         "serves_earlier_load": st.column_config.CheckboxColumn("Earlier load in use"),
     },
 )
+
+warnings = fin.billing_warnings()
+if not warnings.empty:
+    st.subheader("Conformance warnings")
+    st.caption(
+        "Loaded although they deviate from FOCUS: values given their canonical spelling (normalised), and "
+        "rules broken on columns that do not make an amount wrong (warning). See docs/focus.md."
+    )
+    st.dataframe(
+        warnings,
+        hide_index=True,
+        column_config={
+            "slice_key": "Slice",
+            "severity": "Severity",
+            "rule": "Rule",
+            "column_name": "Column",
+            "row_count": st.column_config.NumberColumn("Rows", format="%d"),
+            "reason": st.column_config.TextColumn("What", width="large"),
+            "first_example": st.column_config.TextColumn("Example", width="large"),
+        },
+    )

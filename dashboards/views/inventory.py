@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboards import charts, data
 from dashboards.charts import NONE_LABEL
+from dashboards.text import literal
 
 LABELS = {
     "name": "Name",
@@ -55,8 +56,8 @@ def show_resource(resource_key: str) -> None:
     if item is None:
         st.info("This resource is no longer in the inventory.")
         return
-    st.subheader(item["name"] or item["resource_id"])
-    st.caption(item["arn"] or item["resource_key"])
+    st.subheader(literal(item["name"] or item["resource_id"]))
+    st.caption(literal(item["arn"] or item["resource_key"]))
     facts, document = st.columns([2, 3])
     with facts:
         attributes = pd.DataFrame(
@@ -65,7 +66,7 @@ def show_resource(resource_key: str) -> None:
         st.dataframe(attributes, hide_index=True, height="content")
         missing = data.missing_required_tags(resource_key)
         if len(missing):
-            st.warning("Missing required tags: " + ", ".join(missing["missing_tags"].iloc[0]))
+            st.warning("Missing required tags: " + literal(", ".join(missing["missing_tags"].iloc[0])))
         else:
             st.success("Carries every required tag.")
         st.markdown("**Tags**")

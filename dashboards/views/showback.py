@@ -14,6 +14,7 @@ import streamlit as st
 from dashboards import finance_data as fin
 from dashboards.export import csv_bytes
 from dashboards.finance_charts import money, money_column, percent_column, show_line_items, showback_bars
+from dashboards.text import literal
 
 
 def period_controls(periods: pd.DataFrame) -> tuple:
@@ -49,7 +50,7 @@ def amounts(table: pd.DataFrame, currency: str) -> dict:
 def show_row(row: pd.Series, parts: pd.DataFrame, month: date, currency: str, measure: str) -> None:
     """The shared parts and the billing lines of one team and project."""
     team, project = row["team"], row["project"]
-    st.subheader(f"{team} / {project}")
+    st.subheader(literal(f"{team} / {project}"))
     shares = parts[(parts["team"] == team) & (parts["project"] == project) & (parts["cost_pool"] != "direct")]
     if shares.empty:
         st.caption("No share of any shared pool.")

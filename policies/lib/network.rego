@@ -1,4 +1,4 @@
-# Security group rules as normalised by policies/documents.py:
+# Security group rules as declared in policies/schemas/security_group.json:
 # {"protocol": "tcp"|"udp"|"icmp"|"all"|..., "from_port", "to_port", "ipv4_ranges", "ipv6_ranges",
 #  "internet_sources": the ranges among 0.0.0.0/0 and ::/0 the rule admits}.
 # These run for every rule of every group: cheap checks first, constants as rules (regorus rebuilds a

@@ -19,3 +19,14 @@ test_open_ingress_checks_port_protocol_and_source if {
 	network.open_ingress(group, network.tcp_udp, 53) == {"all 0-65535 from ::/0", "udp 53-53 from 0.0.0.0/0, ::/0"}
 	network.open_ingress(group, network.tcp, 23) == {"all 0-65535 from ::/0"}
 }
+
+test_describe_names_protocol_ports_and_internet_sources if {
+	network.describe(dns_world) == "udp 53-53 from 0.0.0.0/0, ::/0"
+	network.describe(office) == "tcp 0-65535 from "
+}
+
+test_protocol_all_is_allowed_whatever_the_protocols if {
+	network.allows_protocol(all_v6, set())
+	network.allows_protocol(ssh_world, network.tcp)
+	not network.allows_protocol(dns_world, network.tcp)
+}

@@ -14,3 +14,8 @@ test_aws_owned_and_terminated_resources_are_exempt if {
 		"s3_bucket": {"b": {"tags": {}}},
 	}
 }
+
+test_required_is_the_configured_list_as_a_set if {
+	tagging.required == {"team", "env"} with data.cloudforge.tagging.required as ["team", "env", "team"]
+	tagging.required == set() with data.cloudforge.tagging.required as []
+}

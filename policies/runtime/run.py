@@ -16,6 +16,7 @@ import psycopg
 
 from cloudforge.alerts import enqueue_alerts
 from cloudforge.settings import PolicyWaiver
+from cloudforge.warehouse import lock_slice
 from policies.evaluate import Evaluator, Finding
 from policies.runtime.alerts import finding_alerts
 from policies.runtime.inventory import InventoryDocuments, MappingError
@@ -86,7 +87,7 @@ def evaluate_inventory(
 
     with conn.transaction(), conn.cursor() as cur:
         # Runs write one at a time, each comparing with what the one before it wrote.
-        cur.execute("SELECT pg_advisory_xact_lock(hashtext('cloudforge policy run'))")
+        lock_slice(cur, ("raw_policies", "findings"), {})  # the whole table is one slice
         changes = compare(current_findings(cur), seen)
         store_catalogue(cur, evaluator.library.policies, now)
         store_mapping_errors(cur, documents.errors, run_id, now)

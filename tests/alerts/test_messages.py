@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
-from outbox_samples import BUDGET, DASHBOARD, ROUTING_KEY
+from outbox_samples import BUDGET, DASHBOARD, ROUTING_KEY, slack, slack_ok
+from support.literal import SERVICE, TEAM
+from support.replay import ReplayServer
 
+from assets.billing.alerts import anomaly_alert
 from cloudforge.alerts import LogNotifier, PagerDutyNotifier, SlackWebhookNotifier
 from cloudforge.alerts.config import build_notifiers
 from cloudforge.alerts.pagerduty import pagerduty_event, pd_dedup_key
@@ -16,33 +21,85 @@ from cloudforge.alerts.transport import parse_retry_after
 from cloudforge.settings import AlertSettings, load_settings
 
 
+def plain(text: str) -> dict:
+    return {"type": "plain_text", "text": text, "emoji": False}
+
+
 def test_slack_message_reads_with_the_numbers_and_a_dashboard_button():
     message = slack_message(BUDGET, DASHBOARD)
 
     header, summary, fields, actions, context = message["blocks"]
-    assert header == {"type": "header", "text": {
-        "type": "plain_text", "text": ":large_orange_circle: Payments is at 81% of its November budget", "emoji": True}}
-    assert summary["text"] == {"type": "mrkdwn", "text": BUDGET.summary}
+    assert header == {
+        "type": "header", "text": plain("\N{LARGE ORANGE CIRCLE} Payments is at 81% of its November budget")
+    }
+    assert summary["text"] == plain(BUDGET.summary)
     assert [field["text"] for field in fields["fields"]] == [
-        "*Severity*\nHigh", "*Source*\nbudget", "*Team*\npayments", "*Budget*\n10,000",
-        "*Month to date*\n8,123.4", "*Forecast*\n11,870.55", "*Threshold pct*\n80",
+        "Severity\nHigh", "Source\nbudget", "Team\npayments", "Budget\n10,000",
+        "Month to date\n8,123.4", "Forecast\n11,870.55", "Threshold pct\n80",
     ]
     [button] = actions["elements"]
     assert button["url"] == "http://dashboards.example:8501/budgets?team=payments"
-    assert button["text"]["text"] == "Open in CloudForge"
-    assert context["elements"][0]["text"] == "CloudForge · budget:team:payments:2026-11:80"
+    assert button["text"] == plain("Open in CloudForge")
+    assert context["elements"] == [plain("CloudForge · budget:team:payments:2026-11:80")]
     assert message["text"] == f"[HIGH] Payments is at 81% of its November budget: {BUDGET.summary}"
+    assert message["mrkdwn"] is False
 
 
-def test_slack_message_escapes_mrkdwn_marks_resolves_and_keeps_within_slack_limits():
-    noisy = replace(BUDGET, action="resolve", summary="spend <in> & out", link=None, title=f"Resolved: {BUDGET.title}",
-                    details={f"key_{n}": n for n in range(12)})
-    header, summary, fields, actions, _ = slack_message(noisy, DASHBOARD + "/")["blocks"]
-    assert header["text"]["text"] == ":white_check_mark: Resolved: Payments is at 81% of its November budget"
-    assert summary["text"]["text"] == "spend &lt;in&gt; &amp; out"
+def test_slack_message_escapes_control_characters_resolves_and_keeps_within_slack_limits():
+    noisy = replace(BUDGET, action="resolve", summary="spend <in> & out", link=None,
+                    title=f"Resolved: {BUDGET.title}", details={f"key_{n}": n for n in range(12)})
+    message = slack_message(noisy, DASHBOARD + "/")
+    header, summary, fields, actions, _ = message["blocks"]
+    assert header["text"]["text"] == (
+        "\N{WHITE HEAVY CHECK MARK} Resolved: Payments is at 81% of its November budget"
+    )
+    assert summary["text"] == plain("spend <in> & out")  # plain text: Slack shows it as it is
+    assert message["text"].endswith("budget: spend &lt;in&gt; &amp; out")
     assert len(fields["fields"]) == 10  # Slack's maximum; severity, source and the first eight details
-    assert fields["fields"][-1]["text"] == "*Key 7*\n7"
+    assert fields["fields"][-1]["text"] == "Key 7\n7"
     assert actions["elements"][0]["url"] == "http://dashboards.example:8501/"
+
+
+def text_objects(block: object) -> list[dict]:
+    """Every Block Kit text object in a message, however deep."""
+    if isinstance(block, list):
+        return [found for item in block for found in text_objects(item)]
+    if not isinstance(block, dict):
+        return []
+    if block.get("type") in ("plain_text", "mrkdwn"):
+        return [block]
+    return [found for value in block.values() for found in text_objects(value)]
+
+
+def test_slack_shows_names_from_the_data_as_they_are():
+    """An anomaly alert for a team and a service named in Markdown, mrkdwn and HTML, sent by the real notifier to a
+    local receiver: every text is plain text with the names unchanged, and the fallback has mrkdwn off and Slack's
+    control characters escaped, so no name becomes a link, a mention or formatting."""
+    anomaly = {
+        "team": TEAM, "service_name": SERVICE, "provider": "gcp", "charge_day": date(2024, 6, 12),
+        "billing_currency": "USD", "effective_cost": Decimal(2700), "baseline_cost": Decimal(300),
+        "impact": Decimal(2400), "deviation": Decimal("41.2"), "is_recent": True,
+    }
+    alert = anomaly_alert(anomaly, min_impact=Decimal(50))
+
+    with ReplayServer([slack_ok()]) as receiver:
+        slack(receiver).send(alert)
+
+    [request] = receiver.received
+    message = request.body
+    kinds = {(text["type"], text.get("emoji")) for text in text_objects(message["blocks"])}
+    assert kinds == {("plain_text", False)}
+    header, summary, fields, _, _ = message["blocks"]
+    title = f"Cost anomaly: {SERVICE} for team {TEAM} on 2024-06-12"
+    assert header["text"]["text"] == f"\N{LARGE ORANGE CIRCLE} {title}"
+    assert summary["text"]["text"] == (
+        f"{SERVICE} (gcp) cost team {TEAM} 2,700.00 USD on Wednesday 2024-06-12, 2,400.00 USD above its usual "
+        "300.00 USD for a Wednesday (41.2 robust standard deviations)."
+    )
+    assert [field["text"] for field in fields["fields"]][2:4] == [f"Team\n{TEAM}", f"Service\n{SERVICE}"]
+    assert message["mrkdwn"] is False
+    assert not {"<", ">"} & set(message["text"])
+    assert html.unescape(message["text"]) == f"[HIGH] {title}: {summary['text']['text']}"
 
 
 @pytest.mark.parametrize(("severity", "expected"), [

@@ -68,6 +68,7 @@ def test_csv_quotes_and_escapes_text_and_keeps_numbers_exact():
         (Decimal("0.005"), "GBP", "£0.01"),
         (Decimal("-0.004"), "USD", "$0.00"),
         (Decimal("9876543.21"), "CHF", "9,876,543.21 CHF"),
+        (Decimal(1), "*X*", r"1.00 \*X\*"),  # the currency comes from the billing data, shown as Markdown
     ],
 )
 def test_money_shows_the_currency_and_two_decimals(amount, currency, text):

@@ -8,8 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+from support.literal import rendered_text
 
 from dashboards import data
+from support.pages import point_dashboards_at
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
 # The table's order: cloud, account, region, type, name.
@@ -19,7 +21,7 @@ ALL_NAMES = ["batch_1", "web-1", "cf-logs-bucket", "resize-images", "orders-db",
 
 def run_app(url: str, monkeypatch: pytest.MonkeyPatch, **state: object) -> AppTest:
     """The app pointed at ``url``, run once with ``state`` in its session; it must not raise."""
-    monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", url)
+    point_dashboards_at(url, monkeypatch)
     app = AppTest.from_file(APP, default_timeout=30)
     for key, value in state.items():
         app.session_state[key] = value
@@ -112,8 +114,8 @@ def test_filter_offers_missing_values_as_none(marts_url, monkeypatch):
 def test_selected_row_shows_tags_and_configuration(marts_url, monkeypatch):
     app = run_app(marts_url, monkeypatch, resource_table=selected_row(1))
 
-    assert [subheader.value for subheader in app.subheader][0] == "web-1"
-    assert "arn:aws:ec2:us-east-1:111111111111:instance/i-0a1" in captions(app)
+    assert rendered_text(app.subheader[0].value) == "web-1"
+    assert "arn:aws:ec2:us-east-1:111111111111:instance/i-0a1" in map(rendered_text, captions(app))
     tags = table_with(app, "tag_key")
     assert sorted(zip(tags["tag_key"], tags["tag_value"], tags["canonical_key"])) == [
         ("Project", "checkout", "project"),
@@ -133,8 +135,10 @@ def test_selected_row_shows_tags_and_configuration(marts_url, monkeypatch):
 def test_selected_untagged_resource_lists_missing_tags(marts_url, monkeypatch):
     app = run_app(marts_url, monkeypatch, resource_table=selected_row(3))
 
-    assert [subheader.value for subheader in app.subheader][0] == "resize-images"
-    assert [warning.value for warning in app.warning] == ["Missing required tags: team, project, env, owner"]
+    assert rendered_text(app.subheader[0].value) == "resize-images"
+    assert [rendered_text(warning.value) for warning in app.warning] == [
+        "Missing required tags: team, project, env, owner"
+    ]
     assert len(table_with(app, "tag_key")) == 0
 
 
@@ -160,7 +164,7 @@ def test_tag_coverage_and_missing_tags(marts_url, monkeypatch):
 
 
 def test_search_reports_more_matches_than_rows(marts_url, monkeypatch):
-    monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", marts_url)
+    point_dashboards_at(marts_url, monkeypatch)
 
     rows, matches = data.search_resources(data.ResourceFilters(cloud=("aws",)), limit=2)
 
@@ -183,7 +187,10 @@ def test_warehouse_not_ready_says_what_to_do(request, monkeypatch, database, mes
 
 
 def test_unreachable_warehouse_hides_the_password(monkeypatch):
-    app = run_app("postgresql://reader:s3cret-pw@127.0.0.1:1/warehouse", monkeypatch)
+    reader_url = "postgresql://reader:s3cret-pw@127.0.0.1:1/warehouse"
+    monkeypatch.setenv("CLOUDFORGE_READER_DATABASE_URL", reader_url)
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.run()
 
     [info] = app.info
     assert info.value.startswith("Cannot reach the warehouse at 127.0.0.1:1/warehouse.")

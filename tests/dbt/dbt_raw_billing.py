@@ -34,6 +34,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from dbt_raw_inventory import A, B
+from psycopg.types.json import Jsonb
 
 FIRST_DAY, LAST_DAY = date(2024, 5, 6), date(2024, 6, 19)
 SPIKE_DAY = date(2024, 6, 12)
@@ -188,11 +189,19 @@ def focus_records() -> list[dict]:
 
 
 LOG_COLUMNS = ("load_id", "provider", "billing_account_id", "billing_period", "source_uri", "status", "row_count",
-               "message", "logged_at")
+               "message", "warnings", "logged_at")
 RESTATED_AT = LOADED_AT + timedelta(days=1)
 # The next day's restatement of GCP's June the gate refused, and a file no slice could be read from.
 REFUSED_GCP_JUNE = ("quarantined (41 rows): rule allowed_values failed in fixture://focus/gcp/2024-06-01.csv: "
                     "ChargeCategory 'Usagee' on record 3")
+# Azure's June loaded with ChargeCategory in lower case on its first three records, given canonical spelling.
+AZURE_JUNE_WARNING = {
+    "rule": "allowed_values", "severity": "normalised", "column": "ChargeCategory", "rows": 3,
+    "reason": "ChargeCategory has 3 row(s) in another letter case, loaded as ['Usage']",
+    "files": ["fixture://focus/azure/2024-06-01.csv"],
+    "examples": [{"file": "fixture://focus/azure/2024-06-01.csv", "record": 1, "ChargeCategory": "Usage",
+                  "_normalised": "ChargeCategory='usage'"}],
+}
 UNREADABLE = ("fixture://focus/broken.csv", "quarantined (0 rows): rule readable failed in "
               "fixture://focus/broken.csv: not a CSV, Parquet or gzip file")
 
@@ -200,12 +209,14 @@ UNREADABLE = ("fixture://focus/broken.csv", "quarantined (0 rows): rule readable
 def load_log() -> list[tuple]:
     """raw_billing.load_log as the ingestion writes it: each slice loaded once, then the two refusals."""
     rows = Counter((r["provider"], r["billing_account_id"], r["billing_period"]) for r in focus_records())
-    loaded = [(load_id(provider, period), provider, account, period, f"fixture://focus/{provider}/{period}.csv",
-               "loaded", count, None, LOADED_AT) for (provider, account, period), count in sorted(rows.items())]
     june = date(2024, 6, 1)
+    loaded = [(load_id(provider, period), provider, account, period, f"fixture://focus/{provider}/{period}.csv",
+               "loaded", count, None, Jsonb([AZURE_JUNE_WARNING] if (provider, period) == ("azure", june) else []),
+               LOADED_AT) for (provider, account, period), count in sorted(rows.items())]
     return [
         *loaded,
         (load_id("gcp", june, 2), "gcp", PROVIDERS["gcp"][0], june, "fixture://focus/gcp/2024-06-01.csv",
-         "quarantined", 41, REFUSED_GCP_JUNE, RESTATED_AT),
-        (load_id("broken", june), None, None, None, UNREADABLE[0], "quarantined", 0, UNREADABLE[1], RESTATED_AT),
+         "quarantined", 41, REFUSED_GCP_JUNE, Jsonb([]), RESTATED_AT),
+        (load_id("broken", june), None, None, None, UNREADABLE[0], "quarantined", 0, UNREADABLE[1], Jsonb([]),
+         RESTATED_AT),
     ]

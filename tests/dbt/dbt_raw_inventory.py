@@ -118,8 +118,8 @@ RAW_RESOURCES = [
 ]
 
 
-def load_raw_inventory(url: str) -> None:
-    """Create the raw_aws tables and COPY the hand-built inventory in."""
+def load_raw_inventory(url: str, resources: list[tuple] = RAW_RESOURCES) -> None:
+    """Create the raw_aws tables and COPY the hand-built inventory (or ``resources``) in."""
     columns = ("account_id", "region", "resource_type", "resource_id", "arn", "document", "sync_id",
                "synced_at")
     copy = sql.SQL("COPY raw_aws.resources ({}) FROM STDIN").format(
@@ -128,5 +128,5 @@ def load_raw_inventory(url: str) -> None:
     with connect(url) as conn, conn.cursor() as cur:
         cur.execute(RAW_SCHEMA.read_text())
         with cur.copy(copy) as copier:
-            for *identity, document in RAW_RESOURCES:
+            for *identity, document in resources:
                 copier.write_row((*identity, json.dumps(document), SYNC_ID, SYNCED_AT))

@@ -7,12 +7,22 @@ test_cost_models.py; the forecasts must equal budget_status's where a filter sel
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from dbt_raw_billing import GCP_PROJECT, PROVIDERS, REFUSED_GCP_JUNE, SUBSCRIPTION, UNREADABLE, focus_records
+from dbt_raw_billing import (
+    AZURE_JUNE_WARNING,
+    GCP_PROJECT,
+    PROVIDERS,
+    REFUSED_GCP_JUNE,
+    SUBSCRIPTION,
+    UNREADABLE,
+    focus_records,
+)
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
+from support.literal import rendered_text
 from support.pages import captions, chart_rows, metrics, run_page, selected_row, table_with
 
 from cloudforge.warehouse import connect
@@ -165,6 +175,25 @@ def test_costs_page_warns_of_refused_billing_and_lists_every_slice(cost_url, mon
          "serves_earlier_load": True},
     ]
     assert slices["latest_status"].tolist() == ["quarantined"] * 2 + ["loaded"] * 5
+    assert slices["latest_warning_count"].tolist() == [0, 0, 0, 0, 0, 1, 0]  # Azure's June, normalised
+
+
+def test_costs_page_lists_the_conformance_warnings_of_the_latest_loads(cost_url, monkeypatch):
+    app = run_page(cost_url, "costs", monkeypatch)
+
+    assert [header.value for header in app.subheader] == ["Conformance warnings"]
+    warnings = table_with(app, "first_example")
+    assert warnings.drop(columns="first_example").to_dict("records") == [
+        {
+            "slice_key": f"azure/{PROVIDERS['azure'][0]}/2024-06",
+            "severity": "normalised",
+            "rule": "allowed_values",
+            "column_name": "ChargeCategory",
+            "row_count": 3,
+            "reason": "ChargeCategory has 3 row(s) in another letter case, loaded as ['Usage']",
+        }
+    ]
+    assert json.loads(warnings["first_example"][0]) == AZURE_JUNE_WARNING["examples"][0]
 
 
 def test_costs_page_without_billing_says_what_to_do(inventory_url, monkeypatch):
@@ -233,7 +262,7 @@ def test_anomalies_page_shows_the_spike_with_its_baseline_and_billing_line(cost_
     assert anomalies[
         ["charge_day", "team", "service_name", "provider", "effective_cost", "baseline_cost", "impact"]
     ].values.tolist() == [[date(2024, 6, 12), "data", "BigQuery", "gcp", 2700.0, 300.0, 2400.0]]
-    assert [subheader.value for subheader in app.subheader] == [
+    assert [rendered_text(subheader.value) for subheader in app.subheader] == [
         "BigQuery for team data on Wednesday 2024-06-12"
     ]
     assert app.markdown[0].value == (
@@ -288,7 +317,7 @@ def showback_selecting(url: str, monkeypatch: pytest.MonkeyPatch, team: str, pro
 def test_showback_row_drills_down_to_its_billing_lines(cost_url, monkeypatch):
     app = showback_selecting(cost_url, monkeypatch, "data", "warehouse")
 
-    assert "data / warehouse" in [subheader.value for subheader in app.subheader]
+    assert "data / warehouse" in [rendered_text(subheader.value) for subheader in app.subheader]
     assert "No share of any shared pool." in captions(app)
     lines = table_with(app, "line_item_id")
     assert len(lines) == 19 and lines["line_item_id"].iloc[0] == "gcp-bigquery-2024-06-12"

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner, Result
 
@@ -12,7 +18,8 @@ from cloudforge.local.billing import DemoBilling
 from cloudforge.local.billing_exports import publish_demo_billing
 from cloudforge.local.cloud import seed_estate
 from cloudforge.local.estate import Estate, generate_estate
-from cloudforge.warehouse import create_database
+from cloudforge.warehouse import connect, create_database
+from cloudforge.warehouse.locks import run_lock_holder
 
 SEED, SIZE = 42, 300
 
@@ -23,6 +30,7 @@ class DemoRun:
     url: str
     result: Result
     billing: DemoBilling  # what was published for the run: an AWS export in S3, Azure and GCP files
+    overlapping: subprocess.CompletedProcess | None  # a second `cloudforge run` started while this one ran
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +38,8 @@ def demo_run(
     warehouse_url: str, moto_endpoint: str, clock: Clock, tmp_path_factory: pytest.TempPathFactory
 ) -> DemoRun:
     """Seed the demo estate into the moto server and publish its billing as the embedded cloud does, on the
-    session's clock, then `cloudforge run` against a database of its own."""
+    session's clock, then `cloudforge run` against a database of its own, with a second `cloudforge run` at
+    the same time."""
     estate = generate_estate(SEED, SIZE)
     seeded_at = clock.now()
     resource_ids = seed_estate(estate, moto_endpoint, seeded_at)
@@ -42,5 +51,40 @@ def demo_run(
         env.setenv("CLOUDFORGE_DATABASE_URL", url)
         env.setenv("CLOUDFORGE_AWS__ENDPOINT_URL", moto_endpoint)
         env.delenv("DAGSTER_HOME", raising=False)
+        second = SecondRun(url)
         result = CliRunner().invoke(main, ["run"], catch_exceptions=False)
-    return DemoRun(estate, url, result, billing)
+    return DemoRun(estate, url, result, billing, second.finished())
+
+
+class SecondRun(threading.Thread):
+    """`cloudforge run` in a process of its own with the same environment, started once the first run holds
+    the warehouse's run lock: two runs at once, as two terminals (or a terminal and a cron job) start them."""
+
+    def __init__(self, url: str):
+        super().__init__(daemon=True)
+        self.url, self.environment = url, dict(os.environ)
+        self.first_ended = threading.Event()
+        self.outcome: subprocess.CompletedProcess | None = None
+        self.start()
+
+    def run(self) -> None:
+        while not self.first_run_holds_the_lock():
+            if self.first_ended.wait(0.1):
+                return
+        command = [str(Path(sys.executable).with_name("cloudforge")), "run"]
+        self.outcome = subprocess.run(
+            command, env=self.environment, capture_output=True, text=True, timeout=600, check=False
+        )
+
+    def first_run_holds_the_lock(self) -> bool:
+        try:
+            with connect(self.url) as conn:
+                return run_lock_holder(conn) is not None
+        except ConnectionError:
+            return False
+
+    def finished(self) -> subprocess.CompletedProcess | None:
+        """How the second run ended; None if the first ended before it was seen holding the lock."""
+        self.first_ended.set()
+        self.join(600)
+        return self.outcome

@@ -36,6 +36,7 @@ def test_every_provider_and_period_loads_to_the_cent(demo_run):
     }
     assert {p for p, *_ in loaded} == {"aws", "azure", "gcp"}
     assert query(demo_run, "SELECT count(*) FROM raw_billing.load_log WHERE status <> 'loaded'") == [(0,)]
+    assert query(demo_run, "SELECT count(*) FROM raw_billing.load_log WHERE warnings <> '[]'") == [(0,)]
 
 
 def test_daily_billed_cost_matches_per_provider(demo_run):

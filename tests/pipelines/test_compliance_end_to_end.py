@@ -18,6 +18,7 @@ from cloudforge.local.estate import MISCONFIGURATIONS, Estate, ResourceSpec
 from cloudforge.settings import load_settings
 from cloudforge.warehouse import connect, create_database
 from policies.library import load_library
+from support.pages import point_dashboards_at
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
 POLICIES = {policy.id: policy for policy in load_library().policies}
@@ -183,7 +184,7 @@ def compliance_page(url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
     st.cache_data.clear()
     st.cache_resource.clear()
-    monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", url)
+    point_dashboards_at(url, monkeypatch)
     app = AppTest.from_file(APP, default_timeout=60)
     app.run()
     app.switch_page("views/compliance.py")

@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
+from support.literal import rendered_text
 from support.pages import captions, metrics, run_page, table_with
 
 from cloudforge.local.billing import INJECTED_SPIKE, expected_billing_totals
@@ -76,7 +77,7 @@ def test_anomalies_page_lists_the_injected_spike_with_its_baseline_and_lines(dem
     assert anomalies[["effective_cost", "baseline_cost"]].values.tolist() == [
         [float(cents(daily[day])), float(cents(baseline))]
     ]
-    assert [subheader.value for subheader in app.subheader] == [
+    assert [rendered_text(subheader.value) for subheader in app.subheader] == [
         f"{spike.service} for team {spike.team} on {day:%A} {day:%Y-%m-%d}"
     ]
     assert f"against a baseline of **${cents(baseline):,.2f}**" in app.markdown[0].value

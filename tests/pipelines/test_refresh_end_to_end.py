@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from cloudforge.settings import load_settings
 from cloudforge.warehouse import connect
+from support.pages import point_dashboards_at
 
 REQUIRED = load_settings().tags.required
 APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
@@ -72,7 +73,7 @@ def test_inventory_page_shows_the_seeded_estate(demo_run, monkeypatch: pytest.Mo
 
     st.cache_data.clear()
     st.cache_resource.clear()
-    monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", demo_run.url)
+    point_dashboards_at(demo_run.url, monkeypatch)
     app = AppTest.from_file(APP, default_timeout=60)
     app.run()
     assert not app.exception

@@ -47,6 +47,14 @@ def test_library_has_thirty_policies_each_with_a_test_beside_it() -> None:
     assert {p.module.path.relative_to(POLICY_ROOT).parts[0] for p in library.policies} == {"aws", "common"}
 
 
+def test_every_library_module_has_a_test_beside_it() -> None:
+    library = load_library()
+    helpers = [m.path for m in library.modules if m.path.relative_to(POLICY_ROOT).parts[0] == "lib"]
+    tested = {m.path for m in library.tests}
+    assert len(helpers) == 4
+    assert [path.name for path in helpers if path.with_name(path.stem + "_test.rego") not in tested] == []
+
+
 def test_cis_controls_are_mapped() -> None:
     controls = {
         (p.id, c) for p in load_library().policies for c in p.frameworks.get("cis-aws-foundations-v3.0", ())
@@ -93,6 +101,76 @@ def test_runner_reports_failures_and_errors_per_test(tmp_path: Path) -> None:
     }
     assert results["data.demo.check_test.test_fails"].output == (f"{test_file}:8: looked at 1",)
     assert results["data.demo.check_test.test_errors"].output[0].startswith(f"{test_file}:12:")
+
+
+def _with_examples(text: str, examples: str) -> str:
+    """A policy text whose METADATA gains ``examples`` (YAML lines under custom, without the # prefix)."""
+    lines = "".join(f"#   {line}\n" for line in examples.strip("\n").split("\n"))
+    return text.replace("#   remediation: Fix it.\n", "#   remediation: Fix it.\n" + lines)
+
+
+def test_every_policy_has_a_good_and_a_bad_example_that_policy_test_judges() -> None:
+    library = load_library()
+    assert [p.id for p in library.policies if p.examples is None] == []
+    outcomes = {r.rule: (r.outcome, r.output) for r in run_tests() if " examples." in r.rule}
+    assert outcomes == {
+        f"data.{p.module.package} examples.{verdict}": ("pass", ())
+        for p in library.policies
+        for verdict in ("good", "bad")
+    }
+
+
+VERSIONING = (
+    'deny contains {"resource": k, "message": "off"} if {\n'
+    "\tsome k, b in input.resources.s3_bucket\n"
+    "\tb.versioning_enabled == false\n"
+    "}\n"
+)
+BUCKET = (
+    "{name: b, region: null, created_at: null, encryption_algorithm: null, kms_key_id: null, "
+    "versioning_enabled: %s, mfa_delete_enabled: false, public_access_block: {block_public_acls: true, "
+    "ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true}, tags: {}}"
+)
+
+
+def test_examples_with_the_wrong_verdict_or_shape_fail_with_the_reason(tmp_path: Path) -> None:
+    swapped = _with_examples(
+        _policy("demo.swapped", VERSIONING),
+        f"examples:\n  good:\n    s3_bucket: {BUCKET % 'false'}\n  bad:\n    s3_bucket: {BUCKET % 'true'}",
+    )
+    invalid = _with_examples(
+        _policy("demo.invalid", VERSIONING, policy_id="X-002"),
+        f"examples:\n  good:\n    s3_bucket: {{name: b}}\n  bad:\n    s3_bucket: {BUCKET % '1'}",
+    )
+    swapped_path = _write(tmp_path, "demo/swapped.rego", swapped)
+    invalid_path = _write(tmp_path, "demo/invalid.rego", invalid)
+    results = {r.rule: r for r in run_tests([tmp_path]) if r.file in (swapped_path, invalid_path)}
+    denied = "denied: {'message': 'off', 'resource': 's3_bucket'}"
+    assert {rule: (r.outcome, r.line, r.output) for rule, r in results.items()} == {
+        "data.demo.swapped examples.good": ("fail", 9, (denied,)),
+        "data.demo.swapped examples.bad": ("fail", 9, ("nothing denied",)),
+        "data.demo.invalid examples.good": ("fail", 9, ('s3_bucket: "region" is a required property',)),
+        "data.demo.invalid examples.bad": (
+            "fail",
+            9,
+            ('s3_bucket: 1 is not of type "boolean"', "nothing denied"),
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("examples", "message"),
+    [
+        ("examples:\n  good: {s3_bucket: {}}", "must give good and bad"),
+        ("examples:\n  good: {s3_bucket: {}}\n  bad: {vpc: {}}", r"bad has types \['vpc'\] that are not"),
+        ("examples:\n  good: {s3_bucket: []}\n  bad: {s3_bucket: {}}", "good must map each resource type"),
+        ("examples:\n  good: {s3_bucket: {}}\n  bad: {s3_bucket: {}}\n  when: x", r"unknown keys \['when'\]"),
+    ],
+)
+def test_malformed_examples_stop_loading(tmp_path: Path, examples: str, message: str) -> None:
+    _write(tmp_path, "demo/x.rego", _with_examples(_policy("demo.x", VERSIONING), examples))
+    with pytest.raises(PolicyLoadError, match=rf"demo/x.rego:1: METADATA custom.examples .*{message}"):
+        load_library([tmp_path])
 
 
 def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:

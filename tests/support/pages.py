@@ -10,13 +10,20 @@ import streamlit as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from cloudforge.warehouse.reader import grant_reader
+
 APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
+
+
+def point_dashboards_at(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dashboards read the database of ``url`` (a superuser's) as its read-only role, as deployed."""
+    monkeypatch.setenv("CLOUDFORGE_READER_DATABASE_URL", grant_reader(url))
 
 
 def run_page(url: str, page: str, monkeypatch: pytest.MonkeyPatch, **state: object) -> AppTest:
     """``dashboards/views/<page>.py`` of the app pointed at ``url``, run cold (no cached engine or query) with
     ``state`` in its session; it must not raise."""
-    monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", url)
+    point_dashboards_at(url, monkeypatch)
     st.cache_data.clear()
     st.cache_resource.clear()
     app = AppTest.from_file(APP, default_timeout=60).switch_page(f"views/{page}.py")

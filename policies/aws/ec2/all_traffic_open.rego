@@ -13,6 +13,21 @@
 #   remediation: >-
 #     Replace the rule with rules for the ports the service needs (usually 443), from the narrowest
 #     source; put internet-facing services behind a load balancer.
+#   examples:
+#     good:
+#       security_group: {id: sg-0a1b2c3d, name: web, vpc_id: vpc-0a1b2c3d, is_default: false,
+#         ingress: [{protocol: tcp, from_port: 443, to_port: 443, ipv4_ranges: [
+#         0.0.0.0/0], ipv6_ranges: [], internet_sources: [0.0.0.0/0]}],
+#         egress: [{protocol: all, from_port: 0, to_port: 65535, ipv4_ranges: [
+#         0.0.0.0/0], ipv6_ranges: [], internet_sources: [0.0.0.0/0]}],
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       security_group: {id: sg-0a1b2c3d, name: web, vpc_id: vpc-0a1b2c3d, is_default: false,
+#         ingress: [{protocol: all, from_port: 0, to_port: 65535, ipv4_ranges: [
+#         0.0.0.0/0], ipv6_ranges: [], internet_sources: [0.0.0.0/0]}],
+#         egress: [{protocol: all, from_port: 0, to_port: 65535, ipv4_ranges: [
+#         0.0.0.0/0], ipv6_ranges: [], internet_sources: [0.0.0.0/0]}],
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
 package aws.ec2.all_traffic_open
 
 import data.lib.network

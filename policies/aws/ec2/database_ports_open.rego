@@ -13,6 +13,21 @@
 #   remediation: >-
 #     Allow database ports only from the application's security group or private ranges; keep
 #     databases in private subnets.
+#   examples:
+#     good:
+#       security_group: {id: sg-0a1b2c3d, name: web, vpc_id: vpc-0a1b2c3d, is_default: false,
+#         ingress: [{protocol: tcp, from_port: 443, to_port: 443, ipv4_ranges: [
+#         0.0.0.0/0], ipv6_ranges: [], internet_sources: [0.0.0.0/0]}],
+#         egress: [{protocol: all, from_port: 0, to_port: 65535, ipv4_ranges: [
+#         0.0.0.0/0], ipv6_ranges: [], internet_sources: [0.0.0.0/0]}],
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       security_group: {id: sg-0a1b2c3d, name: web, vpc_id: vpc-0a1b2c3d, is_default: false,
+#         ingress: [{protocol: tcp, from_port: 5432, to_port: 5432, ipv4_ranges: [
+#         0.0.0.0/0], ipv6_ranges: [], internet_sources: [0.0.0.0/0]}],
+#         egress: [{protocol: all, from_port: 0, to_port: 65535, ipv4_ranges: [
+#         0.0.0.0/0], ipv6_ranges: [], internet_sources: [0.0.0.0/0]}],
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
 package aws.ec2.database_ports_open
 
 import data.lib.network

@@ -14,6 +14,18 @@
 #   remediation: >-
 #     Remove every inbound and outbound rule of the default security group (Terraform:
 #     aws_default_security_group with no ingress or egress blocks) and give resources their own groups.
+#   examples:
+#     good:
+#       security_group: {id: sg-0a1b2c3d, name: default, vpc_id: vpc-0a1b2c3d, is_default: true,
+#         ingress: [], egress: [], tags: {team: data, project: lake, env: prod,
+#         owner: alice}}
+#     bad:
+#       security_group: {id: sg-0a1b2c3d, name: default, vpc_id: vpc-0a1b2c3d, is_default: true,
+#         ingress: [{protocol: tcp, from_port: 443, to_port: 443, ipv4_ranges: [
+#         0.0.0.0/0], ipv6_ranges: [], internet_sources: [0.0.0.0/0]}],
+#         egress: [{protocol: all, from_port: 0, to_port: 65535, ipv4_ranges: [
+#         0.0.0.0/0], ipv6_ranges: [], internet_sources: [0.0.0.0/0]}],
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
 package aws.ec2.default_security_group
 
 import rego.v1

@@ -12,6 +12,15 @@
 #   remediation: >-
 #     Modify the volume type to gp3 (aws ec2 modify-volume --volume-type gp3; Terraform: type = "gp3"),
 #     no detach needed.
+#   examples:
+#     good:
+#       ebs_volume: {id: vol-0a1b2c3d, size_gb: 100, volume_type: gp3, encrypted: true,
+#         state: in-use, created_at: '2025-01-10T08:00:00Z', tags: {team: data,
+#         project: lake, env: prod, owner: alice}}
+#     bad:
+#       ebs_volume: {id: vol-0a1b2c3d, size_gb: 100, volume_type: gp2, encrypted: true,
+#         state: in-use, created_at: '2025-01-10T08:00:00Z', tags: {team: data,
+#         project: lake, env: prod, owner: alice}}
 package aws.ec2.gp2_volume
 
 import rego.v1

@@ -14,6 +14,17 @@
 #   remediation: >-
 #     Set HttpTokens to required (aws ec2 modify-instance-metadata-options --http-tokens required;
 #     Terraform: metadata_options { http_tokens = "required" }).
+#   examples:
+#     good:
+#       ec2_instance: {id: i-0a1b2c3d, instance_type: m6i.large, instance_family: m6i, state: running,
+#         launched_at: '2025-01-10T08:00:00Z', has_public_ip: false, imdsv2_required: true,
+#         volume_ids: [vol-0a1b2c3d], tags: {team: data, project: lake, env: prod,
+#         owner: alice}}
+#     bad:
+#       ec2_instance: {id: i-0a1b2c3d, instance_type: m6i.large, instance_family: m6i, state: running,
+#         launched_at: '2025-01-10T08:00:00Z', has_public_ip: false, imdsv2_required: false,
+#         volume_ids: [vol-0a1b2c3d], tags: {team: data, project: lake, env: prod,
+#         owner: alice}}
 package aws.ec2.imdsv2
 
 import data.lib.ec2

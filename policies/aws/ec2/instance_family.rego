@@ -13,6 +13,18 @@
 #   remediation: >-
 #     Change the instance type to an allowed family (stop, modify the type, start), or ask the
 #     platform team to allow the family for the environment.
+#   examples:
+#     data: {cost: {instance_families: {prod: [m6i, c6i]}}}
+#     good:
+#       ec2_instance: {id: i-0a1b2c3d, instance_type: m6i.large, instance_family: m6i, state: running,
+#         launched_at: '2025-01-10T08:00:00Z', has_public_ip: false, imdsv2_required: true,
+#         volume_ids: [vol-0a1b2c3d], tags: {team: data, project: lake, env: prod,
+#         owner: alice}}
+#     bad:
+#       ec2_instance: {id: i-0a1b2c3d, instance_type: r5.large, instance_family: r5, state: running,
+#         launched_at: '2025-01-10T08:00:00Z', has_public_ip: false, imdsv2_required: true,
+#         volume_ids: [vol-0a1b2c3d], tags: {team: data, project: lake, env: prod,
+#         owner: alice}}
 package aws.ec2.instance_family
 
 import data.lib.ec2

@@ -12,6 +12,16 @@
 #   remediation: >-
 #     Delete snapshots nobody needs, archive the rest (EBS Snapshots Archive costs 75% less), and let
 #     Amazon Data Lifecycle Manager or AWS Backup expire new ones.
+#   examples:
+#     now: '2025-06-01T00:00:00Z'
+#     good:
+#       ebs_snapshot: {id: snap-0a1b2c3d, volume_id: vol-0a1b2c3d, size_gb: 100, encrypted: true,
+#         created_at: '2025-03-01T00:00:00Z', tags: {team: data, project: lake,
+#         env: prod, owner: alice}}
+#     bad:
+#       ebs_snapshot: {id: snap-0a1b2c3d, volume_id: vol-0a1b2c3d, size_gb: 100, encrypted: true,
+#         created_at: '2023-01-15T00:00:00Z', tags: {team: data, project: lake,
+#         env: prod, owner: alice}}
 package aws.ec2.old_snapshot
 
 import data.lib.dates

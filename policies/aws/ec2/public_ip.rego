@@ -13,6 +13,17 @@
 #   remediation: >-
 #     Launch instances in private subnets without a public address (Terraform:
 #     associate_public_ip_address = false) and expose services through a load balancer.
+#   examples:
+#     good:
+#       ec2_instance: {id: i-0a1b2c3d, instance_type: m6i.large, instance_family: m6i, state: running,
+#         launched_at: '2025-01-10T08:00:00Z', has_public_ip: false, imdsv2_required: true,
+#         volume_ids: [vol-0a1b2c3d], tags: {team: data, project: lake, env: prod,
+#         owner: alice}}
+#     bad:
+#       ec2_instance: {id: i-0a1b2c3d, instance_type: m6i.large, instance_family: m6i, state: running,
+#         launched_at: '2025-01-10T08:00:00Z', has_public_ip: true, imdsv2_required: true,
+#         volume_ids: [vol-0a1b2c3d], tags: {team: data, project: lake, env: prod,
+#         owner: alice}}
 package aws.ec2.public_ip
 
 import data.lib.ec2

@@ -14,6 +14,21 @@
 #   remediation: >-
 #     Remove the rule, or restrict its source to known address ranges; reach Windows hosts through
 #     Systems Manager Fleet Manager or a bastion instead.
+#   examples:
+#     good:
+#       security_group: {id: sg-0a1b2c3d, name: web, vpc_id: vpc-0a1b2c3d, is_default: false,
+#         ingress: [{protocol: tcp, from_port: 443, to_port: 443, ipv4_ranges: [
+#         0.0.0.0/0], ipv6_ranges: [], internet_sources: [0.0.0.0/0]}],
+#         egress: [{protocol: all, from_port: 0, to_port: 65535, ipv4_ranges: [
+#         0.0.0.0/0], ipv6_ranges: [], internet_sources: [0.0.0.0/0]}],
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       security_group: {id: sg-0a1b2c3d, name: web, vpc_id: vpc-0a1b2c3d, is_default: false,
+#         ingress: [{protocol: tcp, from_port: 3389, to_port: 3389, ipv4_ranges: [
+#         0.0.0.0/0], ipv6_ranges: [], internet_sources: [0.0.0.0/0]}],
+#         egress: [{protocol: all, from_port: 0, to_port: 65535, ipv4_ranges: [
+#         0.0.0.0/0], ipv6_ranges: [], internet_sources: [0.0.0.0/0]}],
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
 package aws.ec2.rdp_open
 
 import data.lib.network

@@ -12,6 +12,15 @@
 #   remediation: >-
 #     Copy the snapshot with encryption enabled (aws ec2 copy-snapshot --encrypted), then delete the
 #     unencrypted original.
+#   examples:
+#     good:
+#       ebs_snapshot: {id: snap-0a1b2c3d, volume_id: vol-0a1b2c3d, size_gb: 100, encrypted: true,
+#         created_at: '2025-03-01T00:00:00Z', tags: {team: data, project: lake,
+#         env: prod, owner: alice}}
+#     bad:
+#       ebs_snapshot: {id: snap-0a1b2c3d, volume_id: vol-0a1b2c3d, size_gb: 100, encrypted: false,
+#         created_at: '2025-03-01T00:00:00Z', tags: {team: data, project: lake,
+#         env: prod, owner: alice}}
 package aws.ec2.snapshot_encryption
 
 import rego.v1

@@ -12,6 +12,17 @@
 #   remediation: >-
 #     If the instance is not coming back, create an AMI or snapshots, then terminate it; otherwise
 #     schedule it (Instance Scheduler) so the stop is deliberate.
+#   examples:
+#     good:
+#       ec2_instance: {id: i-0a1b2c3d, instance_type: m6i.large, instance_family: m6i, state: running,
+#         launched_at: '2025-01-10T08:00:00Z', has_public_ip: false, imdsv2_required: true,
+#         volume_ids: [vol-0a1b2c3d], tags: {team: data, project: lake, env: prod,
+#         owner: alice}}
+#     bad:
+#       ec2_instance: {id: i-0a1b2c3d, instance_type: m6i.large, instance_family: m6i, state: stopped,
+#         launched_at: '2025-01-10T08:00:00Z', has_public_ip: false, imdsv2_required: true,
+#         volume_ids: [vol-0a1b2c3d], tags: {team: data, project: lake, env: prod,
+#         owner: alice}}
 package aws.ec2.stopped_instance_volumes
 
 import rego.v1

@@ -12,6 +12,13 @@
 #     aws-foundational-security-best-practices: ["EC2.12"]
 #   remediation: >-
 #     Release the address (aws ec2 release-address --allocation-id ID) unless it is about to be used.
+#   examples:
+#     good:
+#       elastic_ip: {id: eipalloc-0a1b2c3d, public_ip: 203.0.113.10, associated: true, tags: {
+#         team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       elastic_ip: {id: eipalloc-0a1b2c3d, public_ip: 203.0.113.10, associated: false,
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
 package aws.ec2.unassociated_eip
 
 import rego.v1

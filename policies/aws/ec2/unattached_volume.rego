@@ -11,6 +11,15 @@
 #   frameworks: {}
 #   remediation: >-
 #     Snapshot the volume if its data may be needed (snapshots cost less per GiB), then delete it.
+#   examples:
+#     good:
+#       ebs_volume: {id: vol-0a1b2c3d, size_gb: 100, volume_type: gp3, encrypted: true,
+#         state: in-use, created_at: '2025-01-10T08:00:00Z', tags: {team: data,
+#         project: lake, env: prod, owner: alice}}
+#     bad:
+#       ebs_volume: {id: vol-0a1b2c3d, size_gb: 100, volume_type: gp3, encrypted: true,
+#         state: available, created_at: '2025-01-10T08:00:00Z', tags: {team: data,
+#         project: lake, env: prod, owner: alice}}
 package aws.ec2.unattached_volume
 
 import rego.v1

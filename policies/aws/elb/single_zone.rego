@@ -12,6 +12,15 @@
 #     aws-foundational-security-best-practices: ["ELB.13"]
 #   remediation: >-
 #     Add a subnet in a second Availability Zone to the load balancer (Terraform: subnets).
+#   examples:
+#     good:
+#       load_balancer: {name: web, arn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web/1',
+#         type: application, scheme: internet-facing, zone_count: 2, tags: {
+#         team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       load_balancer: {name: web, arn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web/1',
+#         type: application, scheme: internet-facing, zone_count: 1, tags: {
+#         team: data, project: lake, env: prod, owner: alice}}
 package aws.elb.single_zone
 
 import rego.v1

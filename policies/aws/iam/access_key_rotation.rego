@@ -14,6 +14,20 @@
 #   remediation: >-
 #     Create a second key, move the consumers to it, deactivate and then delete the old key; better,
 #     replace the key with a role (IAM Identity Center, OIDC federation or an instance profile).
+#   examples:
+#     now: '2025-06-01T00:00:00Z'
+#     good:
+#       iam_user: {name: alice, arn: 'arn:aws:iam::123456789012:user/alice', created_at: '2025-01-01T00:00:00Z',
+#         password_enabled: true, password_last_used_at: '2025-05-20T00:00:00Z',
+#         mfa_enabled: true, access_keys: [{id: AKIAEXAMPLE1, active: true,
+#         created_at: '2025-04-01T00:00:00Z', last_used_at: '2025-05-30T00:00:00Z'}],
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       iam_user: {name: alice, arn: 'arn:aws:iam::123456789012:user/alice', created_at: '2025-01-01T00:00:00Z',
+#         password_enabled: true, password_last_used_at: '2025-05-20T00:00:00Z',
+#         mfa_enabled: true, access_keys: [{id: AKIAEXAMPLE1, active: true,
+#         created_at: '2024-12-01T00:00:00Z', last_used_at: '2025-05-30T00:00:00Z'}],
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
 package aws.iam.access_key_rotation
 
 import data.lib.dates

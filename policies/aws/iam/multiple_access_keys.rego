@@ -12,6 +12,21 @@
 #     cis-aws-foundations-v3.0: ["1.13"]
 #   remediation: >-
 #     Finish the rotation: deactivate, then delete, the key that is no longer used.
+#   examples:
+#     good:
+#       iam_user: {name: alice, arn: 'arn:aws:iam::123456789012:user/alice', created_at: '2025-01-01T00:00:00Z',
+#         password_enabled: true, password_last_used_at: '2025-05-20T00:00:00Z',
+#         mfa_enabled: true, access_keys: [{id: AKIAEXAMPLE1, active: true,
+#         created_at: '2025-04-01T00:00:00Z', last_used_at: '2025-05-30T00:00:00Z'}],
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       iam_user: {name: alice, arn: 'arn:aws:iam::123456789012:user/alice', created_at: '2025-01-01T00:00:00Z',
+#         password_enabled: true, password_last_used_at: '2025-05-20T00:00:00Z',
+#         mfa_enabled: true, access_keys: [{id: AKIAEXAMPLE1, active: true,
+#         created_at: '2025-04-01T00:00:00Z', last_used_at: '2025-05-30T00:00:00Z'},
+#         {id: AKIAEXAMPLE2, active: true, created_at: '2025-05-01T00:00:00Z',
+#         last_used_at: null}], tags: {team: data, project: lake, env: prod,
+#         owner: alice}}
 package aws.iam.multiple_access_keys
 
 import rego.v1

@@ -12,6 +12,18 @@
 #   remediation: >-
 #     Name the trusted accounts or roles in the Principal, or add a condition such as aws:PrincipalOrgID
 #     or sts:ExternalId.
+#   examples:
+#     good:
+#       iam_role: {name: ingest, arn: 'arn:aws:iam::123456789012:role/ingest', path: /,
+#         created_at: '2025-01-01T00:00:00Z', trust_statements: [{effect: Allow,
+#         principals: {Service: [lambda.amazonaws.com]}, actions: ['sts:AssumeRole'],
+#         has_condition: false}], tags: {team: data, project: lake, env: prod,
+#         owner: alice}}
+#     bad:
+#       iam_role: {name: ingest, arn: 'arn:aws:iam::123456789012:role/ingest', path: /,
+#         created_at: '2025-01-01T00:00:00Z', trust_statements: [{effect: Allow,
+#         principals: {AWS: ['*']}, actions: ['sts:AssumeRole'], has_condition: false}],
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
 package aws.iam.role_trust_public
 
 import rego.v1

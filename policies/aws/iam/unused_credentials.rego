@@ -14,6 +14,20 @@
 #   remediation: >-
 #     Deactivate or delete the unused access keys and remove the unused console password
 #     (aws iam delete-login-profile); re-create them if someone turns out to need them.
+#   examples:
+#     now: '2025-06-01T00:00:00Z'
+#     good:
+#       iam_user: {name: alice, arn: 'arn:aws:iam::123456789012:user/alice', created_at: '2025-01-01T00:00:00Z',
+#         password_enabled: true, password_last_used_at: '2025-05-20T00:00:00Z',
+#         mfa_enabled: true, access_keys: [{id: AKIAEXAMPLE1, active: true,
+#         created_at: '2025-04-01T00:00:00Z', last_used_at: '2025-05-30T00:00:00Z'}],
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       iam_user: {name: alice, arn: 'arn:aws:iam::123456789012:user/alice', created_at: '2025-01-01T00:00:00Z',
+#         password_enabled: true, password_last_used_at: '2025-01-01T00:00:00Z',
+#         mfa_enabled: true, access_keys: [{id: AKIAEXAMPLE1, active: true,
+#         created_at: '2025-04-01T00:00:00Z', last_used_at: '2025-05-30T00:00:00Z'}],
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
 package aws.iam.unused_credentials
 
 import data.lib.dates

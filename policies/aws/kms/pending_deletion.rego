@@ -13,6 +13,16 @@
 #   remediation: >-
 #     Check that nothing still uses the key (CloudTrail Decrypt events); if anything does, cancel the
 #     deletion (aws kms cancel-key-deletion --key-id ID).
+#   examples:
+#     good:
+#       kms_key: {id: 1234abcd-12ab-34cd-56ef-1234567890ab, arn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+#         manager: CUSTOMER, state: Enabled, spec: SYMMETRIC_DEFAULT, rotation_enabled: true,
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       kms_key: {id: 1234abcd-12ab-34cd-56ef-1234567890ab, arn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+#         manager: CUSTOMER, state: PendingDeletion, spec: SYMMETRIC_DEFAULT,
+#         rotation_enabled: true, tags: {team: data, project: lake, env: prod,
+#         owner: alice}}
 package aws.kms.pending_deletion
 
 import rego.v1

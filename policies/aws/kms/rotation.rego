@@ -13,6 +13,15 @@
 #     aws-foundational-security-best-practices: ["KMS.4"]
 #   remediation: >-
 #     Enable rotation (aws kms enable-key-rotation --key-id ID; Terraform: enable_key_rotation = true).
+#   examples:
+#     good:
+#       kms_key: {id: 1234abcd-12ab-34cd-56ef-1234567890ab, arn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+#         manager: CUSTOMER, state: Enabled, spec: SYMMETRIC_DEFAULT, rotation_enabled: true,
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       kms_key: {id: 1234abcd-12ab-34cd-56ef-1234567890ab, arn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+#         manager: CUSTOMER, state: Enabled, spec: SYMMETRIC_DEFAULT, rotation_enabled: false,
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
 package aws.kms.rotation
 
 import rego.v1

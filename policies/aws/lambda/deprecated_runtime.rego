@@ -13,6 +13,16 @@
 #     aws-foundational-security-best-practices: ["Lambda.2"]
 #   remediation: >-
 #     Move the function to a supported runtime of the same language and redeploy it.
+#   examples:
+#     now: '2025-06-01T00:00:00Z'
+#     good:
+#       lambda_function: {name: ingest, arn: 'arn:aws:lambda:eu-west-1:123456789012:function:ingest',
+#         runtime: python3.12, package_type: Zip, tags: {team: data, project: lake,
+#         env: prod, owner: alice}}
+#     bad:
+#       lambda_function: {name: ingest, arn: 'arn:aws:lambda:eu-west-1:123456789012:function:ingest',
+#         runtime: python3.8, package_type: Zip, tags: {team: data, project: lake,
+#         env: prod, owner: alice}}
 package aws.lambda.deprecated_runtime
 
 import data.lib.dates

@@ -13,6 +13,17 @@
 #   remediation: >-
 #     Set the backup retention period to 7 days or more (aws rds modify-db-instance
 #     --backup-retention-period 7; Terraform: backup_retention_period = 7).
+#   examples:
+#     good:
+#       rds_instance: {id: orders, engine: postgres, instance_class: db.m6g.large, storage_encrypted: true,
+#         publicly_accessible: false, backup_retention_days: 14, multi_az: true,
+#         deletion_protection: true, auto_minor_version_upgrade: true, tags: {
+#         team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       rds_instance: {id: orders, engine: postgres, instance_class: db.m6g.large, storage_encrypted: true,
+#         publicly_accessible: false, backup_retention_days: 1, multi_az: true,
+#         deletion_protection: true, auto_minor_version_upgrade: true, tags: {
+#         team: data, project: lake, env: prod, owner: alice}}
 package aws.rds.backup_retention
 
 import rego.v1

@@ -13,6 +13,17 @@
 #   remediation: >-
 #     Enable deletion protection (aws rds modify-db-instance --deletion-protection; Terraform:
 #     deletion_protection = true).
+#   examples:
+#     good:
+#       rds_instance: {id: orders, engine: postgres, instance_class: db.m6g.large, storage_encrypted: true,
+#         publicly_accessible: false, backup_retention_days: 14, multi_az: true,
+#         deletion_protection: true, auto_minor_version_upgrade: true, tags: {
+#         team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       rds_instance: {id: orders, engine: postgres, instance_class: db.m6g.large, storage_encrypted: true,
+#         publicly_accessible: false, backup_retention_days: 14, multi_az: true,
+#         deletion_protection: false, auto_minor_version_upgrade: true, tags: {
+#         team: data, project: lake, env: prod, owner: alice}}
 package aws.rds.deletion_protection
 
 import rego.v1

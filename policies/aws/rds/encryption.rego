@@ -14,6 +14,17 @@
 #   remediation: >-
 #     Snapshot the instance, copy the snapshot with a KMS key, restore a new instance from the copy
 #     and switch over (Terraform: storage_encrypted = true on new instances).
+#   examples:
+#     good:
+#       rds_instance: {id: orders, engine: postgres, instance_class: db.m6g.large, storage_encrypted: true,
+#         publicly_accessible: false, backup_retention_days: 14, multi_az: true,
+#         deletion_protection: true, auto_minor_version_upgrade: true, tags: {
+#         team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       rds_instance: {id: orders, engine: postgres, instance_class: db.m6g.large, storage_encrypted: false,
+#         publicly_accessible: false, backup_retention_days: 14, multi_az: true,
+#         deletion_protection: true, auto_minor_version_upgrade: true, tags: {
+#         team: data, project: lake, env: prod, owner: alice}}
 package aws.rds.encryption
 
 import rego.v1

@@ -14,6 +14,17 @@
 #   remediation: >-
 #     Enable it (aws rds modify-db-instance --auto-minor-version-upgrade; Terraform:
 #     auto_minor_version_upgrade = true).
+#   examples:
+#     good:
+#       rds_instance: {id: orders, engine: postgres, instance_class: db.m6g.large, storage_encrypted: true,
+#         publicly_accessible: false, backup_retention_days: 14, multi_az: true,
+#         deletion_protection: true, auto_minor_version_upgrade: true, tags: {
+#         team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       rds_instance: {id: orders, engine: postgres, instance_class: db.m6g.large, storage_encrypted: true,
+#         publicly_accessible: false, backup_retention_days: 14, multi_az: true,
+#         deletion_protection: true, auto_minor_version_upgrade: false, tags: {
+#         team: data, project: lake, env: prod, owner: alice}}
 package aws.rds.minor_version_upgrade
 
 import rego.v1

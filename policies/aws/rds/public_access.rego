@@ -14,6 +14,17 @@
 #   remediation: >-
 #     Set PubliclyAccessible to false (aws rds modify-db-instance --no-publicly-accessible;
 #     Terraform: publicly_accessible = false) and keep the instance in private subnets.
+#   examples:
+#     good:
+#       rds_instance: {id: orders, engine: postgres, instance_class: db.m6g.large, storage_encrypted: true,
+#         publicly_accessible: false, backup_retention_days: 14, multi_az: true,
+#         deletion_protection: true, auto_minor_version_upgrade: true, tags: {
+#         team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       rds_instance: {id: orders, engine: postgres, instance_class: db.m6g.large, storage_encrypted: true,
+#         publicly_accessible: true, backup_retention_days: 14, multi_az: true,
+#         deletion_protection: true, auto_minor_version_upgrade: true, tags: {
+#         team: data, project: lake, env: prod, owner: alice}}
 package aws.rds.public_access
 
 import rego.v1

@@ -13,6 +13,19 @@
 #   remediation: >-
 #     Configure default encryption on the bucket (Terraform:
 #     aws_s3_bucket_server_side_encryption_configuration with sse_algorithm "aws:kms" or "AES256").
+#   examples:
+#     good:
+#       s3_bucket: {name: acme-logs, region: eu-west-1, created_at: '2025-01-10T08:00:00Z',
+#         encryption_algorithm: 'aws:kms', kms_key_id: alias/logs, versioning_enabled: true,
+#         mfa_delete_enabled: true, public_access_block: {block_public_acls: true,
+#         ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true},
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       s3_bucket: {name: acme-logs, region: eu-west-1, created_at: '2025-01-10T08:00:00Z',
+#         encryption_algorithm: null, kms_key_id: null, versioning_enabled: true,
+#         mfa_delete_enabled: true, public_access_block: {block_public_acls: true,
+#         ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true},
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
 package aws.s3.encryption
 
 import rego.v1

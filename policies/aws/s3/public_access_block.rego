@@ -15,6 +15,19 @@
 #     Turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets
 #     (Terraform: aws_s3_bucket_public_access_block with all four set to true). Serve public content
 #     through CloudFront with origin access control instead.
+#   examples:
+#     good:
+#       s3_bucket: {name: acme-logs, region: eu-west-1, created_at: '2025-01-10T08:00:00Z',
+#         encryption_algorithm: 'aws:kms', kms_key_id: alias/logs, versioning_enabled: true,
+#         mfa_delete_enabled: true, public_access_block: {block_public_acls: true,
+#         ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true},
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       s3_bucket: {name: acme-logs, region: eu-west-1, created_at: '2025-01-10T08:00:00Z',
+#         encryption_algorithm: 'aws:kms', kms_key_id: alias/logs, versioning_enabled: true,
+#         mfa_delete_enabled: true, public_access_block: {block_public_acls: true,
+#         ignore_public_acls: true, block_public_policy: false, restrict_public_buckets: false},
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
 package aws.s3.public_access_block
 
 import rego.v1

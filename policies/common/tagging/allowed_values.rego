@@ -11,6 +11,20 @@
 #   frameworks: {}
 #   remediation: >-
 #     Change the tag to one of the allowed values, or ask the platform team to allow the new value.
+#   examples:
+#     data: {tagging: {allowed_values: {env: [prod, staging, dev]}}}
+#     good:
+#       s3_bucket: {name: acme-logs, region: eu-west-1, created_at: '2025-01-10T08:00:00Z',
+#         encryption_algorithm: 'aws:kms', kms_key_id: alias/logs, versioning_enabled: true,
+#         mfa_delete_enabled: true, public_access_block: {block_public_acls: true,
+#         ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true},
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       s3_bucket: {name: acme-logs, region: eu-west-1, created_at: '2025-01-10T08:00:00Z',
+#         encryption_algorithm: 'aws:kms', kms_key_id: alias/logs, versioning_enabled: true,
+#         mfa_delete_enabled: true, public_access_block: {block_public_acls: true,
+#         ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true},
+#         tags: {team: data, project: lake, env: production, owner: alice}}
 package common.tagging.allowed_values
 
 import data.lib.tagging

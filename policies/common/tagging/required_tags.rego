@@ -12,6 +12,19 @@
 #   remediation: >-
 #     Add the missing tags (Terraform: tags, or default_tags in the provider block so every resource
 #     gets them); enforce them with a tag policy in AWS Organizations.
+#   examples:
+#     good:
+#       s3_bucket: {name: acme-logs, region: eu-west-1, created_at: '2025-01-10T08:00:00Z',
+#         encryption_algorithm: 'aws:kms', kms_key_id: alias/logs, versioning_enabled: true,
+#         mfa_delete_enabled: true, public_access_block: {block_public_acls: true,
+#         ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true},
+#         tags: {team: data, project: lake, env: prod, owner: alice}}
+#     bad:
+#       s3_bucket: {name: acme-logs, region: eu-west-1, created_at: '2025-01-10T08:00:00Z',
+#         encryption_algorithm: 'aws:kms', kms_key_id: alias/logs, versioning_enabled: true,
+#         mfa_delete_enabled: true, public_access_block: {block_public_acls: true,
+#         ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true},
+#         tags: {team: data, env: prod}}
 package common.tagging.required_tags
 
 import data.lib.tagging

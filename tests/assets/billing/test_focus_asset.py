@@ -22,7 +22,7 @@ def test_the_check_passes_on_a_clean_load_and_fails_when_a_slice_is_quarantined(
     billing_db, warehouse_url, tmp_path
 ):
     clean, broken = tmp_path / "clean", tmp_path / "broken"
-    write_csv(clean / "gcp.csv", [charge("gcp", d, "3.00") for d in (1, 2)])
+    write_csv(clean / "gcp.csv", [charge("gcp", d, "3.00", ChargeFrequency="usage-based") for d in (1, 2)])
     write_csv(broken / "aws.csv", [charge("aws", 1, "1.00", ChargeCategory="Usagee")])
 
     first = materialize(warehouse_url, str(clean))
@@ -49,6 +49,10 @@ def test_the_check_passes_on_a_clean_load_and_fails_when_a_slice_is_quarantined(
     assert log.metadata["attempts"].value == 2
     metadata = {k: v.value for k, v in materialization.metadata.items()}
     assert (metadata["rows_loaded"], metadata["slices_loaded"], metadata["slices_refused"]) == (2, 1, 1)
+    assert metadata["warnings"].startswith(  # a conformance warning does not fail the check
+        f"- gcp/{GCP_ACCOUNT}/2024-01: loaded 2 rows from {clean / 'gcp.csv'} | rule allowed_values (normalised) in "
+        f"{clean / 'gcp.csv'}: ChargeFrequency has 2 row(s) in another letter case, loaded as ['Usage-Based']."
+    )
     assert metadata["slices"].splitlines()[2:] == [
         f"| gcp/{GCP_ACCOUNT}/2024-01 | loaded | 2 |",
         f"| aws/{AWS_ACCOUNT}/2024-01 | quarantined | 1 |",

@@ -27,6 +27,8 @@ select
     latest.logged_at as latest_attempt_at,
     latest.source_uri as latest_source_uri,
     latest.message as latest_problem,
+    latest.warning_count as latest_warning_count,
+    latest.warnings as latest_warnings,
     last_loaded.row_count as loaded_rows,
     last_loaded.logged_at as loaded_at,
     latest.load_status <> 'loaded' and last_loaded.slice_key is not null as serves_earlier_load

@@ -12,5 +12,7 @@ select
     status as load_status,
     row_count,
     message,
+    warnings,
+    jsonb_array_length(warnings) as warning_count,
     logged_at
 from {{ source('billing', 'load_log') }}

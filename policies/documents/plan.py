@@ -1,389 +1,36 @@
-"""One normalised document per resource type, built from the live inventory or from a Terraform plan.
+"""``terraform show -json`` plans to the normalised documents policies judge.
 
-Policies are written once against these shapes (snake_case, ``tags`` always a ``{key: value}`` object
-without empty values, timestamps RFC 3339 in UTC). Two sources feed them:
-
-* ``from_inventory(resource_type, document)``: the AWS API documents stored by the inventory
-  (boto3 shapes, PascalCase, ``Tags`` as ``[{"Key", "Value"}]``).
-* ``from_plan(plan)``: ``terraform show -json`` plans; each managed resource that exists after apply
-  (``resource_changes[].change.after``), with companion resources (bucket encryption, versioning and
-  public access block; security group rules; IAM login profiles and access keys) joined to their parent.
-
-A field is ``null`` when the source cannot know it (most often: a value Terraform only learns on apply).
-Policies deny on known values only, so an unknown never fails a plan. Plan values describe what the
-configuration declares: a bucket without a declared encryption or public-access-block resource has none,
-whatever the AWS account defaults may later add.
+Each managed resource that exists after apply (``resource_changes[].change.after``) is mapped, with
+companion resources (bucket encryption, versioning and public access block; security group rules; IAM
+login profiles and access keys) joined to their parent. Plan values describe what the configuration
+declares: a bucket without a declared encryption or public-access-block resource has none, whatever the
+AWS account defaults may later add; a value Terraform only learns on apply is ``null``.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-Doc = dict[str, Any]
-
-
-class DocumentError(ValueError):
-    """A raw document that cannot be normalised; the message names the resource and the field."""
+from policies.documents.fields import (
+    Doc,
+    instance_family,
+    public_access_block,
+    security_group_rule,
+    tag_map,
+    trust_statements,
+)
 
 
 class PlanFormatError(ValueError):
     """Input that is not a supported ``terraform show -json`` plan; the message says what was expected."""
 
 
-# ---------------------------------------------------------------------------------------------------------
-# shared field helpers
-
-
-def _tags(value: Any) -> dict[str, str]:
-    """AWS ``[{"Key", "Value"}]`` lists and Terraform maps both become ``{key: value}``.
-
-    A tag with an empty value says nothing (no owner, no cost centre), so it is left out: policies then
-    treat it as missing with one cheap key check.
-    """
-    if not value:
-        return {}
-    if isinstance(value, Mapping):
-        return {k: v for k, v in value.items() if v}
-    return {t["Key"]: t["Value"] for t in value if t.get("Value")}
-
-
-def _timestamp(value: Any, where: str) -> str | None:
-    """RFC 3339 UTC (``2024-05-01T12:00:00Z``) from a datetime or an ISO 8601 string; naive means UTC."""
-    if value is None:
-        return None
-    if isinstance(value, str) and value.endswith("+00:00") and value[10:11] == "T":
-        return value[:19] + "Z"  # the inventory's own form (isoformat in UTC): no parsing needed
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            raise DocumentError(f"{where}: {value!r} is not an ISO 8601 timestamp") from None
-    if not isinstance(value, datetime):
-        raise DocumentError(f"{where}: expected a timestamp, got {type(value).__name__}")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _first(items: Any) -> Mapping[str, Any]:
     """The single nested block Terraform renders as a one-element list (``{}`` when absent or unknown)."""
     return items[0] if isinstance(items, list) and items and isinstance(items[0], Mapping) else {}
-
-
-_PROTOCOLS = {"-1": "all", "all": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
-INTERNET = ("0.0.0.0/0", "::/0")
-
-
-def _rule(protocol: Any, from_port: Any, to_port: Any, ipv4: list[str], ipv6: list[str]) -> Doc:
-    """A security group rule; protocol "all" always spans ports 0-65535.
-
-    ``internet_sources`` (the ranges among 0.0.0.0/0 and ::/0 the rule admits) is precomputed: every
-    network policy starts from it, and a Rego function call per rule is the dearest part of evaluating them.
-    """
-    name = str(protocol).lower()
-    name = _PROTOCOLS.get(name, name)
-    if name == "all":
-        from_port, to_port = 0, 65535
-    return {
-        "protocol": name,
-        "from_port": -1 if from_port is None else int(from_port),
-        "to_port": -1 if to_port is None else int(to_port),
-        "ipv4_ranges": sorted(ipv4),
-        "ipv6_ranges": sorted(ipv6),
-        "internet_sources": [cidr for cidr in INTERNET if cidr in ipv4 or cidr in ipv6],
-    }
-
-
-def _family(instance_type: str | None) -> str | None:
-    """ "m6i" of "m6i.large"."""
-    return instance_type.split(".", 1)[0] if instance_type else None
-
-
-def _trust_statements(policy: Any, where: str) -> list[Doc]:
-    """IAM trust policy statements with principals and actions as lists; Principal "*" is {"AWS": ["*"]}."""
-    if isinstance(policy, str):
-        try:
-            policy = json.loads(urllib.parse.unquote(policy))
-        except ValueError:
-            raise DocumentError(f"{where}: the trust policy is not JSON") from None
-    statements = (policy or {}).get("Statement", [])
-    if isinstance(statements, Mapping):
-        statements = [statements]
-    result = []
-    for statement in statements:
-        principal = statement.get("Principal", {})
-        if principal == "*":
-            principal = {"AWS": "*"}
-        result.append(
-            {
-                "effect": statement.get("Effect", "Allow"),
-                "principals": {k: _as_list(v) for k, v in principal.items()},
-                "actions": _as_list(statement.get("Action", [])),
-                "has_condition": bool(statement.get("Condition")),
-            }
-        )
-    return result
-
-
-def _as_list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list) else [value]
-
-
-# ---------------------------------------------------------------------------------------------------------
-# (a) the inventory: raw AWS API documents
-
-
-def _ec2_instance(d: Mapping[str, Any], where: str) -> Doc:
-    metadata = d.get("MetadataOptions") or {}
-    return {
-        "id": d["InstanceId"],
-        "instance_type": d["InstanceType"],
-        "instance_family": _family(d["InstanceType"]),
-        "state": (d.get("State") or {}).get("Name"),
-        "launched_at": _timestamp(d.get("LaunchTime"), f"{where} LaunchTime"),
-        "has_public_ip": bool(d.get("PublicIpAddress")),
-        "imdsv2_required": metadata.get("HttpTokens") == "required"
-        or metadata.get("HttpEndpoint") == "disabled",
-        "volume_ids": [m["Ebs"]["VolumeId"] for m in d.get("BlockDeviceMappings") or [] if m.get("Ebs")],
-        "tags": _tags(d.get("Tags")),
-    }
-
-
-def _ebs_volume(d: Mapping[str, Any], where: str) -> Doc:
-    return {
-        "id": d["VolumeId"],
-        "size_gb": d.get("Size"),
-        "volume_type": d.get("VolumeType"),
-        "encrypted": bool(d.get("Encrypted")),
-        "state": d.get("State"),
-        "created_at": _timestamp(d.get("CreateTime"), f"{where} CreateTime"),
-        "tags": _tags(d.get("Tags")),
-    }
-
-
-def _ebs_snapshot(d: Mapping[str, Any], where: str) -> Doc:
-    return {
-        "id": d["SnapshotId"],
-        "volume_id": d.get("VolumeId"),
-        "size_gb": d.get("VolumeSize"),
-        "encrypted": bool(d.get("Encrypted")),
-        "created_at": _timestamp(d.get("StartTime"), f"{where} StartTime"),
-        "tags": _tags(d.get("Tags")),
-    }
-
-
-def _elastic_ip(d: Mapping[str, Any], where: str) -> Doc:
-    return {
-        "id": d.get("AllocationId") or d["PublicIp"],
-        "public_ip": d.get("PublicIp"),
-        "associated": bool(d.get("AssociationId") or d.get("InstanceId") or d.get("NetworkInterfaceId")),
-        "tags": _tags(d.get("Tags")),
-    }
-
-
-def _security_group(d: Mapping[str, Any], where: str) -> Doc:
-    def rules(permissions: Any) -> list[Doc]:
-        return [
-            _rule(
-                p.get("IpProtocol", "-1"),
-                p.get("FromPort"),
-                p.get("ToPort"),
-                [r["CidrIp"] for r in p.get("IpRanges") or []],
-                [r["CidrIpv6"] for r in p.get("Ipv6Ranges") or []],
-            )
-            for p in permissions or []
-        ]
-
-    return {
-        "id": d["GroupId"],
-        "name": d.get("GroupName"),
-        "vpc_id": d.get("VpcId"),
-        "is_default": d.get("GroupName") == "default",
-        "ingress": rules(d.get("IpPermissions")),
-        "egress": rules(d.get("IpPermissionsEgress")),
-        "tags": _tags(d.get("Tags")),
-    }
-
-
-def _vpc(d: Mapping[str, Any], where: str) -> Doc:
-    return {
-        "id": d["VpcId"],
-        "cidr_block": d.get("CidrBlock"),
-        "is_default": bool(d.get("IsDefault")),
-        "tags": _tags(d.get("Tags")),
-    }
-
-
-def _subnet(d: Mapping[str, Any], where: str) -> Doc:
-    return {
-        "id": d["SubnetId"],
-        "vpc_id": d.get("VpcId"),
-        "cidr_block": d.get("CidrBlock"),
-        "map_public_ip_on_launch": bool(d.get("MapPublicIpOnLaunch")),
-        "tags": _tags(d.get("Tags")),
-    }
-
-
-def _s3_bucket(d: Mapping[str, Any], where: str) -> Doc:
-    default = _first_rule(d.get("ServerSideEncryptionConfiguration"))
-    versioning = d.get("Versioning") or {}
-    block = d.get("PublicAccessBlockConfiguration") or {}
-    return {
-        "name": d["Name"],
-        "region": d.get("BucketRegion"),
-        "created_at": _timestamp(d.get("CreationDate"), f"{where} CreationDate"),
-        "encryption_algorithm": default.get("SSEAlgorithm"),
-        "kms_key_id": default.get("KMSMasterKeyID"),
-        "versioning_enabled": versioning.get("Status") == "Enabled",
-        "mfa_delete_enabled": versioning.get("MFADelete") == "Enabled",
-        "public_access_block": _public_access_block(
-            block.get("BlockPublicAcls"),
-            block.get("IgnorePublicAcls"),
-            block.get("BlockPublicPolicy"),
-            block.get("RestrictPublicBuckets"),
-        ),
-        "tags": _tags(d.get("Tags")),
-    }
-
-
-def _first_rule(configuration: Any) -> Mapping[str, Any]:
-    rules = (configuration or {}).get("Rules") or []
-    return (rules[0].get("ApplyServerSideEncryptionByDefault") or {}) if rules else {}
-
-
-def _public_access_block(block_acls: Any, ignore_acls: Any, block_policy: Any, restrict: Any) -> Doc:
-    return {
-        "block_public_acls": bool(block_acls),
-        "ignore_public_acls": bool(ignore_acls),
-        "block_public_policy": bool(block_policy),
-        "restrict_public_buckets": bool(restrict),
-    }
-
-
-def _rds_instance(d: Mapping[str, Any], where: str) -> Doc:
-    return {
-        "id": d["DBInstanceIdentifier"],
-        "engine": d.get("Engine"),
-        "instance_class": d.get("DBInstanceClass"),
-        "storage_encrypted": bool(d.get("StorageEncrypted")),
-        "publicly_accessible": bool(d.get("PubliclyAccessible")),
-        "backup_retention_days": d.get("BackupRetentionPeriod"),
-        "multi_az": bool(d.get("MultiAZ")),
-        "deletion_protection": bool(d.get("DeletionProtection")),
-        "auto_minor_version_upgrade": bool(d.get("AutoMinorVersionUpgrade")),
-        "tags": _tags(d.get("Tags")),
-    }
-
-
-def _iam_user(d: Mapping[str, Any], where: str) -> Doc:
-    return {
-        "name": d["UserName"],
-        "arn": d.get("Arn"),
-        "created_at": _timestamp(d.get("CreateDate"), f"{where} CreateDate"),
-        "password_enabled": bool(d.get("LoginProfile")),
-        "password_last_used_at": _timestamp(d.get("PasswordLastUsed"), f"{where} PasswordLastUsed"),
-        "mfa_enabled": bool(d.get("MFADevices")),
-        "access_keys": [
-            {
-                "id": k["AccessKeyId"],
-                "active": k.get("Status") == "Active",
-                "created_at": _timestamp(k.get("CreateDate"), f"{where} AccessKeys CreateDate"),
-                "last_used_at": _timestamp(k.get("LastUsedDate"), f"{where} AccessKeys LastUsedDate"),
-            }
-            for k in d.get("AccessKeys") or []
-        ],
-        "tags": _tags(d.get("Tags")),
-    }
-
-
-def _iam_role(d: Mapping[str, Any], where: str) -> Doc:
-    return {
-        "name": d["RoleName"],
-        "arn": d.get("Arn"),
-        "path": d.get("Path", "/"),
-        "created_at": _timestamp(d.get("CreateDate"), f"{where} CreateDate"),
-        "trust_statements": _trust_statements(d.get("AssumeRolePolicyDocument"), where),
-        "tags": _tags(d.get("Tags")),
-    }
-
-
-def _lambda_function(d: Mapping[str, Any], where: str) -> Doc:
-    return {
-        "name": d["FunctionName"],
-        "arn": d.get("FunctionArn"),
-        "runtime": d.get("Runtime"),
-        "package_type": d.get("PackageType", "Zip"),
-        "tags": _tags(d.get("Tags")),
-    }
-
-
-def _load_balancer(d: Mapping[str, Any], where: str) -> Doc:
-    return {
-        "name": d["LoadBalancerName"],
-        "arn": d.get("LoadBalancerArn"),
-        "type": d.get("Type"),
-        "scheme": d.get("Scheme"),
-        "zone_count": len(d.get("AvailabilityZones") or []),
-        "tags": _tags(d.get("Tags")),
-    }
-
-
-def _kms_key(d: Mapping[str, Any], where: str) -> Doc:
-    return {
-        "id": d["KeyId"],
-        "arn": d.get("Arn"),
-        "manager": d.get("KeyManager"),
-        "state": d.get("KeyState"),
-        "spec": d.get("KeySpec") or d.get("CustomerMasterKeySpec"),
-        "rotation_enabled": d.get("KeyRotationEnabled"),
-        "tags": _tags(d.get("Tags")),
-    }
-
-
-_INVENTORY: dict[str, Callable[[Mapping[str, Any], str], Doc]] = {
-    "ec2_instance": _ec2_instance,
-    "ebs_volume": _ebs_volume,
-    "ebs_snapshot": _ebs_snapshot,
-    "elastic_ip": _elastic_ip,
-    "security_group": _security_group,
-    "vpc": _vpc,
-    "subnet": _subnet,
-    "s3_bucket": _s3_bucket,
-    "rds_instance": _rds_instance,
-    "iam_user": _iam_user,
-    "iam_role": _iam_role,
-    "lambda_function": _lambda_function,
-    "load_balancer": _load_balancer,
-    "kms_key": _kms_key,
-}
-
-RESOURCE_TYPES = frozenset(_INVENTORY)
-
-
-def from_inventory(resource_type: str, document: Mapping[str, Any]) -> Doc:
-    """The normalised document for one raw inventory document of ``resource_type``."""
-    mapper = _INVENTORY.get(resource_type)
-    if mapper is None:
-        raise DocumentError(
-            f"unknown resource type {resource_type!r}; known: {', '.join(sorted(_INVENTORY))}"
-        )
-    where = resource_type
-    try:
-        return mapper(document, where)
-    except KeyError as missing:
-        raise DocumentError(f"{resource_type} document has no {missing.args[0]} field") from None
-    except (TypeError, AttributeError) as error:
-        raise DocumentError(f"{resource_type} document has an unexpected shape: {error}") from None
-
-
-# ---------------------------------------------------------------------------------------------------------
-# (b) Terraform plans: terraform show -json
 
 
 @dataclass
@@ -406,7 +53,7 @@ class _Change:
     def tags(self) -> dict[str, str]:
         """``tags_all`` (which includes the provider's default_tags) when known, else ``tags``."""
         value = self.known("tags_all")
-        return _tags(value if isinstance(value, Mapping) else self.after.get("tags"))
+        return tag_map(value if isinstance(value, Mapping) else self.after.get("tags"))
 
 
 def _plan_instance(c: _Change) -> Doc:
@@ -416,7 +63,7 @@ def _plan_instance(c: _Change) -> Doc:
     return {
         "id": c.known("id"),
         "instance_type": c.known("instance_type"),
-        "instance_family": _family(c.known("instance_type")),
+        "instance_family": instance_family(c.known("instance_type")),
         "state": None,
         "launched_at": None,
         "has_public_ip": public if isinstance(public, bool) else None,
@@ -461,7 +108,7 @@ def _plan_eip(c: _Change) -> Doc:
 
 def _plan_rule(r: Mapping[str, Any]) -> Doc:
     """Inline rules and aws_security_group_rule use cidr_blocks; aws_vpc_security_group_*_rule cidr_ipv4."""
-    return _rule(
+    return security_group_rule(
         r.get("protocol", r.get("ip_protocol")),
         r.get("from_port"),
         r.get("to_port"),
@@ -523,7 +170,7 @@ def _plan_s3_bucket(c: _Change) -> Doc:
         "kms_key_id": default.get("kms_master_key_id") or None,
         "versioning_enabled": enabled,
         "mfa_delete_enabled": mfa_delete,
-        "public_access_block": _public_access_block(
+        "public_access_block": public_access_block(
             block.get("block_public_acls"),
             block.get("ignore_public_acls"),
             block.get("block_public_policy"),
@@ -576,7 +223,7 @@ def _plan_iam_role(c: _Change) -> Doc:
         "arn": c.known("arn"),
         "path": c.known("path") or "/",
         "created_at": None,
-        "trust_statements": _trust_statements(policy, c.address) if policy else [],
+        "trust_statements": trust_statements(policy, c.address) if policy else [],
         "tags": c.tags(),
     }
 
@@ -617,7 +264,8 @@ def _plan_kms_key(c: _Change) -> Doc:
     }
 
 
-_PLAN: dict[str, tuple[str, Callable[[_Change], Doc]]] = {
+# Terraform type -> (resource type, mapper)
+MAPPERS: dict[str, tuple[str, Callable[[_Change], Doc]]] = {
     "aws_instance": ("ec2_instance", _plan_instance),
     "aws_ebs_volume": ("ebs_volume", _plan_ebs_volume),
     "aws_ebs_snapshot": ("ebs_snapshot", _plan_ebs_snapshot),
@@ -650,7 +298,7 @@ _JOINS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "aws_iam_access_key": ("user", ("aws_iam_user",), ("name",)),
 }
 
-PLAN_RESOURCE_TYPES = frozenset(_PLAN) | frozenset(_JOINS)
+PLAN_RESOURCE_TYPES = frozenset(MAPPERS) | frozenset(_JOINS)
 
 
 @dataclass(frozen=True)
@@ -708,8 +356,13 @@ def from_plan(plan: Any, source: str = "plan") -> PlanDocuments:
             )
         )
     _join(changes, _References(plan.get("configuration") or {}))
-    documents = [(c.address, _PLAN[c.type][0], _PLAN[c.type][1](c)) for c in changes if c.type in _PLAN]
+    documents = [(c.address, *_document(c)) for c in changes if c.type in MAPPERS]
     return PlanDocuments(documents, skipped)
+
+
+def _document(change: _Change) -> tuple[str, Doc]:
+    resource_type, mapper = MAPPERS[change.type]
+    return resource_type, mapper(change)
 
 
 def _join(changes: list[_Change], references: _References) -> None:

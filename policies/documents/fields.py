@@ -1,0 +1,114 @@
+"""Field helpers both mappers share, so a tag, a timestamp or a rule reads the same from either source."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+Doc = dict[str, Any]
+
+
+class DocumentError(ValueError):
+    """A raw document that cannot be normalised; the message names the resource and the field."""
+
+
+def tag_map(value: Any) -> dict[str, str]:
+    """AWS ``[{"Key", "Value"}]`` lists and Terraform maps both become ``{key: value}``.
+
+    A tag with an empty value says nothing (no owner, no cost centre), so it is left out: policies then
+    treat it as missing with one cheap key check.
+    """
+    if not value:
+        return {}
+    if isinstance(value, Mapping):
+        return {k: v for k, v in value.items() if v}
+    return {t["Key"]: t["Value"] for t in value if t.get("Value")}
+
+
+def timestamp(value: Any, where: str) -> str | None:
+    """RFC 3339 UTC (``2024-05-01T12:00:00Z``) from a datetime or an ISO 8601 string; naive means UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.endswith("+00:00") and value[10:11] == "T":
+        return value[:19] + "Z"  # the inventory's own form (isoformat in UTC): no parsing needed
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise DocumentError(f"{where}: {value!r} is not an ISO 8601 timestamp") from None
+    if not isinstance(value, datetime):
+        raise DocumentError(f"{where}: expected a timestamp, got {type(value).__name__}")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_PROTOCOLS = {"-1": "all", "all": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
+INTERNET = ("0.0.0.0/0", "::/0")
+
+
+def security_group_rule(protocol: Any, from_port: Any, to_port: Any, ipv4: list[str], ipv6: list[str]) -> Doc:
+    """A security group rule; protocol "all" always spans ports 0-65535.
+
+    ``internet_sources`` (the ranges among 0.0.0.0/0 and ::/0 the rule admits) is precomputed: every
+    network policy starts from it, and a Rego function call per rule is the dearest part of evaluating them.
+    """
+    name = str(protocol).lower()
+    name = _PROTOCOLS.get(name, name)
+    if name == "all":
+        from_port, to_port = 0, 65535
+    return {
+        "protocol": name,
+        "from_port": -1 if from_port is None else int(from_port),
+        "to_port": -1 if to_port is None else int(to_port),
+        "ipv4_ranges": sorted(ipv4),
+        "ipv6_ranges": sorted(ipv6),
+        "internet_sources": [cidr for cidr in INTERNET if cidr in ipv4 or cidr in ipv6],
+    }
+
+
+def instance_family(instance_type: str | None) -> str | None:
+    """ "m6i" of "m6i.large"."""
+    return instance_type.split(".", 1)[0] if instance_type else None
+
+
+def trust_statements(policy: Any, where: str) -> list[Doc]:
+    """IAM trust policy statements with principals and actions as lists; Principal "*" is {"AWS": ["*"]}."""
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(urllib.parse.unquote(policy))
+        except ValueError:
+            raise DocumentError(f"{where}: the trust policy is not JSON") from None
+    statements = (policy or {}).get("Statement", [])
+    if isinstance(statements, Mapping):
+        statements = [statements]
+    result = []
+    for statement in statements:
+        principal = statement.get("Principal", {})
+        if principal == "*":
+            principal = {"AWS": "*"}
+        result.append(
+            {
+                "effect": statement.get("Effect", "Allow"),
+                "principals": {k: _as_list(v) for k, v in principal.items()},
+                "actions": _as_list(statement.get("Action", [])),
+                "has_condition": bool(statement.get("Condition")),
+            }
+        )
+    return result
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def public_access_block(block_acls: Any, ignore_acls: Any, block_policy: Any, restrict: Any) -> Doc:
+    return {
+        "block_public_acls": bool(block_acls),
+        "ignore_public_acls": bool(ignore_acls),
+        "block_public_policy": bool(block_policy),
+        "restrict_public_buckets": bool(restrict),
+    }

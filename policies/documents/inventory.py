@@ -1,0 +1,251 @@
+"""The inventory's raw AWS API documents (boto3 shapes: PascalCase, ``Tags`` as ``[{"Key", "Value"}]``)
+to the normalised documents policies judge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from policies.documents.fields import (
+    Doc,
+    DocumentError,
+    instance_family,
+    public_access_block,
+    security_group_rule,
+    tag_map,
+    timestamp,
+    trust_statements,
+)
+
+
+def _ec2_instance(d: Mapping[str, Any], where: str) -> Doc:
+    metadata = d.get("MetadataOptions") or {}
+    return {
+        "id": d["InstanceId"],
+        "instance_type": d["InstanceType"],
+        "instance_family": instance_family(d["InstanceType"]),
+        "state": (d.get("State") or {}).get("Name"),
+        "launched_at": timestamp(d.get("LaunchTime"), f"{where} LaunchTime"),
+        "has_public_ip": bool(d.get("PublicIpAddress")),
+        "imdsv2_required": metadata.get("HttpTokens") == "required"
+        or metadata.get("HttpEndpoint") == "disabled",
+        "volume_ids": [m["Ebs"]["VolumeId"] for m in d.get("BlockDeviceMappings") or [] if m.get("Ebs")],
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _ebs_volume(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "id": d["VolumeId"],
+        "size_gb": d.get("Size"),
+        "volume_type": d.get("VolumeType"),
+        "encrypted": bool(d.get("Encrypted")),
+        "state": d.get("State"),
+        "created_at": timestamp(d.get("CreateTime"), f"{where} CreateTime"),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _ebs_snapshot(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "id": d["SnapshotId"],
+        "volume_id": d.get("VolumeId"),
+        "size_gb": d.get("VolumeSize"),
+        "encrypted": bool(d.get("Encrypted")),
+        "created_at": timestamp(d.get("StartTime"), f"{where} StartTime"),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _elastic_ip(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "id": d.get("AllocationId") or d["PublicIp"],
+        "public_ip": d.get("PublicIp"),
+        "associated": bool(d.get("AssociationId") or d.get("InstanceId") or d.get("NetworkInterfaceId")),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _security_group(d: Mapping[str, Any], where: str) -> Doc:
+    def rules(permissions: Any) -> list[Doc]:
+        return [
+            security_group_rule(
+                p.get("IpProtocol", "-1"),
+                p.get("FromPort"),
+                p.get("ToPort"),
+                [r["CidrIp"] for r in p.get("IpRanges") or []],
+                [r["CidrIpv6"] for r in p.get("Ipv6Ranges") or []],
+            )
+            for p in permissions or []
+        ]
+
+    return {
+        "id": d["GroupId"],
+        "name": d.get("GroupName"),
+        "vpc_id": d.get("VpcId"),
+        "is_default": d.get("GroupName") == "default",
+        "ingress": rules(d.get("IpPermissions")),
+        "egress": rules(d.get("IpPermissionsEgress")),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _vpc(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "id": d["VpcId"],
+        "cidr_block": d.get("CidrBlock"),
+        "is_default": bool(d.get("IsDefault")),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _subnet(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "id": d["SubnetId"],
+        "vpc_id": d.get("VpcId"),
+        "cidr_block": d.get("CidrBlock"),
+        "map_public_ip_on_launch": bool(d.get("MapPublicIpOnLaunch")),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _s3_bucket(d: Mapping[str, Any], where: str) -> Doc:
+    default = _first_rule(d.get("ServerSideEncryptionConfiguration"))
+    versioning = d.get("Versioning") or {}
+    block = d.get("PublicAccessBlockConfiguration") or {}
+    return {
+        "name": d["Name"],
+        "region": d.get("BucketRegion"),
+        "created_at": timestamp(d.get("CreationDate"), f"{where} CreationDate"),
+        "encryption_algorithm": default.get("SSEAlgorithm"),
+        "kms_key_id": default.get("KMSMasterKeyID"),
+        "versioning_enabled": versioning.get("Status") == "Enabled",
+        "mfa_delete_enabled": versioning.get("MFADelete") == "Enabled",
+        "public_access_block": public_access_block(
+            block.get("BlockPublicAcls"),
+            block.get("IgnorePublicAcls"),
+            block.get("BlockPublicPolicy"),
+            block.get("RestrictPublicBuckets"),
+        ),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _first_rule(configuration: Any) -> Mapping[str, Any]:
+    rules = (configuration or {}).get("Rules") or []
+    return (rules[0].get("ApplyServerSideEncryptionByDefault") or {}) if rules else {}
+
+
+def _rds_instance(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "id": d["DBInstanceIdentifier"],
+        "engine": d.get("Engine"),
+        "instance_class": d.get("DBInstanceClass"),
+        "storage_encrypted": bool(d.get("StorageEncrypted")),
+        "publicly_accessible": bool(d.get("PubliclyAccessible")),
+        "backup_retention_days": d.get("BackupRetentionPeriod"),
+        "multi_az": bool(d.get("MultiAZ")),
+        "deletion_protection": bool(d.get("DeletionProtection")),
+        "auto_minor_version_upgrade": bool(d.get("AutoMinorVersionUpgrade")),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _iam_user(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "name": d["UserName"],
+        "arn": d.get("Arn"),
+        "created_at": timestamp(d.get("CreateDate"), f"{where} CreateDate"),
+        "password_enabled": bool(d.get("LoginProfile")),
+        "password_last_used_at": timestamp(d.get("PasswordLastUsed"), f"{where} PasswordLastUsed"),
+        "mfa_enabled": bool(d.get("MFADevices")),
+        "access_keys": [
+            {
+                "id": k["AccessKeyId"],
+                "active": k.get("Status") == "Active",
+                "created_at": timestamp(k.get("CreateDate"), f"{where} AccessKeys CreateDate"),
+                "last_used_at": timestamp(k.get("LastUsedDate"), f"{where} AccessKeys LastUsedDate"),
+            }
+            for k in d.get("AccessKeys") or []
+        ],
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _iam_role(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "name": d["RoleName"],
+        "arn": d.get("Arn"),
+        "path": d.get("Path", "/"),
+        "created_at": timestamp(d.get("CreateDate"), f"{where} CreateDate"),
+        "trust_statements": trust_statements(d.get("AssumeRolePolicyDocument"), where),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _lambda_function(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "name": d["FunctionName"],
+        "arn": d.get("FunctionArn"),
+        "runtime": d.get("Runtime"),
+        "package_type": d.get("PackageType", "Zip"),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _load_balancer(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "name": d["LoadBalancerName"],
+        "arn": d.get("LoadBalancerArn"),
+        "type": d.get("Type"),
+        "scheme": d.get("Scheme"),
+        "zone_count": len(d.get("AvailabilityZones") or []),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _kms_key(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "id": d["KeyId"],
+        "arn": d.get("Arn"),
+        "manager": d.get("KeyManager"),
+        "state": d.get("KeyState"),
+        "spec": d.get("KeySpec") or d.get("CustomerMasterKeySpec"),
+        "rotation_enabled": d.get("KeyRotationEnabled"),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+MAPPERS: dict[str, Callable[[Mapping[str, Any], str], Doc]] = {
+    "ec2_instance": _ec2_instance,
+    "ebs_volume": _ebs_volume,
+    "ebs_snapshot": _ebs_snapshot,
+    "elastic_ip": _elastic_ip,
+    "security_group": _security_group,
+    "vpc": _vpc,
+    "subnet": _subnet,
+    "s3_bucket": _s3_bucket,
+    "rds_instance": _rds_instance,
+    "iam_user": _iam_user,
+    "iam_role": _iam_role,
+    "lambda_function": _lambda_function,
+    "load_balancer": _load_balancer,
+    "kms_key": _kms_key,
+}
+
+
+def from_inventory(resource_type: str, document: Mapping[str, Any]) -> Doc:
+    """The normalised document for one raw inventory document of ``resource_type``."""
+    mapper = MAPPERS.get(resource_type)
+    if mapper is None:
+        raise DocumentError(
+            f"unknown resource type {resource_type!r}; known: {', '.join(sorted(MAPPERS))}"
+        )
+    where = resource_type
+    try:
+        return mapper(document, where)
+    except KeyError as missing:
+        raise DocumentError(f"{resource_type} document has no {missing.args[0]} field") from None
+    except (TypeError, AttributeError) as error:
+        raise DocumentError(f"{resource_type} document has an unexpected shape: {error}") from None
+

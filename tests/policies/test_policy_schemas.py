@@ -1,0 +1,435 @@
+"""The declared document schemas, and the parity of the two mappers with them: for every resource type,
+the inventory mapper and the plan mapper produce exactly the schema's keys, nested ones included, and
+documents that validate against it, whether the source gives every attribute or none."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from policies.documents import RESOURCE_TYPES, from_inventory, from_plan, inventory, plan
+from policies.documents.schemas import SCHEMA_DIR, schema, schema_error
+
+TAGS = [{"Key": "env", "Value": "prod"}, {"Key": "owner", "Value": ""}]
+TRUST = {
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com", "AWS": ["arn:aws:iam::1:root"]},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": "x"}},
+        }
+    ]
+}
+
+# resource type -> (raw inventory document with every attribute, with only the identifying ones)
+INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "ec2_instance": (
+        {
+            "InstanceId": "i-1",
+            "InstanceType": "t3.micro",
+            "State": {"Name": "running"},
+            "LaunchTime": "2025-01-02T03:04:05+00:00",
+            "PublicIpAddress": "54.0.0.1",
+            "MetadataOptions": {"HttpTokens": "required"},
+            "BlockDeviceMappings": [{"Ebs": {"VolumeId": "vol-1"}}],
+            "Tags": TAGS,
+        },
+        {"InstanceId": "i-1", "InstanceType": "t3.micro"},
+    ),
+    "ebs_volume": (
+        {
+            "VolumeId": "vol-1",
+            "Size": 8,
+            "VolumeType": "gp3",
+            "Encrypted": True,
+            "State": "in-use",
+            "CreateTime": "2025-01-02T03:04:05+00:00",
+            "Tags": TAGS,
+        },
+        {"VolumeId": "vol-1"},
+    ),
+    "ebs_snapshot": (
+        {
+            "SnapshotId": "snap-1",
+            "VolumeId": "vol-1",
+            "VolumeSize": 8,
+            "Encrypted": True,
+            "StartTime": "2025-01-02T03:04:05+00:00",
+            "Tags": TAGS,
+        },
+        {"SnapshotId": "snap-1"},
+    ),
+    "elastic_ip": (
+        {"AllocationId": "eipalloc-1", "PublicIp": "54.0.0.2", "AssociationId": "eipassoc-1", "Tags": TAGS},
+        {"PublicIp": "54.0.0.2"},
+    ),
+    "security_group": (
+        {
+            "GroupId": "sg-1",
+            "GroupName": "web",
+            "VpcId": "vpc-1",
+            "IpPermissions": [
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 443,
+                    "ToPort": 443,
+                    "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                    "Ipv6Ranges": [{"CidrIpv6": "::/0"}],
+                }
+            ],
+            "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+            "Tags": TAGS,
+        },
+        {"GroupId": "sg-1"},
+    ),
+    "vpc": (
+        {"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "IsDefault": True, "Tags": TAGS},
+        {"VpcId": "vpc-1"},
+    ),
+    "subnet": (
+        {
+            "SubnetId": "subnet-1",
+            "VpcId": "vpc-1",
+            "CidrBlock": "10.0.1.0/24",
+            "MapPublicIpOnLaunch": True,
+            "Tags": TAGS,
+        },
+        {"SubnetId": "subnet-1"},
+    ),
+    "s3_bucket": (
+        {
+            "Name": "logs",
+            "BucketRegion": "eu-west-1",
+            "CreationDate": "2025-01-02T03:04:05+00:00",
+            "ServerSideEncryptionConfiguration": {
+                "Rules": [
+                    {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "k"}}
+                ]
+            },
+            "Versioning": {"Status": "Enabled", "MFADelete": "Enabled"},
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "IgnorePublicAcls": True,
+                "BlockPublicPolicy": True,
+                "RestrictPublicBuckets": True,
+            },
+            "Tags": TAGS,
+        },
+        {"Name": "logs"},
+    ),
+    "rds_instance": (
+        {
+            "DBInstanceIdentifier": "db-1",
+            "Engine": "postgres",
+            "DBInstanceClass": "db.t3.micro",
+            "StorageEncrypted": True,
+            "PubliclyAccessible": False,
+            "BackupRetentionPeriod": 7,
+            "MultiAZ": True,
+            "DeletionProtection": True,
+            "AutoMinorVersionUpgrade": True,
+            "Tags": TAGS,
+        },
+        {"DBInstanceIdentifier": "db-1"},
+    ),
+    "iam_user": (
+        {
+            "UserName": "alice",
+            "Arn": "arn:aws:iam::1:user/alice",
+            "CreateDate": "2025-01-02T03:04:05+00:00",
+            "LoginProfile": {"CreateDate": "2025-01-02T03:04:05+00:00"},
+            "PasswordLastUsed": "2025-02-02T03:04:05+00:00",
+            "MFADevices": [{"SerialNumber": "arn:aws:iam::1:mfa/alice"}],
+            "AccessKeys": [
+                {
+                    "AccessKeyId": "AKIA1",
+                    "Status": "Active",
+                    "CreateDate": "2025-01-02T03:04:05+00:00",
+                    "LastUsedDate": "2025-02-02T03:04:05+00:00",
+                }
+            ],
+            "Tags": TAGS,
+        },
+        {"UserName": "alice"},
+    ),
+    "iam_role": (
+        {
+            "RoleName": "app",
+            "Arn": "arn:aws:iam::1:role/app",
+            "Path": "/service/",
+            "CreateDate": "2025-01-02T03:04:05+00:00",
+            "AssumeRolePolicyDocument": TRUST,
+            "Tags": TAGS,
+        },
+        {"RoleName": "app"},
+    ),
+    "lambda_function": (
+        {
+            "FunctionName": "fn",
+            "FunctionArn": "arn:aws:lambda:eu-west-1:1:function:fn",
+            "Runtime": "python3.12",
+            "PackageType": "Zip",
+            "Tags": TAGS,
+        },
+        {"FunctionName": "fn"},
+    ),
+    "load_balancer": (
+        {
+            "LoadBalancerName": "web",
+            "LoadBalancerArn": "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/1",
+            "Type": "application",
+            "Scheme": "internet-facing",
+            "AvailabilityZones": [{"ZoneName": "eu-west-1a"}, {"ZoneName": "eu-west-1b"}],
+            "Tags": TAGS,
+        },
+        {"LoadBalancerName": "web"},
+    ),
+    "kms_key": (
+        {
+            "KeyId": "k-1",
+            "Arn": "arn:aws:kms:eu-west-1:1:key/k-1",
+            "KeyManager": "CUSTOMER",
+            "KeyState": "Enabled",
+            "KeySpec": "SYMMETRIC_DEFAULT",
+            "KeyRotationEnabled": True,
+            "Tags": TAGS,
+        },
+        {"KeyId": "k-1"},
+    ),
+}
+
+# Terraform type -> planned ``after`` with every attribute the mapper reads (companions point at parents)
+PLAN_AFTER: dict[str, dict[str, Any]] = {
+    "aws_instance": {
+        "id": "i-1",
+        "instance_type": "t3.micro",
+        "associate_public_ip_address": False,
+        "metadata_options": [{"http_tokens": "required", "http_endpoint": "enabled"}],
+        "tags": {"env": "prod"},
+        "tags_all": {"env": "prod", "owner": ""},
+    },
+    "aws_ebs_volume": {"id": "vol-1", "size": 8, "type": "gp3", "encrypted": True},
+    "aws_ebs_snapshot": {"id": "snap-1", "volume_id": "vol-1", "volume_size": 8, "encrypted": True},
+    "aws_eip": {"allocation_id": "eipalloc-1", "public_ip": "54.0.0.2", "instance": "i-1"},
+    "aws_security_group": {
+        "id": "sg-1",
+        "name": "web",
+        "vpc_id": "vpc-1",
+        "ingress": [
+            {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": ["0.0.0.0/0"]},
+        ],
+        "egress": [{"protocol": "-1", "from_port": 0, "to_port": 0, "ipv6_cidr_blocks": ["::/0"]}],
+    },
+    "aws_security_group_rule": {
+        "security_group_id": "sg-1",
+        "type": "ingress",
+        "protocol": "tcp",
+        "from_port": 22,
+        "to_port": 22,
+        "cidr_blocks": ["10.0.0.0/8"],
+    },
+    "aws_vpc_security_group_ingress_rule": {
+        "security_group_id": "sg-1",
+        "ip_protocol": "-1",
+        "cidr_ipv6": "::/0",
+    },
+    "aws_vpc_security_group_egress_rule": {
+        "security_group_id": "sg-1",
+        "ip_protocol": "udp",
+        "from_port": 53,
+        "to_port": 53,
+        "cidr_ipv4": "0.0.0.0/0",
+    },
+    "aws_default_security_group": {"id": "sg-2", "vpc_id": "vpc-1", "ingress": [], "egress": []},
+    "aws_vpc": {"id": "vpc-1", "cidr_block": "10.0.0.0/16"},
+    "aws_subnet": {
+        "id": "subnet-1",
+        "vpc_id": "vpc-1",
+        "cidr_block": "10.0.1.0/24",
+        "map_public_ip_on_launch": True,
+    },
+    "aws_s3_bucket": {"bucket": "logs", "id": "logs", "region": "eu-west-1"},
+    "aws_s3_bucket_server_side_encryption_configuration": {
+        "bucket": "logs",
+        "rule": [
+            {
+                "apply_server_side_encryption_by_default": [
+                    {"sse_algorithm": "aws:kms", "kms_master_key_id": "k"}
+                ]
+            }
+        ],
+    },
+    "aws_s3_bucket_versioning": {
+        "bucket": "logs",
+        "versioning_configuration": [{"status": "Enabled", "mfa_delete": "Disabled"}],
+    },
+    "aws_s3_bucket_public_access_block": {
+        "bucket": "logs",
+        "block_public_acls": True,
+        "ignore_public_acls": True,
+        "block_public_policy": True,
+        "restrict_public_buckets": True,
+    },
+    "aws_db_instance": {
+        "identifier": "db-1",
+        "engine": "postgres",
+        "instance_class": "db.t3.micro",
+        "storage_encrypted": True,
+        "publicly_accessible": False,
+        "backup_retention_period": 7,
+        "multi_az": True,
+        "deletion_protection": True,
+        "auto_minor_version_upgrade": True,
+    },
+    "aws_iam_user": {"name": "alice", "arn": "arn:aws:iam::1:user/alice"},
+    "aws_iam_user_login_profile": {"user": "alice"},
+    "aws_iam_access_key": {"user": "alice", "status": "Active"},
+    "aws_iam_role": {
+        "name": "app",
+        "arn": "arn:aws:iam::1:role/app",
+        "path": "/service/",
+        "assume_role_policy": json.dumps(TRUST),
+    },
+    "aws_lambda_function": {
+        "function_name": "fn",
+        "arn": "arn:aws:lambda:eu-west-1:1:function:fn",
+        "runtime": "python3.12",
+        "package_type": "Zip",
+    },
+    "aws_lb": {
+        "name": "web",
+        "arn": "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/1",
+        "load_balancer_type": "application",
+        "internal": False,
+        "subnets": ["subnet-1", "subnet-2"],
+    },
+    "aws_alb": {
+        "name": "old",
+        "load_balancer_type": "application",
+        "internal": True,
+        "subnets": ["subnet-1"],
+    },
+    "aws_kms_key": {
+        "key_id": "k-1",
+        "arn": "arn:aws:kms:eu-west-1:1:key/k-1",
+        "is_enabled": True,
+        "customer_master_key_spec": "SYMMETRIC_DEFAULT",
+        "enable_key_rotation": True,
+    },
+}
+
+
+def _plan(after: dict[str, dict[str, Any]], unknown: bool = False) -> dict[str, Any]:
+    """A plan creating one resource of each Terraform type; ``unknown``: every attribute known on apply."""
+    return {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": f"{type_}.this",
+                "type": type_,
+                "name": "this",
+                "change": {
+                    "actions": ["create"],
+                    "after": attributes,
+                    "after_unknown": {key: True for key in attributes} if unknown else {},
+                },
+            }
+            for type_, attributes in after.items()
+        ],
+    }
+
+
+PLANS = {
+    "every attribute": _plan(PLAN_AFTER),
+    "no attribute": _plan({type_: {} for type_ in PLAN_AFTER}),
+    "every attribute unknown": _plan(PLAN_AFTER, unknown=True),
+}
+
+
+def _key_mismatches(value: Any, declared: dict[str, Any], path: str) -> list[str]:
+    """Where the value's object keys differ from the declared properties, recursively."""
+    if isinstance(value, dict) and "properties" in declared:
+        keys, expected = set(value), set(declared["properties"])
+        problems = [f"{path}: missing {sorted(expected - keys)}"] if expected - keys else []
+        problems += [f"{path}: undeclared {sorted(keys - expected)}"] if keys - expected else []
+        for key in sorted(keys & expected):
+            problems += _key_mismatches(value[key], declared["properties"][key], f"{path}.{key}")
+        return problems
+    if isinstance(value, list) and "items" in declared:
+        items = declared["items"]
+        return [p for i, item in enumerate(value) for p in _key_mismatches(item, items, f"{path}[{i}]")]
+    return []
+
+
+def _assert_matches_schema(resource_type: str, document: dict[str, Any], where: str) -> None:
+    assert _key_mismatches(document, schema(resource_type), where) == []
+    assert schema_error(resource_type, document) is None, where
+
+
+def test_one_schema_per_resource_type_and_both_mappers_cover_them_all() -> None:
+    assert {path.name for path in SCHEMA_DIR.iterdir()} == {f"{t}.json" for t in RESOURCE_TYPES}
+    assert set(inventory.MAPPERS) == RESOURCE_TYPES == set(INVENTORY_INPUTS)
+    assert {resource_type for resource_type, _ in plan.MAPPERS.values()} == RESOURCE_TYPES
+    assert set(PLAN_AFTER) == plan.PLAN_RESOURCE_TYPES
+
+
+def _closed_objects(declared: dict[str, Any], path: str) -> list[str]:
+    """Object schemas that do not require every property or admit undeclared ones."""
+    problems = []
+    if "properties" in declared:
+        required_all = declared.get("required") == list(declared["properties"])
+        if not required_all or declared.get("additionalProperties") is not False:
+            problems.append(path)
+        for key, value in declared["properties"].items():
+            problems += _closed_objects(value, f"{path}.{key}")
+    if isinstance(declared.get("items"), dict):
+        problems += _closed_objects(declared["items"], f"{path}[]")
+    return problems
+
+
+@pytest.mark.parametrize("resource_type", sorted(RESOURCE_TYPES))
+def test_schema_requires_exactly_its_properties(resource_type: str) -> None:
+    assert _closed_objects(schema(resource_type), resource_type) == []
+
+
+@pytest.mark.parametrize("resource_type", sorted(RESOURCE_TYPES))
+def test_inventory_mapper_produces_exactly_the_schema(resource_type: str) -> None:
+    full, minimal = INVENTORY_INPUTS[resource_type]
+    for name, raw in (("every attribute", full), ("only the identifier", minimal)):
+        _assert_matches_schema(resource_type, from_inventory(resource_type, raw), f"{resource_type} ({name})")
+
+
+@pytest.mark.parametrize("variant", sorted(PLANS))
+def test_plan_mapper_produces_exactly_the_schema(variant: str) -> None:
+    documents = from_plan(PLANS[variant]).documents
+    assert sorted({t for _, t, _ in documents}) == sorted(RESOURCE_TYPES)
+    for address, resource_type, document in documents:
+        _assert_matches_schema(resource_type, document, f"{address} ({variant})")
+
+
+def test_nested_shapes_are_exercised_by_both_mappers() -> None:
+    """The representative inputs fill every list of objects, so nested keys are compared, not skipped."""
+    plan_documents = {address: doc for address, _, doc in from_plan(PLANS["every attribute"]).documents}
+    for resource_type, key, address in (
+        ("security_group", "ingress", "aws_security_group.this"),
+        ("security_group", "egress", "aws_security_group.this"),
+        ("iam_user", "access_keys", "aws_iam_user.this"),
+        ("iam_role", "trust_statements", "aws_iam_role.this"),
+    ):
+        assert from_inventory(resource_type, INVENTORY_INPUTS[resource_type][0])[key], (resource_type, key)
+        assert plan_documents[address][key], (address, key)
+    assert len(plan_documents["aws_security_group.this"]["ingress"]) == 3  # inline, _rule, _ingress_rule
+
+
+def test_schema_validation_names_the_violation() -> None:
+    document = from_inventory("vpc", {"VpcId": "vpc-1"})
+    assert schema_error("vpc", {**document, "is_default": None}) == 'null is not of type "boolean"'
+    assert schema_error("vpc", {**document, "shared": True}) == (
+        "Additional properties are not allowed ('shared' was unexpected)"
+    )
+    assert schema_error("vpc", {k: v for k, v in document.items() if k != "tags"}) == (
+        '"tags" is a required property'
+    )
