@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from psycopg import sql
 
@@ -36,8 +36,9 @@ def run_inventory_bench(settings: Settings, resources: int, echo: Callable[[str]
 
     with connect(url, autocommit=True) as conn:
         conn.execute("CREATE TABLE raw_aws.plain_copy (LIKE raw_aws.resources INCLUDING ALL)")
-        load_s = min(timed(lambda: load_slices(conn, slices)) for _ in range(ROUNDS))
-        copy_s = min(timed(lambda: plain_copy(conn, slices)) for _ in range(ROUNDS))
+        now = settings.clock.now()
+        load_s = min(timed(lambda: load_slices(conn, slices, now)) for _ in range(ROUNDS))
+        copy_s = min(timed(lambda: plain_copy(conn, slices, now)) for _ in range(ROUNDS))
         conn.execute("DROP TABLE raw_aws.plain_copy")
     ratio = copy_s / load_s
     echo(f"raw load (store_slice per slice): {resources / load_s:>10,.0f} rows/s  {payload / load_s / 1e6:6.1f} MB/s")
@@ -56,7 +57,7 @@ def real_documents(settings: Settings, url: str) -> dict[tuple[str, str, str], l
 
     server, endpoint = start_moto_server()
     try:
-        seed_estate(generate_estate(settings.demo.seed, settings.demo.size), endpoint)
+        seed_estate(generate_estate(settings.demo.seed, settings.demo.size), endpoint, settings.clock.now())
         accounts = [AwsAccount(id=a, role_arn=f"arn:aws:iam::{a}:role/CloudForgeReadOnly") for a in DEMO_ACCOUNTS]
         aws = settings.aws.model_copy(update={"mode": "demo", "endpoint_url": endpoint, "accounts": accounts})
         report = sync_inventory(aws, url)
@@ -86,17 +87,17 @@ def clone_documents(templates: dict, count: int) -> dict[tuple[str, str, str], l
     return slices
 
 
-def load_slices(conn, slices) -> None:
+def load_slices(conn, slices, now: datetime) -> None:
     sync_id = str(uuid.uuid4())
     for (account_id, region, resource_type), rows in slices.items():
         key = {"account_id": account_id, "region": region, "resource_type": resource_type}
-        result = store_slice(conn, sync_id, key, rows)
+        result = store_slice(conn, sync_id, key, rows, now=now)
         if not result.ok:
             raise RuntimeError(f"bench load failed: {result}")
 
 
-def plain_copy(conn, slices) -> None:
-    sync_id, now = str(uuid.uuid4()), datetime.now(UTC)
+def plain_copy(conn, slices, now: datetime) -> None:
+    sync_id = str(uuid.uuid4())
     columns = sql.SQL(", ").join(map(sql.Identifier, RESOURCE_COLUMNS))
     with conn.transaction(), conn.cursor() as cur:
         cur.execute("TRUNCATE raw_aws.plain_copy")

@@ -13,7 +13,6 @@ new, its alerts enqueued) a run is the daily steady state: every finding seen ag
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from assets.aws.inventory import ensure_raw_schema
 from benchmarks.common import timed
@@ -36,10 +35,10 @@ def run_policies_bench(settings: Settings, resources: int, echo: Callable[[str],
     echo(f"seeding the demo estate (seed {settings.demo.seed}) and syncing it once for real documents…")
     slices = clone_documents(real_documents(settings, url), resources)
     evaluator = Evaluator(policy_config(settings))
-    now = datetime.now(UTC)
+    now = settings.clock.now()
     with connect(url, autocommit=True) as conn:
         ensure_raw_schema(conn)
-        load_slices(conn, slices)
+        load_slices(conn, slices, now)
         documents = list(InventoryDocuments(conn))
 
         reports: list[EvaluationReport] = []

@@ -21,6 +21,8 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from cloudforge.clock import Clock
+
 DEMO_ACCOUNTS = ("111111111111", "222222222222", "333333333333")
 DEMO_REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
 READ_ROLE_NAME = "CloudForgeReadOnly"
@@ -318,6 +320,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     costs: CostSettings = Field(default_factory=CostSettings)
     billing: BillingSettings = Field(default_factory=BillingSettings)
+    clock: Clock = Field(default_factory=Clock)  # clock.today pins the date (see cloudforge/clock.py)
 
     @field_validator("state_dir")
     @classmethod

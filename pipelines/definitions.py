@@ -39,9 +39,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     )
     owner_url = secret(settings.database_url, DATABASE_URL_VARIABLE)
     return dg.Definitions(
-        assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, *build_api_billing_assets(settings.billing),
+        assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, *build_api_billing_assets(settings.billing, settings.clock),
                 build_policy_assets(settings), *build_dbt_assets(settings),
-                *build_cost_alert_assets(settings.costs)],
+                *build_cost_alert_assets(settings.costs, settings.clock)],
         asset_checks=AWS_INVENTORY_CHECKS,
         jobs=[refresh],
         schedules=[dg.ScheduleDefinition(job=refresh, cron_schedule="0 6 * * *", execution_timezone="UTC")],

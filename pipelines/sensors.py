@@ -31,7 +31,8 @@ def build_alert_delivery_sensor(settings: Settings) -> dg.SensorDefinition:
         context: dg.SensorEvaluationContext, warehouse: WarehouseResource
     ) -> dg.SkipReason:
         with warehouse.connect() as conn:
-            report = deliver_pending(conn, build_notifiers(settings), policy=delivery_policy(settings),
+            report = deliver_pending(conn, build_notifiers(settings), now=settings.clock.now(),
+                                     policy=delivery_policy(settings),
                                      time_budget=TICK_BUDGET_SECONDS)
         context.log.info(f"alerts: {report.summary()}")
         return dg.SkipReason(f"alerts: {report.summary()}")

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import resources
 
 import psycopg
@@ -159,7 +159,7 @@ def sync_inventory(
         for resource_type in types
         for region in ([GLOBAL_REGION] if resource_type.is_global else aws.regions)
     ]
-    report = SyncReport(sync_id=str(uuid.uuid4()), started_at=datetime.now(UTC))
+    report = SyncReport(sync_id=str(uuid.uuid4()), started_at=settings.clock.now())
     clock = time.monotonic()
     log.info("aws inventory %s: %d slices in %d accounts", report.sync_id, len(plan), len(aws.accounts))
     ensure_raw_schema(conn)
@@ -183,7 +183,8 @@ def sync_inventory(
         for done in range(1, len(plan) + 1):
             job, rows, error = fetched.get()
             secrets = _secrets(sessions[job.account_id]) if error is not None else []
-            result = store_slice(conn, report.sync_id, job.key, rows, error, secrets)
+            now = settings.clock.now()
+            result = store_slice(conn, report.sync_id, job.key, rows, error, secrets, now=now)
             report.slices.append(result)
             log.info("aws inventory %d/%d %s", done, len(plan), result)
             if progress is not None:
@@ -224,12 +225,14 @@ def store_slice(
     rows: list[tuple] | None,
     error: Exception | None = None,
     secrets: Sequence[str] = (),
+    *,
+    now: datetime,
 ) -> SliceResult:
-    """Write one fetched slice (rows of resource_id, arn, document JSON), or its failure, in one transaction.
+    """Write one fetched slice (rows of resource_id, arn, document JSON), or its failure, in one transaction,
+    stamped ``now`` (the clock's).
 
     Rows the warehouse rejects (say a NUL character in a document) fail their slice like an API error would.
     """
-    now = datetime.now(UTC)
     record = dict(key, sync_id=sync_id, attempted_at=now)
     if error is None:
         try:

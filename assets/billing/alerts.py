@@ -22,6 +22,7 @@ from psycopg.rows import dict_row
 
 from assets.resources import WarehouseResource
 from cloudforge.alerts.outbox import Alert, Severity, enqueue_alerts
+from cloudforge.clock import Clock
 from cloudforge.settings import CostSettings
 
 BUDGET_STATUS = dg.AssetKey(["marts", "budget_status"])
@@ -143,8 +144,9 @@ def summarize(alerts: Iterable[Alert]) -> str:
     return "\n".join(holding) or "none"
 
 
-def build_cost_alert_assets(costs: CostSettings) -> list[dg.AssetsDefinition]:
-    """The cost alerts asset, judging budgets and anomalies by ``costs`` (the settings' ``costs``)."""
+def build_cost_alert_assets(costs: CostSettings, clock: Clock) -> list[dg.AssetsDefinition]:
+    """The cost alerts asset, judging budgets and anomalies by ``costs`` (the settings' ``costs``); alerts are
+    stamped by ``clock``."""
 
     @dg.asset(
         key=dg.AssetKey(["alerts", "cost_alerts"]),
@@ -156,7 +158,7 @@ def build_cost_alert_assets(costs: CostSettings) -> list[dg.AssetsDefinition]:
     def cost_alerts_asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as conn:
             alerts = cost_alerts(conn, costs)
-            changes = enqueue_alerts(conn, alerts)
+            changes = enqueue_alerts(conn, alerts, clock.now())
         return dg.MaterializeResult(metadata={
             "conditions_holding": sum(alert.action == "trigger" for alert in alerts),
             "state_changes": changes,

@@ -9,7 +9,7 @@ credentials.
 """
 
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from uuid import uuid4
 
@@ -19,6 +19,7 @@ import polars as pl
 from assets.billing.assets import AZURE_COSTS, BIGQUERY_BILLING, results_of
 from assets.billing.loader import IngestReport, ensure_schema, load_focus_frame
 from assets.resources import WarehouseResource
+from cloudforge.clock import Clock
 from cloudforge.settings import AzureCostSource, BigQueryExport, BillingMonths, BillingSettings
 
 AZURE_CHECK = "azure_slices_valid"
@@ -65,16 +66,17 @@ def load_months(
     return report, unreadable
 
 
-def build_api_billing_assets(billing: BillingSettings) -> list[dg.AssetsDefinition]:
-    """The Azure and BigQuery assets, reading the scopes and tables ``billing`` names (none: nothing)."""
+def build_api_billing_assets(billing: BillingSettings, clock: Clock) -> list[dg.AssetsDefinition]:
+    """The Azure and BigQuery assets, reading the scopes and tables ``billing`` names (none: nothing); the
+    months to read count back from ``clock``'s today."""
     return [
         api_billing_asset(
-            AZURE_COSTS, AZURE_CHECK, "azure", billing.azure, load_azure_scope,
+            AZURE_COSTS, AZURE_CHECK, "azure", billing.azure, load_azure_scope, clock,
             "Azure Cost Management scopes (ActualCost and AmortizedCost, daily) as FOCUS slices of "
             "raw_billing.focus_charges, one per scope's billing entity and month.",
         ),
         api_billing_asset(
-            BIGQUERY_BILLING, BIGQUERY_CHECK, "bigquery", billing.bigquery, load_bigquery_export,
+            BIGQUERY_BILLING, BIGQUERY_CHECK, "bigquery", billing.bigquery, load_bigquery_export, clock,
             "GCP billing export tables in BigQuery (detailed usage cost) as FOCUS slices of "
             "raw_billing.focus_charges, one per billing account and invoice month.",
         ),
@@ -86,7 +88,8 @@ def api_billing_asset(
     check_name: str,
     kind: str,
     sources: Sequence[BillingMonths],
-    load_source: Callable[[WarehouseResource, Any, Any], tuple[IngestReport, list[str]]],
+    load_source: Callable[[WarehouseResource, Any, Any, date], tuple[IngestReport, list[str]]],
+    clock: Clock,
     description: str,
 ) -> dg.AssetsDefinition:
     """An asset loading each of ``sources`` with ``load_source``, with its blocking check ``check_name``."""
@@ -101,7 +104,8 @@ def api_billing_asset(
     def load_api_billing(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
     ) -> Iterator[dg.MaterializeResult]:
-        loads = [load_source(warehouse, source, context.log) for source in sources]
+        today = clock.today()
+        loads = [load_source(warehouse, source, context.log, today) for source in sources]
         reports, problems = [report for report, _ in loads], [p for _, found in loads for p in found]
         yield from results_of(reports, problems, asset_key=key, check_name=check_name)
 
@@ -109,7 +113,7 @@ def api_billing_asset(
 
 
 def load_azure_scope(
-    warehouse: WarehouseResource, source: AzureCostSource, logger
+    warehouse: WarehouseResource, source: AzureCostSource, logger, today: date
 ) -> tuple[IngestReport, list[str]]:
     from azure.core.exceptions import AzureError
     from azure.identity import DefaultAzureCredential
@@ -120,7 +124,7 @@ def load_azure_scope(
         return load_months(
             warehouse,
             f"azure-cost-management:{source.scope}",
-            months_to_read(source, datetime.now(UTC).date()),
+            months_to_read(source, today),
             lambda month: fetch_azure_costs(
                 source.scope, month, next_month(month), credential, base_url=source.endpoint_url
             ),
@@ -130,7 +134,7 @@ def load_azure_scope(
 
 
 def load_bigquery_export(
-    warehouse: WarehouseResource, source: BigQueryExport, logger
+    warehouse: WarehouseResource, source: BigQueryExport, logger, today: date
 ) -> tuple[IngestReport, list[str]]:
     from google.api_core.exceptions import GoogleAPICallError
     from google.auth.exceptions import GoogleAuthError
@@ -151,7 +155,7 @@ def load_bigquery_export(
         return load_months(
             warehouse,
             source_uri,
-            months_to_read(source, datetime.now(UTC).date()),
+            months_to_read(source, today),
             lambda month: fetch_gcp_billing(client, source.table_id, f"{month:%Y%m}"),
             (BigQueryBillingError, GoogleAPICallError, GoogleAuthError),
             logger,

@@ -53,7 +53,8 @@ class LocalStack:
 
                 progress(f"cloud: embedded demo estate (seed {settings.demo.seed}, size {settings.demo.size})")
                 running = find_embedded_cloud(settings.state_dir)
-                cloud = start_embedded_cloud(settings.state_dir, seed=settings.demo.seed, size=settings.demo.size)
+                cloud = start_embedded_cloud(settings.state_dir, seed=settings.demo.seed, size=settings.demo.size,
+                                             clock=settings.clock)
                 stack.aws_endpoint_url = cloud.endpoint_url
                 # Stop only what this call started: a `cloudforge demo` in another terminal keeps its cloud.
                 stack._cloud = None if running is not None and running.pid == cloud.pid else cloud
@@ -86,6 +87,8 @@ class LocalStack:
             env["CLOUDFORGE_READER_DATABASE_URL"] = self.reader_url
         if self.aws_endpoint_url:
             env["CLOUDFORGE_AWS__ENDPOINT_URL"] = self.aws_endpoint_url
+        if self.settings.clock.pinned_date is not None:  # every process of the stack on the same date
+            env["CLOUDFORGE_CLOCK__TODAY"] = self.settings.clock.pinned_date.isoformat()
         if self.settings.aws.mode == "demo":
             # moto accepts any key; these dummies keep boto3 from searching for real ones.
             env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")

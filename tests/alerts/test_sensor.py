@@ -34,8 +34,8 @@ def tick(alerts_url: str, slack_url: str) -> dg.SkipReason:
         return build_alert_delivery_sensor(settings)(context)
 
 
-def test_a_restarted_sensor_does_not_send_again(conn, alerts_url):
-    enqueue_alerts(conn, [BUDGET, alert(1)])
+def test_a_restarted_sensor_does_not_send_again(conn, clock, alerts_url):
+    enqueue_alerts(conn, [BUDGET, alert(1)], clock.now())
     with ReplayServer([slack_ok(), slack_ok()]) as receiver:
         first = tick(alerts_url, receiver.url + SLACK_PATH)
         after_restart = tick(alerts_url, receiver.url + SLACK_PATH)
@@ -53,8 +53,8 @@ def test_the_code_location_runs_the_sensor_every_30_seconds_from_the_start():
     assert (sensor.minimum_interval_seconds, sensor.default_status) == (30, dg.DefaultSensorStatus.RUNNING)
 
 
-def test_cloudforge_alerts_deliver_flushes_the_outbox(conn, slack_env):
-    enqueue_alerts(conn, [BUDGET, alert(1)])
+def test_cloudforge_alerts_deliver_flushes_the_outbox(conn, clock, slack_env):
+    enqueue_alerts(conn, [BUDGET, alert(1)], clock.now())
     with ReplayServer([slack_ok(), slack_error(403, "invalid_token")]) as receiver:
         slack_env(receiver)
         first = CliRunner().invoke(alerts, ["deliver"])
@@ -69,9 +69,9 @@ def test_cloudforge_alerts_deliver_flushes_the_outbox(conn, slack_env):
     assert (again.exit_code, again.output) == (0, "alerts: delivered 0, retried 0, failed 0\n")
 
 
-def test_log_only_by_default_the_command_prints_each_alert(conn, alerts_url, monkeypatch):
+def test_log_only_by_default_the_command_prints_each_alert(conn, clock, alerts_url, monkeypatch):
     monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", alerts_url)
-    enqueue_alerts(conn, [BUDGET])
+    enqueue_alerts(conn, [BUDGET], clock.now())
     result = CliRunner().invoke(alerts, ["deliver"])
     assert (result.exit_code, result.stdout) == (0, "alerts: delivered 1, retried 0, failed 0\n")
     assert result.stderr == f"  alert trigger [high] budget: {BUDGET.title} — {BUDGET.summary} ({BUDGET.dedup_key})\n"

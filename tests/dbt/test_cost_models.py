@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import yaml
@@ -36,6 +36,7 @@ from cloudforge.warehouse import connect
 from pipelines.dbt import DBT_PROJECT_DIR, dbt_resource
 
 CENT = Decimal("0.01")
+AS_OF = datetime.combine(LAST_DAY + timedelta(days=1), time(6), UTC)  # the morning after the last billed day
 SETTINGS = load_settings(costs=COSTS).costs
 
 
@@ -394,13 +395,14 @@ def test_budget_crossings_and_the_spike_alert_once_and_resolve_when_they_stop(co
                      for days in (10, 7))
     with connect(cost_url) as conn:
         # As if May's warehouse budget had alerted at 50 %: the month is over, so this run resolves it.
-        enqueue_alerts(conn, [Alert("budget:project:warehouse:2024-05:50:actual", "budget", "medium", "t", "s")])
+        may = Alert("budget:project:warehouse:2024-05:50:actual", "budget", "medium", "t", "s")
+        enqueue_alerts(conn, [may], AS_OF)
         alerts = cost_alerts(conn, recent)
         triggers = {(a.dedup_key, a.severity, a.link) for a in alerts if a.action == "trigger"}
-        assert enqueue_alerts(conn, alerts) == len(triggers) + 1
-        assert enqueue_alerts(conn, cost_alerts(conn, recent)) == 0  # nothing changed: nothing new
+        assert enqueue_alerts(conn, alerts, AS_OF) == len(triggers) + 1
+        assert enqueue_alerts(conn, cost_alerts(conn, recent), AS_OF) == 0  # nothing changed: none new
         # Three days later (alert_days 7 on the same data) the spike is no longer recent: resolved.
-        assert enqueue_alerts(conn, cost_alerts(conn, later)) == 1
+        assert enqueue_alerts(conn, cost_alerts(conn, later), AS_OF) == 1
     assert triggers == {
         ("budget:project:warehouse:2024-06:50:actual", "medium", "/budgets"),
         ("budget:project:warehouse:2024-06:80:actual", "medium", "/budgets"),

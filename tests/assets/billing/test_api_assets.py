@@ -14,6 +14,7 @@ from support.replay.credentials import point_credentials_at, with_tokens
 
 from assets.billing.api_assets import build_api_billing_assets, months_to_read
 from assets.resources import WarehouseResource
+from cloudforge.clock import Clock
 from cloudforge.settings import AzureCostSource, BillingSettings, BigQueryExport
 from cloudforge.warehouse import connect, create_database
 
@@ -57,7 +58,7 @@ def test_a_malformed_source_is_refused_when_settings_load_naming_the_field(sourc
 
 
 def materialize(url: str, billing: BillingSettings, key: str) -> dg.ExecuteInProcessResult:
-    [asset] = [a for a in build_api_billing_assets(billing) if a.key.path[-1] == key]
+    [asset] = [a for a in build_api_billing_assets(billing, Clock()) if a.key.path[-1] == key]
     resources = {"warehouse": WarehouseResource(database_url=url)}
     return dg.materialize([asset], resources=resources, raise_on_error=False)
 
