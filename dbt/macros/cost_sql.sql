@@ -74,10 +74,15 @@
     )
 {%- endmacro %}
 
-{#- Pre-hook of cost_daily: remove the rows of slices whose load is no longer the current one in the source
-    (the slice was deleted, or reloaded: the model then inserts the new load's rows). -#}
-{% macro cost_delete_replaced_slices(source_relation) -%}
+{#- Pre-hook of cost_daily's incremental build (it runs in the model's transaction). The planner cannot estimate
+    how many lines the changed slices hold (it multiplies the slice columns' selectivities to about one row),
+    and with one row it joins the tag sets to every line by nested loop, for hours: so nested loops are off for
+    this transaction, but for the index probes that have no other way. Then the rows of slices whose load is no
+    longer the current one in the source go (the slice was deleted, or reloaded: the model then inserts the new
+    load's rows). -#}
+{% macro cost_prepare_incremental(source_relation) -%}
     {%- if is_incremental() -%}
+        set local enable_nestloop = off;
         delete from {{ this }}
         where (provider, billing_account_id, billing_period, load_id) in (
             select * from {{ cost_slice_loads(this) }} as built

@@ -4,7 +4,7 @@
         incremental_strategy='delete+insert',
         unique_key=['provider', 'billing_account_id', 'billing_period'],
         on_schema_change='append_new_columns',
-        pre_hook="{{ cost_delete_replaced_slices(ref('stg_billing__focus_charges')) }}",
+        pre_hook="{{ cost_prepare_incremental(ref('stg_billing__focus_charges')) }}",
         indexes=[{'columns': ['provider', 'billing_account_id', 'billing_period', 'load_id']}],
     )
 }}
@@ -33,7 +33,8 @@ charges as (
         charges.charge_category, charges.billing_currency, charges.tags, charges.billed_cost,
         charges.effective_cost, charges.list_cost, charges.load_id, charges.loaded_at
     {% if is_incremental() -%}
-    -- Slice by slice, so each slice's lines are read through the slice index, not by scanning every line.
+    -- Slice by slice, so each slice's lines are read through the slice index, not by scanning every line
+    -- (offset 0 keeps the planner from turning this into a join over all lines).
     from changed_slices
     cross join lateral (
         select *
@@ -42,6 +43,7 @@ charges as (
             and lines.billing_account_id = changed_slices.billing_account_id
             and lines.billing_period = changed_slices.billing_period
             and lines.load_id = changed_slices.load_id
+        offset 0
     ) as charges
     {%- else -%}
     from {{ ref('stg_billing__focus_charges') }} as charges
