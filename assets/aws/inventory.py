@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import resources
 
 import psycopg
 
@@ -25,7 +24,7 @@ from assets.aws.clients import AccountSession, open_account
 from assets.aws.collectors import GLOBAL_REGION, RESOURCE_TYPES, ResourceType
 from assets.aws.errors import describe_error
 from cloudforge.settings import Settings
-from cloudforge.warehouse import connect, replace_slice
+from cloudforge.warehouse import connect, ensure_schema, replace_slice
 
 log = logging.getLogger(__name__)
 
@@ -122,14 +121,6 @@ class SyncReport:
 Progress = Callable[[SliceResult, int, int], None]
 
 
-def ensure_raw_schema(conn: psycopg.Connection) -> None:
-    """Create the raw_aws schema and tables if missing; safe to run from several processes at once."""
-    schema = resources.files("assets.aws").joinpath("raw_schema.sql").read_text()
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext('cloudforge raw_aws schema'))")
-        conn.execute(schema)
-
-
 def sync_inventory(
     settings: Settings,
     conn_or_url: psycopg.Connection | str,
@@ -163,7 +154,7 @@ def sync_inventory(
     report = SyncReport(sync_id=str(uuid.uuid4()), started_at=datetime.now(UTC))
     clock = time.monotonic()
     log.info("aws inventory %s: %d slices in %d accounts", report.sync_id, len(plan), len(aws.accounts))
-    ensure_raw_schema(conn)
+    ensure_schema(conn)
     # Workers hand each fetched slice over through a queue rather than keeping it in a Future, so its rows
     # are freed as soon as they are stored, whatever the size of the estate.
     fetched: queue.Queue[tuple[_Slice, list[tuple] | None, Exception | None]] = queue.Queue()
