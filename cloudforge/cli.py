@@ -92,6 +92,7 @@ def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     """Start the embedded stack, materialise everything, then serve the Dagster UI and the dashboards."""
     from cloudforge.local.processes import Server, ServerError, Stop, ensure_available
     from cloudforge.local.stack import LocalStack
+    from cloudforge.warehouse import MigrationError
 
     settings = load_settings()
     dagster = Server("Dagster UI", settings.dagster_ui.address, dagster_port, "--dagster-port")
@@ -108,7 +109,7 @@ def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     except Stop as stop:
         echo_while_stopping("\nstopping…")
         raise SystemExit(stop.exit_code) from None
-    except (ServerError, ConnectionError) as error:
+    except (ServerError, ConnectionError, MigrationError) as error:
         raise click.ClickException(str(error)) from None
     finally:
         if stack is not None:

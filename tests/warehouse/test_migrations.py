@@ -227,17 +227,24 @@ def test_db_status_and_upgrade_commands(warehouse_url, tmp_path, monkeypatch):
     assert lines[2:] == ["up to date"]
 
 
-def test_db_upgrade_names_an_edited_migration_and_exits_1(warehouse_url, tmp_path, monkeypatch):
+@pytest.mark.parametrize("command", [
+    ["db", "upgrade"], ["run"], ["demo", "--skip-run", "--dagster-port", "0", "--dashboard-port", "0"]
+])
+def test_a_refused_upgrade_ends_the_command_in_one_line_naming_the_migration(
+    warehouse_url, tmp_path, monkeypatch, command
+):
     url = fresh_database(warehouse_url, "edited_cli")
     with connect(url, autocommit=True) as conn:
         ensure_schema(conn)
         conn.execute("UPDATE cloudforge_meta.schema_migrations SET checksum = 'f00d' WHERE version = 2")
     monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", url)
     monkeypatch.setenv("CLOUDFORGE_STATE_DIR", str(tmp_path))
+    monkeypatch.setenv("CLOUDFORGE_AWS__ENDPOINT_URL", "http://127.0.0.1:9")  # no cloud is started
 
-    result = CliRunner().invoke(main, ["db", "upgrade"])
+    result = CliRunner().invoke(main, command)
+
     assert result.exit_code == 1
-    assert result.output.startswith(
+    assert result.output.splitlines()[-1].startswith(
         "Error: migration 0002_billing_conformance differs from the one applied to this warehouse on "
     )
 
