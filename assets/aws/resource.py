@@ -4,6 +4,7 @@ from pathlib import Path
 
 from dagster import Config, ConfigurableResource
 
+from cloudforge.clock import Clock
 from cloudforge.settings import AwsSettings, Settings
 
 
@@ -30,6 +31,7 @@ class AwsInventoryResource(ConfigurableResource):
     max_attempts: int = 8
     timeout_seconds: float = 30.0
     state_dir: str | None = None
+    pinned_date: str | None = None  # the settings' clock.today, if pinned (ISO date)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "AwsInventoryResource":
@@ -44,11 +46,17 @@ class AwsInventoryResource(ConfigurableResource):
             for account in aws.accounts
         ]
         fields = aws.model_dump(exclude={"accounts"})
-        return cls(**fields, accounts=accounts, state_dir=str(settings.state_dir))
+        pinned = settings.clock.pinned_date
+        return cls(**fields, accounts=accounts, state_dir=str(settings.state_dir),
+                   pinned_date=pinned.isoformat() if pinned else None)
+
+    def clock(self) -> Clock:
+        """The settings' clock: what the sync stamps its slices with."""
+        return Clock(today=self.pinned_date)
 
     def aws_settings(self) -> AwsSettings:
         """The validated settings this resource names."""
-        aws = AwsSettings.model_validate(self.model_dump(exclude={"state_dir"}))
+        aws = AwsSettings.model_validate(self.model_dump(exclude={"state_dir", "pinned_date"}))
         if aws.mode == "demo" and not aws.endpoint_url and self.state_dir:
             from cloudforge.local.cloud import find_embedded_cloud
 
