@@ -6,7 +6,7 @@ answer yet, so a fresh install shows what to do instead of a traceback.
 
 import streamlit as st
 
-from dashboards.data import WarehouseNotReady
+from dashboards.connection import WarehouseNotReady
 
 st.set_page_config(page_title="CloudForge", page_icon=":material/cloud:", layout="wide")
 
