@@ -75,6 +75,7 @@ def report_metadata(report: LoadReport, found: list[tuple]) -> dict[str, Metadat
         "states_loaded": MetadataValue.int(len(report.loaded)),
         "states_unchanged": MetadataValue.int(len(report.unchanged)),
         "states_failed": MetadataValue.int(len(report.failed)),
+        "states_removed": MetadataValue.int(len(report.removed)),
         "rows": MetadataValue.int(report.rows),
         "failures": MetadataValue.json(report.failed),
         "conflicts": MetadataValue.int(len(found)),

@@ -1,7 +1,8 @@
 """Load state files into raw_terraform: each file one slice, replaced atomically with its serial and lineage.
 
 A state whose (lineage, serial) equals the one loaded last is not read again into the warehouse; a file that
-cannot be read or parsed is recorded as failed in raw_terraform.states and keeps its previous rows.
+cannot be read or parsed is recorded as failed in raw_terraform.states and keeps its previous rows; a file no
+longer found below its source declares nothing any more: its rows are removed.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class LoadReport:
     loaded: dict[str, int] = field(default_factory=dict)  # source_uri -> declared rows
     unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # source_uri (or source) -> message
+    removed: list[str] = field(default_factory=list)  # states no longer found below their source
 
     @property
     def rows(self) -> int:
@@ -67,29 +69,32 @@ def load_sources(
             report.failed[source] = f"{source}: cannot list state files: {_reason(error)}"
             continue
         for uri in uris:
-            load_state_file(conn, uri, partial(read_state_file, uri, s3), report)
+            load_state_file(conn, source, uri, partial(read_state_file, uri, s3), report)
+        _remove_vanished(conn, source, set(uris), report)
     if log:
         log.info(f"{len(report.loaded)} states loaded ({report.rows} resources), {len(report.unchanged)} "
-                 f"unchanged, {len(report.failed)} failed")
+                 f"unchanged, {len(report.failed)} failed, {len(report.removed)} removed")
     return report
 
 
-def load_state_file(conn: psycopg.Connection, uri: str, read: Callable[[], bytes], report: LoadReport) -> None:
+def load_state_file(
+    conn: psycopg.Connection, source: str, uri: str, read: Callable[[], bytes], report: LoadReport
+) -> None:
     now = datetime.now(UTC)
     try:
         state = parse_state(uri, read())
     except (OSError, BotoCoreError, ClientError, StateError) as error:
         message = str(error) if isinstance(error, StateError) else f"{uri}: cannot read: {_reason(error)}"
-        _record(conn, uri, now, status="failed", message=message)
+        _record(conn, source, uri, now, status="failed", message=message)
         report.failed[uri] = message
         return
     if state.lineage is not None and _loaded(conn, uri) == (state.lineage, state.serial):
-        _record(conn, uri, now, status="ok")  # the rows loaded before are the state's rows
+        _record(conn, source, uri, now, status="ok")  # the rows loaded before are the state's rows
         report.unchanged.append(uri)
         return
     with conn.transaction():
         count = replace_slice(conn, DECLARED, {"source_uri": uri}, COLUMNS, _rows(state, now))
-        _record(conn, uri, now, status="ok", state=state, count=count)
+        _record(conn, source, uri, now, status="ok", state=state, count=count)
     report.loaded[uri] = count
 
 
@@ -112,17 +117,26 @@ def _loaded(conn: psycopg.Connection, uri: str) -> tuple[str, int] | None:
     return tuple(row) if row else None
 
 
-def _record(conn, uri: str, now: datetime, *, status: str, message: str | None = None,
+def _remove_vanished(conn: psycopg.Connection, source: str, listed: set[str], report: LoadReport) -> None:
+    known = conn.execute("SELECT source_uri FROM raw_terraform.states WHERE source = %s ORDER BY 1", [source])
+    for uri in [uri for (uri,) in known.fetchall() if uri not in listed]:
+        with conn.transaction():
+            replace_slice(conn, DECLARED, {"source_uri": uri}, COLUMNS, [])
+            conn.execute("DELETE FROM raw_terraform.states WHERE source_uri = %s", [uri])
+        report.removed.append(uri)
+
+
+def _record(conn, source: str, uri: str, now: datetime, *, status: str, message: str | None = None,
             state: State | None = None, count: int | None = None) -> None:
     """The latest attempt of ``uri``; a failure keeps the serial, lineage and loaded_at of the rows still there."""
     loaded = state is not None
     conn.execute(
         """
-        INSERT INTO raw_terraform.states AS s (source_uri, workspace, serial, lineage, terraform_version,
+        INSERT INTO raw_terraform.states AS s (source_uri, source, workspace, serial, lineage, terraform_version,
             resource_count, status, message, attempted_at, loaded_at)
-        VALUES (%(uri)s, %(workspace)s, %(serial)s, %(lineage)s, %(version)s, %(count)s, %(status)s, %(message)s,
+        VALUES (%(uri)s, %(source)s, %(workspace)s, %(serial)s, %(lineage)s, %(version)s, %(count)s, %(status)s, %(message)s,
             %(now)s, %(loaded_at)s)
-        ON CONFLICT (source_uri) DO UPDATE SET status = excluded.status, message = excluded.message,
+        ON CONFLICT (source_uri) DO UPDATE SET source = excluded.source, status = excluded.status, message = excluded.message,
             attempted_at = excluded.attempted_at,
             serial = CASE WHEN %(loaded)s THEN excluded.serial ELSE s.serial END,
             lineage = CASE WHEN %(loaded)s THEN excluded.lineage ELSE s.lineage END,
@@ -130,7 +144,7 @@ def _record(conn, uri: str, now: datetime, *, status: str, message: str | None =
             resource_count = CASE WHEN %(loaded)s THEN excluded.resource_count ELSE s.resource_count END,
             loaded_at = CASE WHEN %(loaded)s THEN excluded.loaded_at ELSE s.loaded_at END
         """,
-        {"uri": uri, "workspace": workspace(uri), "serial": state.serial if state else None,
+        {"uri": uri, "source": source, "workspace": workspace(uri), "serial": state.serial if state else None,
          "lineage": state.lineage if state else None, "version": state.terraform_version if state else None,
          "count": count, "status": status, "message": message, "now": now, "loaded_at": now if loaded else None,
          "loaded": loaded},

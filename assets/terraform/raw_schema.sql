@@ -5,6 +5,7 @@ CREATE SCHEMA IF NOT EXISTS raw_terraform;
 -- The last outcome of every state file: a failed one keeps its previous declared_resources rows.
 CREATE TABLE IF NOT EXISTS raw_terraform.states (
     source_uri        text        PRIMARY KEY,  -- a local path or s3://bucket/key
+    source            text        NOT NULL,     -- the configured source it was found below
     workspace         text        NOT NULL,     -- S3 backend workspace (env:/<workspace>/...), else 'default'
     serial            bigint,                   -- of the loaded state; null for an empty file
     lineage           text,

@@ -58,6 +58,14 @@ def test_each_state_is_a_slice_and_unchanged_serials_are_skipped(terraform_db: s
         "network": ["ok", 8, 8, 8], "shared": ["failed", 3, 2, 2],  # the previous rows stay
     }
 
+    with psycopg.connect(terraform_db, autocommit=True) as conn:  # a state deleted declares nothing any more
+        (states / "shared" / "terraform.tfstate").unlink()
+        fourth = load_sources(conn, [(str(states), no_s3)])
+        assert (fourth.removed, fourth.loaded, len(fourth.unchanged)) == ([f"{states}/shared/terraform.tfstate"], {}, 2)
+        assert conflicts(conn) == []
+    assert per_state(terraform_db) == {
+        "empty": ["ok", 1, 0, 0], "legacy": ["failed", None, None, 0], "network": ["ok", 8, 8, 8]}
+
 
 def test_s3_source_with_workspaces_through_the_account_role(
     terraform_db: str, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
@@ -108,7 +116,7 @@ def test_no_secret_reaches_the_warehouse_events_logs_or_errors(
     assert "(redacted)" in str(dumped)
     events = [repr(entry) for entry in instance.all_logs(result.run_id)]  # events and log lines of the run
     assert any("state format version 3" in event for event in events)  # the errors are there
-    assert any("3 states loaded (11 resources), 0 unchanged, 2 failed" in event for event in events)
+    assert any("3 states loaded (11 resources), 0 unchanged, 2 failed, 0 removed" in event for event in events)
     assert CANARY not in str(dumped)
     assert all(CANARY not in event for event in events)
     assert CANARY not in caplog.text
