@@ -39,7 +39,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         executor_def=run_locked(lambda: database_url(settings)),
     )
     owner_url = secret(settings.database_url, DATABASE_URL_VARIABLE)
-    terraform_assets, terraform_checks = build_terraform_assets(settings.terraform, settings.aws)
+    terraform_assets, terraform_checks = build_terraform_assets(settings.terraform, settings.aws, settings.clock)
     return dg.Definitions(
         assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, *build_api_billing_assets(settings.billing, settings.clock),
                 *terraform_assets,

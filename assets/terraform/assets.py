@@ -23,6 +23,7 @@ from dagster import (
 
 from assets.resources import WarehouseResource
 from assets.terraform.loader import LoadReport, conflicts, load_sources
+from cloudforge.clock import Clock
 from cloudforge.settings import AwsSettings, TerraformSettings, TerraformStateSource
 
 DECLARED_KEY = AssetKey(["raw_terraform", "declared_resources"])
@@ -31,7 +32,7 @@ FAILED_STATES = "SELECT source_uri, message FROM raw_terraform.states WHERE stat
 
 
 def build_terraform_assets(
-    terraform: TerraformSettings, aws: AwsSettings
+    terraform: TerraformSettings, aws: AwsSettings, clock: Clock
 ) -> "tuple[list[AssetsDefinition], list[AssetChecksDefinition]]":
     """The declared-state asset and its checks; none when no state source is configured."""
     if not terraform.state_sources:
@@ -46,7 +47,7 @@ def build_terraform_assets(
     def terraform_declared_resources(context: AssetExecutionContext, warehouse: WarehouseResource):
         sources = [(source.uri, _s3_opener(source, terraform, aws)) for source in terraform.state_sources]
         with warehouse.connect() as conn:
-            report = load_sources(conn, sources, log=context.log)
+            report = load_sources(conn, sources, clock.now(), log=context.log)
             found = conflicts(conn)
         metadata = report_metadata(report, found)
         if report.failed and not (report.loaded or report.unchanged):

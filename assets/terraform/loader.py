@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
-from importlib import resources
 
 import psycopg
 from botocore.exceptions import BotoCoreError, ClientError
@@ -19,6 +18,7 @@ from psycopg.types.json import Jsonb
 
 from assets.terraform.sources import read_state_file, state_files, workspace
 from assets.terraform.state import State, StateError, parse_state
+from cloudforge.warehouse import ensure_schema
 from cloudforge.warehouse.loader import replace_slice
 
 DECLARED = ("raw_terraform", "declared_resources")
@@ -46,20 +46,12 @@ class LoadReport:
         return sum(self.loaded.values())
 
 
-def ensure_raw_schema(conn: psycopg.Connection) -> None:
-    """Create raw_terraform if missing; safe from several processes at once."""
-    schema = resources.files("assets.terraform").joinpath("raw_schema.sql").read_text()
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext('cloudforge raw_terraform schema'))")
-        conn.execute(schema)
-
-
 def load_sources(
-    conn: psycopg.Connection, sources: Iterable[tuple[str, Callable[[], object]]], log=None
+    conn: psycopg.Connection, sources: Iterable[tuple[str, Callable[[], object]]], now: datetime, log=None
 ) -> LoadReport:
-    """Load every state file of each (source, opener of its boto3 S3 client or None); a source or file that
-    fails is reported, not raised."""
-    ensure_raw_schema(conn)
+    """Load every state file of each (source, opener of its boto3 S3 client or None), stamped ``now`` (the
+    clock's); a source or file that fails is reported, not raised."""
+    ensure_schema(conn)
     report = LoadReport()
     for source, open_s3 in sources:
         try:
@@ -69,7 +61,7 @@ def load_sources(
             report.failed[source] = f"{source}: cannot list state files: {_reason(error)}"
             continue
         for uri in uris:
-            load_state_file(conn, source, uri, partial(read_state_file, uri, s3), report)
+            load_state_file(conn, source, uri, partial(read_state_file, uri, s3), report, now)
         _remove_vanished(conn, source, set(uris), report)
     if log:
         log.info(f"{len(report.loaded)} states loaded ({report.rows} resources), {len(report.unchanged)} "
@@ -78,9 +70,8 @@ def load_sources(
 
 
 def load_state_file(
-    conn: psycopg.Connection, source: str, uri: str, read: Callable[[], bytes], report: LoadReport
+    conn: psycopg.Connection, source: str, uri: str, read: Callable[[], bytes], report: LoadReport, now: datetime
 ) -> None:
-    now = datetime.now(UTC)
     try:
         state = parse_state(uri, read())
     except (OSError, BotoCoreError, ClientError, StateError) as error:

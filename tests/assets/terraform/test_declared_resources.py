@@ -17,6 +17,7 @@ from assets.aws.clients import open_account
 from assets.resources import WarehouseResource
 from assets.terraform.assets import build_terraform_assets
 from assets.terraform.loader import conflicts, load_sources
+from cloudforge.clock import Clock
 from cloudforge.settings import AwsAccount, AwsSettings, Settings, TerraformSettings
 
 
@@ -31,9 +32,11 @@ def per_state(url: str) -> dict[str, tuple]:
             " WHERE d.source_uri = s.source_uri) FROM raw_terraform.states s ORDER BY 1")}
 
 
-def test_each_state_is_a_slice_and_unchanged_serials_are_skipped(terraform_db: str, states: Path) -> None:
+def test_each_state_is_a_slice_and_unchanged_serials_are_skipped(
+    terraform_db: str, states: Path, clock: Clock
+) -> None:
     with psycopg.connect(terraform_db, autocommit=True) as conn:
-        first = load_sources(conn, [(str(states), no_s3)])
+        first = load_sources(conn, [(str(states), no_s3)], clock.now())
         assert sorted(Path(u).parent.name for u in first.loaded) == ["empty", "network", "shared"]
         assert (first.rows, first.unchanged) == (11, [])
         legacy = str(states / "legacy" / "terraform.tfstate")
@@ -42,7 +45,7 @@ def test_each_state_is_a_slice_and_unchanged_serials_are_skipped(terraform_db: s
         assert conflicts(conn) == [("vpc", "vpc-0a1b2c3d", [
             f"{states}/network/terraform.tfstate aws_vpc.main", f"{states}/shared/terraform.tfstate aws_vpc.imported"])]
 
-        second = load_sources(conn, [(str(states), no_s3)])
+        second = load_sources(conn, [(str(states), no_s3)], clock.now())
         assert (second.loaded, len(second.unchanged), len(second.failed)) == ({}, 3, 1)
 
         network = states / "network" / "terraform.tfstate"  # a new serial with one resource less
@@ -50,7 +53,7 @@ def test_each_state_is_a_slice_and_unchanged_serials_are_skipped(terraform_db: s
         state["serial"], state["resources"] = 8, state["resources"][:-1]
         network.write_text(json.dumps(state))
         (states / "shared" / "terraform.tfstate").write_text('{"version": 4, "serial": ')  # broken mid-write
-        third = load_sources(conn, [(str(states), no_s3)])
+        third = load_sources(conn, [(str(states), no_s3)], clock.now())
         assert third.loaded == {str(network): 8}
         assert sorted(Path(u).parent.name for u in third.failed) == ["legacy", "shared"]
     assert per_state(terraform_db) == {
@@ -60,7 +63,7 @@ def test_each_state_is_a_slice_and_unchanged_serials_are_skipped(terraform_db: s
 
     with psycopg.connect(terraform_db, autocommit=True) as conn:  # a state deleted declares nothing any more
         (states / "shared" / "terraform.tfstate").unlink()
-        fourth = load_sources(conn, [(str(states), no_s3)])
+        fourth = load_sources(conn, [(str(states), no_s3)], clock.now())
         assert (fourth.removed, fourth.loaded, len(fourth.unchanged)) == ([f"{states}/shared/terraform.tfstate"], {}, 2)
         assert conflicts(conn) == []
     assert per_state(terraform_db) == {
@@ -80,7 +83,7 @@ def test_s3_source_with_workspaces_through_the_account_role(
                 "other/terraform.tfstate", "env:/staging/other/terraform.tfstate", "states/README.md"):
         s3.put_object(Bucket="tfstate-declared", Key=key, Body=network)
     terraform = TerraformSettings(state_sources=[{"uri": "s3://tfstate-declared/states", "account_id": account.id}])
-    assets, checks = build_terraform_assets(terraform, aws)
+    assets, checks = build_terraform_assets(terraform, aws, Clock())
 
     result = dg.materialize([*assets, *checks], resources={"warehouse": WarehouseResource(database_url=terraform_db)})
 
@@ -103,7 +106,7 @@ def test_no_secret_reaches_the_warehouse_events_logs_or_errors(
 ) -> None:
     (states / "broken").mkdir()  # an error whose file holds a secret
     (states / "broken" / "terraform.tfstate").write_text(f'{{"version": 4, "serial": "{CANARY}-broken"}}')
-    assets, checks = build_terraform_assets(TerraformSettings(state_sources=[str(states)]), AwsSettings())
+    assets, checks = build_terraform_assets(TerraformSettings(state_sources=[str(states)]), AwsSettings(), Clock())
     instance = dg.DagsterInstance.ephemeral()
     with caplog.at_level(logging.DEBUG):
         result = dg.materialize([*assets, *checks], instance=instance,
@@ -123,6 +126,6 @@ def test_no_secret_reaches_the_warehouse_events_logs_or_errors(
 
 
 def test_asset_is_built_only_when_sources_are_configured() -> None:
-    assert build_terraform_assets(TerraformSettings(), AwsSettings()) == ([], [])
+    assert build_terraform_assets(TerraformSettings(), AwsSettings(), Clock()) == ([], [])
     with pytest.raises(ValueError, match="names account 999999999999, which is not in aws.accounts"):
         Settings(terraform={"state_sources": [{"uri": "s3://b/p", "account_id": "999999999999"}]})

@@ -1,4 +1,4 @@
--- raw_terraform: what Terraform states declare, one slice per state file (source_uri), replaced atomically
+-- 0003 terraform state. raw_terraform: what Terraform states declare, one slice per state file (source_uri), replaced atomically
 -- with its serial and lineage. Attribute values are scrubbed of secrets before they get here.
 CREATE SCHEMA IF NOT EXISTS raw_terraform;
 
