@@ -325,6 +325,24 @@ class TerraformSettings(BaseModel):
         return [{"uri": item} if isinstance(item, str) else item for item in value] if isinstance(value, list) else value
 
 
+class MetricsSettings(BaseModel):
+    """Where metrics are written and read: ``embedded`` starts VictoriaMetrics in the state directory (or uses
+    ``url`` if given), ``influxdb`` is an InfluxDB 2.x/3.x at ``url`` (token from the environment: a secret),
+    ``disabled`` keeps none."""
+
+    mode: Literal["embedded", "influxdb", "disabled"] = "embedded"
+    url: str | None = None
+    org: str = ""
+    bucket: str = "cloudforge"
+    token: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _influxdb_complete(self) -> MetricsSettings:
+        if self.mode == "influxdb" and not (self.url and self.token and self.org):
+            raise ValueError("metrics mode influxdb needs url, org and token (CLOUDFORGE_METRICS__TOKEN)")
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLOUDFORGE_", env_nested_delimiter="__", extra="ignore")
 
@@ -342,6 +360,7 @@ class Settings(BaseSettings):
     costs: CostSettings = Field(default_factory=CostSettings)
     billing: BillingSettings = Field(default_factory=BillingSettings)
     terraform: TerraformSettings = Field(default_factory=TerraformSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     clock: Clock = Field(default_factory=Clock)  # clock.today pins the date (see cloudforge/clock.py)
 
     @model_validator(mode="after")

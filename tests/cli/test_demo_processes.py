@@ -45,7 +45,7 @@ LAUNCHERS: dict[str, Callable[[list[str]], list[str]]] = {
 }
 # What `cloudforge demo --skip-run` runs once it serves (and the embedded PostgreSQL, checked apart).
 EXPECTED = ["cloudforge.local.cloud", "dagster dev", "dagster_webserver", "dagster._daemon", "dagster api grpc",
-            "streamlit run"]
+            "streamlit run", "victoria-metrics -storageDataPath"]
 
 
 class Demo:
