@@ -184,7 +184,11 @@ def state_dir() -> Iterator[Path]:
 
 def demo_env(state_dir: Path, **settings: str) -> dict[str, str]:
     """The environment of a user with no CloudForge variables set, but this state directory and a small estate."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDFORGE_", "DAGSTER_", "MAKE", "MFLAGS"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CLOUDFORGE_", "DAGSTER_", "MAKE", "MFLAGS", "UV_", "VIRTUAL_ENV"))}
+    # Nor the project's environment activated, as `uv run pytest` (make test) has it: python3 is the system's.
+    venv_bin = str(REPO_ROOT / ".venv" / "bin")
+    env["PATH"] = os.pathsep.join(part for part in env.get("PATH", "").split(os.pathsep) if part != venv_bin)
     return env | {"CLOUDFORGE_STATE_DIR": str(state_dir), "CLOUDFORGE_DEMO__SIZE": str(SIZE)} | settings
 
 
