@@ -18,7 +18,7 @@ def test_definitions_load_with_the_inventory_graph():
                      ("resources", "resource_tags", "tag_coverage", "missing_required_tags",
                       "compliance_findings", "compliance_posture", "compliance_trend", "compliance_waivers",
                       "cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
-                      "cost_reconciliation", "budget_status", "cost_anomalies", "billing_slice_status",
+                      "cost_reconciliation", "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
                       "billing_line_items")}
     billing = {dg.AssetKey(["raw_billing", table]) for table in ("focus_charges", "load_log")}
     for mart in marts:  # every mart is downstream of the ingestion assets it reads: boto3, FOCUS billing

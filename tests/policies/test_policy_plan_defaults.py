@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from cloudforge.clock import Clock
 from policies.check import check_plan
 from policies.cli import policy
 from policies.config import PolicyConfig
@@ -109,10 +110,10 @@ def test_every_policy_has_an_absent_attribute_case() -> None:
 
 
 @pytest.mark.parametrize("policy_id", sorted(CASES))
-def test_a_plan_leaving_out_what_the_policy_reads(policy_id: str) -> None:
+def test_a_plan_leaving_out_what_the_policy_reads(policy_id: str, clock: Clock) -> None:
     terraform_type, after, unknown, expected = CASES[policy_id]
     address = f"{terraform_type}.this"
-    result = check_plan(_plan(terraform_type, after, unknown), PolicyConfig())
+    result = check_plan(_plan(terraform_type, after, unknown), PolicyConfig(), now=clock.now())
     denied = {f.resource_key for f in result.findings if f.policy_id == policy_id}
     undecided = {u.resource_key for u in result.unknown if u.policy_id == policy_id}
     verdict = {(True, False): "deny", (False, True): "unknown", (False, False): "pass"}[
@@ -121,13 +122,13 @@ def test_a_plan_leaving_out_what_the_policy_reads(policy_id: str) -> None:
     assert verdict == expected
 
 
-def test_a_plan_without_deletion_protection_fails_like_the_inventory() -> None:
+def test_a_plan_without_deletion_protection_fails_like_the_inventory(clock: Clock) -> None:
     """CF-AWS-RDS-005: the same instance, planned without the attribute and read from the inventory."""
     planned = from_plan(_plan("aws_db_instance", {"identifier": "db"}, ())).documents
     stored = [("db", "rds_instance", from_inventory("rds_instance", {"DBInstanceIdentifier": "db"}))]
     assert stored[0][2]["deletion_protection"] is False
     for documents in (planned, stored):
-        assert [(f.policy_id, f.message) for f in evaluate(documents) if f.policy_id == "CF-AWS-RDS-005"] == [
+        assert [(f.policy_id, f.message) for f in evaluate(documents, now=clock.now()) if f.policy_id == "CF-AWS-RDS-005"] == [
             ("CF-AWS-RDS-005", "deletion protection is off")
         ]
 
@@ -199,7 +200,7 @@ def test_unknown_is_listed_in_every_format_and_fails_only_when_asked(tmp_path) -
     assert runner.invoke(policy, ["check", str(plan_file), "--fail-on-unknown"]).exit_code == 1
 
 
-def test_types_the_plan_check_used_to_skip_are_judged_where_a_policy_exists() -> None:
+def test_types_the_plan_check_used_to_skip_are_judged_where_a_policy_exists(clock: Clock) -> None:
     """Default VPCs and subnets, classic load balancers and snapshot copies; a log group, which no policy
     covers, stays listed as skipped."""
     plan = {
@@ -220,7 +221,7 @@ def test_types_the_plan_check_used_to_skip_are_judged_where_a_policy_exists() ->
             )
         ],
     }
-    result = check_plan(plan, PolicyConfig())
+    result = check_plan(plan, PolicyConfig(), now=clock.now())
     assert result.evaluated == (
         ("aws_default_vpc.this", "vpc"),
         ("aws_default_subnet.this", "subnet"),
