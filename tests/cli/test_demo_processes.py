@@ -207,9 +207,10 @@ def demo(state_dir: Path, tmp_path: Path) -> Iterator[Callable[..., Demo]]:
 
 
 def wait_until_serving(demo: Demo, dagster_port: int, dashboard_port: int) -> None:
+    """Until both servers answer and the demo has said so (it prints the URLs once they answer)."""
     urls = [f"http://127.0.0.1:{dagster_port}/server_info", f"http://127.0.0.1:{dashboard_port}/_stcore/health"]
     deadline = time.monotonic() + SERVE_WITHIN
-    while not all(answers(url) for url in urls):
+    while not (all(answers(url) for url in urls) and "Ctrl-C stops everything" in demo.text()):
         assert demo.shell.poll() is None, f"the demo exited before it served:\n{demo.text()[-3000:]}"
         assert time.monotonic() < deadline, f"not serving after {SERVE_WITHIN:.0f} s:\n{demo.text()[-3000:]}"
         time.sleep(1)
