@@ -28,7 +28,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cloudforge.local.billing import (
+from demo.billing import (
     AWS_COLUMNS,
     AWS_REGION_NAMES,
     AWS_SERVICE_CODES,
@@ -42,7 +42,7 @@ from cloudforge.local.billing import (
     S3,
     TRANSFER,
 )
-from cloudforge.local.estate import TEAMS
+from demo.estate import TEAMS
 from cloudforge.settings import DEMO_ACCOUNTS
 
 DAYS = 90

@@ -86,14 +86,14 @@ def running_services(state_dir: Path) -> dict[str, dict]:
         services = json.loads(services_file(state_dir).read_text())
     except FileNotFoundError:
         return {}
-    from cloudforge.local.cloud import is_alive
+    from demo.cloud import is_alive
 
     return {name: service for name, service in services.items() if is_alive(service["pid"])}
 
 
 def status_lines(settings: Settings) -> list[str]:
     """Services of the embedded stack, then per-source freshness from the warehouse."""
-    from cloudforge.local.cloud import find_embedded_cloud
+    from demo.cloud import find_embedded_cloud
     from cloudforge.warehouse import database_url
 
     lines = []

@@ -39,7 +39,7 @@ class AwsInventoryResource(ConfigurableResource):
         aws = AwsSettings.model_validate({**base.aws.model_dump(), **overrides})
         if aws.mode == "demo" and not aws.endpoint_url:
             # `dagster dev` started by hand: use the demo cloud `cloudforge demo` (or `run`) left running.
-            from cloudforge.local.cloud import find_embedded_cloud
+            from demo.cloud import find_embedded_cloud
 
             if cloud := find_embedded_cloud(base.state_dir):
                 aws = aws.model_copy(update={"endpoint_url": cloud.endpoint_url})

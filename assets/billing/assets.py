@@ -42,7 +42,7 @@ class FocusSourcesResource(dg.ConfigurableResource):
 
     def with_demo_defaults(self) -> "FocusSourcesResource":
         """This resource, or in demo mode without sources, one naming the published demo billing."""
-        from cloudforge.local.billing_exports import demo_sources
+        from demo.billing_exports import demo_sources
 
         demo = None if self.sources else demo_sources(load_settings())
         if demo is None:

@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cloudforge.cli import main
-from cloudforge.local.billing import DemoBilling
-from cloudforge.local.billing_exports import publish_demo_billing
-from cloudforge.local.cloud import seed_estate
-from cloudforge.local.estate import Estate, generate_estate
+from demo.billing import DemoBilling
+from demo.billing_exports import publish_demo_billing
+from demo.cloud import seed_estate
+from demo.estate import Estate, generate_estate
 from cloudforge.warehouse import connect, create_database
 from cloudforge.warehouse.locks import run_lock_holder
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import polars as pl
 
-from cloudforge.local.billing import INJECTED_SPIKE, expected_billing_totals
+from demo.billing import INJECTED_SPIKE, expected_billing_totals
 from cloudforge.warehouse import connect
 
 

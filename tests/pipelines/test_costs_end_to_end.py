@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from support.replay import Exchange, ReplayServer
 
 from cloudforge.alerts.cli import alerts as alerts_command
-from cloudforge.local.billing import INJECTED_SPIKE
+from demo.billing import INJECTED_SPIKE
 from cloudforge.warehouse import connect
 
 SLACK_PATH = "/services/T0DEMO/B0COSTS/d3moS3cret"

@@ -8,7 +8,7 @@ import re
 import polars as pl
 
 from assets.billing.alerts import cost_alerts
-from cloudforge.local.billing import expected_billing_totals
+from demo.billing import expected_billing_totals
 from cloudforge.settings import load_settings
 from cloudforge.warehouse import connect
 

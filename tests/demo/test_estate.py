@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from cloudforge.local.estate import (
+from demo.estate import (
     CANONICAL_TAG_KEYS,
     GLOBAL_REGION,
     MISCONFIGURATIONS,

@@ -1,6 +1,6 @@
 """The embedded cloud: a moto server on loopback, seeded with the demo estate, kept running for the platform.
 
-``python -m cloudforge.local.cloud --state-dir DIR --seed N --size N`` starts moto's ThreadedMotoServer on a
+``python -m demo.cloud --state-dir DIR --seed N --size N`` starts moto's ThreadedMotoServer on a
 free 127.0.0.1 port *in its own process*, seeds the estate through real boto3 calls, writes
 ``DIR/cloud.json`` ({"endpoint_url", "pid", "seed", "size", "seeded_at"}) and serves until SIGTERM/SIGINT.
 ``start_embedded_cloud`` starts (or reuses) that process; ``find_embedded_cloud`` finds a running one.
@@ -38,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cloudforge.local.estate import GLOBAL_REGION, ROOT_DEVICE, Estate, ResourceSpec, generate_estate
+from demo.estate import GLOBAL_REGION, ROOT_DEVICE, Estate, ResourceSpec, generate_estate
 from cloudforge.local.processes import stop_groups
 from cloudforge.settings import READ_ROLE_NAME
 
@@ -523,7 +523,7 @@ def start_embedded_cloud(state_dir: Path, seed: int, size: int, timeout: float =
 def _spawn(state_dir: Path, seed: int, size: int, timeout: float) -> EmbeddedCloud:
     (state_dir / STATE_FILE).unlink(missing_ok=True)
     log_path = state_dir / LOG_FILE
-    command = [sys.executable, "-m", "cloudforge.local.cloud", "--state-dir", str(state_dir)]
+    command = [sys.executable, "-m", "demo.cloud", "--state-dir", str(state_dir)]
     command += ["--seed", str(seed), "--size", str(size)]
     with log_path.open("wb") as log_file:
         output = {"stdin": subprocess.DEVNULL, "stdout": log_file, "stderr": subprocess.STDOUT}
@@ -602,7 +602,7 @@ def serve(state_dir: Path, seed: int, size: int) -> None:
         seeded_at = datetime.now(UTC)
         elapsed = time.monotonic() - started
         log.info("seeded %d resources into %s in %.1f s", len(estate.resources), endpoint_url, elapsed)
-        from cloudforge.local.billing_exports import publish_demo_billing
+        from demo.billing_exports import publish_demo_billing
 
         billing = publish_demo_billing(estate, resource_ids, endpoint_url, state_dir, seeded_at.date())
         log.info("published %d days of demo billing up to %s", billing.days, billing.end - timedelta(days=1))
@@ -630,7 +630,7 @@ def _exit(signum: int, _frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m cloudforge.local.cloud", description=serve.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m demo.cloud", description=serve.__doc__)
     parser.add_argument("--state-dir", type=Path, required=True)
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--size", type=int, required=True)

@@ -13,8 +13,8 @@ from typing import Any
 import boto3
 import pytest
 
-from cloudforge.local.cloud import DUMMY_CREDENTIALS, find_embedded_cloud, seed_estate, start_embedded_cloud
-from cloudforge.local.estate import AVAILABILITY_ZONES, GLOBAL_REGION, Estate, ResourceSpec, generate_estate
+from demo.cloud import DUMMY_CREDENTIALS, find_embedded_cloud, seed_estate, start_embedded_cloud
+from demo.estate import AVAILABILITY_ZONES, GLOBAL_REGION, Estate, ResourceSpec, generate_estate
 from cloudforge.settings import DEMO_ACCOUNTS, DEMO_REGIONS, READ_ROLE_NAME
 
 

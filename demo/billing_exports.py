@@ -31,9 +31,9 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cloudforge.local.billing import DAYS, MANAGEMENT_ACCOUNT, DemoBilling, generate_billing
-from cloudforge.local.cloud import ResourceIds, account_client, find_embedded_cloud
-from cloudforge.local.estate import Estate
+from demo.billing import DAYS, MANAGEMENT_ACCOUNT, DemoBilling, generate_billing
+from demo.cloud import ResourceIds, account_client, find_embedded_cloud
+from demo.estate import Estate
 from cloudforge.settings import Settings
 
 EXPORT_BUCKET = "cloudforge-billing-exports"

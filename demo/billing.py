@@ -56,8 +56,8 @@ from typing import Literal
 
 import polars as pl
 
-from cloudforge.local.cloud import ResourceIds
-from cloudforge.local.estate import TEAMS, Estate, ResourceSpec
+from demo.cloud import ResourceIds
+from demo.estate import TEAMS, Estate, ResourceSpec
 from cloudforge.settings import DEMO_ACCOUNTS, AwsSettings
 
 DAYS = 90

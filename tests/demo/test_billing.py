@@ -18,7 +18,7 @@ import pytest
 
 from assets.billing.focus import COLUMNS
 from assets.billing.focus_files import deliveries, read_delivery
-from cloudforge.local.billing import (
+from demo.billing import (
     AWS_COLUMNS,
     DAYS,
     FOCUS_COLUMNS,
@@ -30,14 +30,14 @@ from cloudforge.local.billing import (
     expected_billing_totals,
     generate_billing,
 )
-from cloudforge.local.billing_exports import (
+from demo.billing_exports import (
     EXPORT_BUCKET,
     demo_sources,
     publish_demo_billing,
     write_aws_export,
 )
-from cloudforge.local.cloud import DUMMY_CREDENTIALS, ResourceIds
-from cloudforge.local.estate import Estate, ResourceSpec, generate_estate
+from demo.cloud import DUMMY_CREDENTIALS, ResourceIds
+from demo.estate import Estate, ResourceSpec, generate_estate
 from cloudforge.settings import load_settings
 
 START = date(2024, 1, 20)  # 90 days over four billing periods, a leap February among them
