@@ -28,6 +28,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cloudforge.settings import DEMO_ACCOUNTS
 from demo.billing import (
     AWS_COLUMNS,
     AWS_REGION_NAMES,
@@ -43,7 +44,6 @@ from demo.billing import (
     TRANSFER,
 )
 from demo.estate import TEAMS
-from cloudforge.settings import DEMO_ACCOUNTS
 
 DAYS = 90
 LAST_DAY = date(2025, 3, 15)

@@ -69,7 +69,7 @@ def run() -> None:
         raise click.ClickException(str(exc)) from None
     try:
         try:
-            ok = materialize_everything(settings, progress=step)
+            ok = materialize_everything(load_settings(), progress=step)  # with the stack's endpoints
         except RunInProgress as refused:
             raise click.ClickException(str(refused)) from None
         deliver_alerts(stack.warehouse_url, settings)
@@ -175,8 +175,11 @@ def print_summary(url: str) -> None:
 def status() -> None:
     """What is running, and how fresh each source is."""
     from cloudforge.status import status_lines
+    from demo.cloud import find_embedded_cloud
 
-    for line in status_lines(load_settings()):
+    settings = load_settings()
+    cloud = find_embedded_cloud(settings.state_dir)
+    for line in status_lines(settings, cloud.endpoint_url if cloud else None):
         click.echo(line)
 
 

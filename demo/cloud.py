@@ -1,21 +1,10 @@
-"""The embedded cloud: a moto server on loopback, seeded with the demo estate, kept running for the platform.
+"""The embedded cloud's supervision: a moto server on loopback, seeded with the demo estate, kept running.
 
 ``python -m demo.cloud --state-dir DIR --seed N --size N`` starts moto's ThreadedMotoServer on a
-free 127.0.0.1 port *in its own process*, seeds the estate through real boto3 calls, writes
+free 127.0.0.1 port *in its own process*, seeds the estate through real boto3 calls (``demo.seeding``; it
+must run in the server's process), publishes its billing (``demo.billing_exports``), writes
 ``DIR/cloud.json`` ({"endpoint_url", "pid", "seed", "size", "seeded_at"}) and serves until SIGTERM/SIGINT.
 ``start_embedded_cloud`` starts (or reuses) that process; ``find_embedded_cloud`` finds a running one.
-
-Why in-process: moto stamps every creation time with "now", but the estate needs old things (access keys
-older than 90 days, year-old snapshots, long-running instances). After creating a resource through the API,
-``seed_estate`` backdates it in moto's in-process backends (``moto.backends.get_backend``), and the API then
-reports the old time. So the server must run in the process that seeds it: the embedded-cloud process, or the
-test process for tests.
-
-``start_moto_server`` starts such a server, without moto's public AMI catalogue (it would add ~1,300
-snapshots per region), and ``seed_estate`` accepts only servers it started. Seeding first discards what the
-server holds in the estate's accounts, then creates one resource at a time with moto's random generator
-seeded from the estate seed, so a freshly started cloud process gets the same resource IDs every time.
-Credentials are moto's dummy ones, passed as boto3 session arguments only.
 """
 
 from __future__ import annotations
@@ -23,7 +12,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
-import io
 import json
 import logging
 import os
@@ -31,24 +19,20 @@ import signal
 import subprocess
 import sys
 import time
-import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from demo.estate import GLOBAL_REGION, ROOT_DEVICE, Estate, ResourceSpec, generate_estate
-from cloudforge.local.processes import stop_groups
-from cloudforge.settings import READ_ROLE_NAME
+from cloudforge.local.processes import is_alive, stop_groups
+from demo.billing_exports import publish_demo_billing
+from demo.estate import generate_estate
+from demo.seeding import seed_estate, start_moto_server
 
 log = logging.getLogger(__name__)
 
-DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 STATE_FILE = "cloud.json"
 LOG_FILE = "cloud.log"
-IMAGE_ID = "ami-0c0ffee0c0ffee000"  # any id: moto does not validate images unless asked to
-DB_PASSWORD = "demo-password-not-secret"  # moto stores it; nothing real is protected by it
 
 
 @dataclass(frozen=True)
@@ -66,417 +50,6 @@ class EmbeddedCloud:
         """Stop the process (SIGTERM, SIGKILL after a grace period) and wait until it has exited; on SIGTERM it
         removes its ``cloud.json`` itself."""
         stop_groups([self.pid])  # it leads a session of its own
-
-
-# (account_id, region, resource_type, name) -> (resource_id, ARN), for the resources seeding creates
-ResourceIds = dict[tuple[str, str, str, str], tuple[str, str]]
-
-_IN_THIS_PROCESS: set[str] = set()  # endpoints of the moto servers start_moto_server started here
-
-
-def start_moto_server() -> tuple[Any, str]:
-    """Start moto in this process on a free loopback port; return (server, endpoint URL).
-
-    ``server.stop()`` ends it. It runs without moto's public AMI catalogue, so it holds only what is seeded.
-    """
-    from moto.server import ThreadedMotoServer
-
-    os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint_url = f"http://{host}:{port}"
-    _IN_THIS_PROCESS.add(endpoint_url)
-    return server, endpoint_url
-
-
-def seed_estate(estate: Estate, endpoint_url: str) -> ResourceIds:
-    """Make the moto server at ``endpoint_url`` (running in this process) hold exactly ``estate``.
-
-    What the server held in the estate's accounts is discarded first; other accounts are left alone.
-    Accounts are entered through ``sts.assume_role`` into ``arn:aws:iam::<account>:role/CloudForgeReadOnly``
-    (moto maps the assumed-role credentials to that account). Ages count back from when seeding starts.
-    Returns the (resource_id, ARN) of every resource seeding created, as the inventory will report them,
-    since moto assigns the ids (the demo billing names resources by them).
-    """
-    import boto3
-    import requests
-
-    if endpoint_url not in _IN_THIS_PROCESS:
-        raise RuntimeError(
-            f"the moto server at {endpoint_url} was not started in this process by start_moto_server(): "
-            "seed_estate backdates resources in moto's in-process backends, and needs moto without its "
-            "public AMI catalogue"
-        )
-    accounts = list(dict.fromkeys(r.account_id for r in estate.resources))
-    _forget_accounts(accounts)
-    requests.post(f"{endpoint_url}/moto-api/seed", params={"a": estate.seed}, timeout=30).raise_for_status()
-    session = boto3.Session(region_name="us-east-1")
-    now = datetime.now(UTC)
-    identities: ResourceIds = {}
-    for account_id in accounts:
-        specs = [r for r in estate.resources if r.account_id == account_id]
-        account = _Account(session, account_id, endpoint_url, specs)
-        for spec in specs:
-            if spec.managed_by == "aws":
-                _settle_aws_resource(account, spec)
-                continue
-            resource_id = _CREATE[spec.resource_type](account, spec)
-            account.ids[(spec.region, spec.resource_type, spec.name)] = resource_id
-            identities[(*spec.key, spec.name)] = _identity(spec, resource_id)
-            if spec.age_days is not None:
-                _backdate(spec, resource_id, now)
-    return identities
-
-
-def account_client(endpoint_url: str, account_id: str, service: str, region: str) -> Any:
-    """A boto3 client acting in ``account_id`` of the moto server, entered as seeding enters it."""
-    import boto3
-
-    session = boto3.Session(region_name="us-east-1")
-    return _Account(session, account_id, endpoint_url, []).client(service, region)
-
-
-class _Account:
-    """Boto3 clients for one account, reached by assuming the read role, and the IDs created so far."""
-
-    def __init__(self, session: Any, account_id: str, endpoint_url: str, specs: list[ResourceSpec]) -> None:
-        self.session = session  # shared, so service models load once
-        self.account_id = account_id
-        self.endpoint_url = endpoint_url
-        credentials = session.client("sts", endpoint_url=endpoint_url, **DUMMY_CREDENTIALS).assume_role(
-            RoleArn=f"arn:aws:iam::{account_id}:role/{READ_ROLE_NAME}", RoleSessionName="cloudforge-seed"
-        )["Credentials"]
-        self.credentials = {
-            "aws_access_key_id": credentials["AccessKeyId"],
-            "aws_secret_access_key": credentials["SecretAccessKey"],
-            "aws_session_token": credentials["SessionToken"],
-        }
-        self._clients: dict[tuple[str, str], Any] = {}
-        self.ids: dict[tuple[str, str, str], str] = {}  # (region, resource_type, name) -> AWS id
-        self.root_volumes = {  # (region, instance name) -> its root volume
-            (s.region, s.attributes["attached_to"]): s
-            for s in specs
-            if s.resource_type == "ebs_volume" and s.attributes["device"] == ROOT_DEVICE
-        }
-
-    def client(self, service: str, region: str) -> Any:
-        region = "us-east-1" if region == GLOBAL_REGION else region
-        if (service, region) not in self._clients:
-            self._clients[(service, region)] = self.session.client(
-                service, region_name=region, endpoint_url=self.endpoint_url, **self.credentials
-            )
-        return self._clients[(service, region)]
-
-    def id_of(self, spec: ResourceSpec, resource_type: str, name: str) -> str:
-        return self.ids[(spec.region, resource_type, name)]
-
-
-def _tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
-    return [{"Key": k, "Value": v} for k, v in tags.items()]
-
-
-def _tag_specs(resource_type: str, tags: dict[str, str]) -> list[dict[str, Any]]:
-    return [{"ResourceType": resource_type, "Tags": _tag_list(tags)}] if tags else []
-
-
-def _create_vpc(account: _Account, spec: ResourceSpec) -> str:
-    ec2 = account.client("ec2", spec.region)
-    return ec2.create_vpc(
-        CidrBlock=spec.attributes["cidr_block"], TagSpecifications=_tag_specs("vpc", spec.raw_tags)
-    )["Vpc"]["VpcId"]
-
-
-def _create_subnet(account: _Account, spec: ResourceSpec) -> str:
-    return account.client("ec2", spec.region).create_subnet(
-        VpcId=account.id_of(spec, "vpc", spec.attributes["vpc"]),
-        CidrBlock=spec.attributes["cidr_block"],
-        AvailabilityZone=spec.attributes["availability_zone"],
-        TagSpecifications=_tag_specs("subnet", spec.raw_tags),
-    )["Subnet"]["SubnetId"]
-
-
-def _create_security_group(account: _Account, spec: ResourceSpec) -> str:
-    ec2 = account.client("ec2", spec.region)
-    group_id = ec2.create_security_group(
-        GroupName=spec.name,
-        Description=f"{spec.name} (CloudForge demo)",
-        VpcId=account.id_of(spec, "vpc", spec.attributes["vpc"]),
-        TagSpecifications=_tag_specs("security-group", spec.raw_tags),
-    )["GroupId"]
-    permissions = [
-        {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": cidr}]}
-        for port, cidr in spec.attributes["ingress"]
-    ]
-    ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=permissions)
-    return group_id
-
-
-def _create_instance(account: _Account, spec: ResourceSpec) -> str:
-    """Launch with the root volume the estate describes for it (same tags), and stop it if it is stopped."""
-    ec2 = account.client("ec2", spec.region)
-    root = account.root_volumes[(spec.region, spec.name)]
-    instance = ec2.run_instances(
-        ImageId=IMAGE_ID,
-        MinCount=1,
-        MaxCount=1,
-        InstanceType=spec.attributes["instance_type"],
-        SubnetId=account.id_of(spec, "subnet", spec.attributes["subnet"]),
-        SecurityGroupIds=[account.id_of(spec, "security_group", spec.attributes["security_group"])],
-        BlockDeviceMappings=[
-            {
-                "DeviceName": ROOT_DEVICE,
-                "Ebs": {
-                    "VolumeSize": root.attributes["size_gib"],
-                    "VolumeType": root.attributes["volume_type"],
-                    "Encrypted": root.attributes["encrypted"],
-                },
-            }
-        ],
-        TagSpecifications=_tag_specs("instance", spec.raw_tags) + _tag_specs("volume", root.raw_tags),
-    )["Instances"][0]
-    mappings = {m["DeviceName"]: m["Ebs"]["VolumeId"] for m in instance["BlockDeviceMappings"]}
-    account.ids[(root.region, "ebs_volume", root.name)] = mappings[ROOT_DEVICE]
-    if spec.attributes["state"] == "stopped":
-        ec2.stop_instances(InstanceIds=[instance["InstanceId"]])
-    return instance["InstanceId"]
-
-
-def _create_volume(account: _Account, spec: ResourceSpec) -> str:
-    """Create a data volume (attached if the estate says so); a root volume was made with its instance."""
-    if spec.attributes["device"] == ROOT_DEVICE:
-        return account.ids[(spec.region, "ebs_volume", spec.name)]
-    ec2 = account.client("ec2", spec.region)
-    volume_id = ec2.create_volume(
-        AvailabilityZone=spec.attributes["availability_zone"],
-        Size=spec.attributes["size_gib"],
-        VolumeType=spec.attributes["volume_type"],
-        Encrypted=spec.attributes["encrypted"],
-        TagSpecifications=_tag_specs("volume", spec.raw_tags),
-    )["VolumeId"]
-    if spec.attributes["attached_to"]:
-        instance_id = account.id_of(spec, "ec2_instance", spec.attributes["attached_to"])
-        ec2.attach_volume(VolumeId=volume_id, InstanceId=instance_id, Device=spec.attributes["device"])
-    return volume_id
-
-
-def _create_snapshot(account: _Account, spec: ResourceSpec) -> str:
-    return account.client("ec2", spec.region).create_snapshot(
-        VolumeId=account.id_of(spec, "ebs_volume", spec.attributes["volume"]),
-        Description=spec.name,
-        TagSpecifications=_tag_specs("snapshot", spec.raw_tags),
-    )["SnapshotId"]
-
-
-def _create_elastic_ip(account: _Account, spec: ResourceSpec) -> str:
-    ec2 = account.client("ec2", spec.region)
-    tags = _tag_specs("elastic-ip", spec.raw_tags)
-    allocation_id = ec2.allocate_address(Domain="vpc", TagSpecifications=tags)["AllocationId"]
-    if spec.attributes["associated_with"]:
-        instance_id = account.id_of(spec, "ec2_instance", spec.attributes["associated_with"])
-        ec2.associate_address(AllocationId=allocation_id, InstanceId=instance_id)
-    return allocation_id
-
-
-def _create_bucket(account: _Account, spec: ResourceSpec) -> str:
-    s3 = account.client("s3", spec.region)
-    if spec.region == "us-east-1":  # the one region S3 refuses as a location constraint
-        s3.create_bucket(Bucket=spec.name)
-    else:
-        s3.create_bucket(Bucket=spec.name, CreateBucketConfiguration={"LocationConstraint": spec.region})
-    if spec.raw_tags:
-        s3.put_bucket_tagging(Bucket=spec.name, Tagging={"TagSet": _tag_list(spec.raw_tags)})
-    if spec.attributes["encryption"]:
-        rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": spec.attributes["encryption"]}}
-        s3.put_bucket_encryption(Bucket=spec.name, ServerSideEncryptionConfiguration={"Rules": [rule]})
-    if spec.attributes["versioning"]:
-        s3.put_bucket_versioning(Bucket=spec.name, VersioningConfiguration={"Status": "Enabled"})
-    if spec.attributes["public_access_block"]:
-        blocks = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
-        configuration = dict.fromkeys(blocks, True)
-        s3.put_public_access_block(Bucket=spec.name, PublicAccessBlockConfiguration=configuration)
-    return spec.name
-
-
-def _create_database(account: _Account, spec: ResourceSpec) -> str:
-    a = spec.attributes
-    account.client("rds", spec.region).create_db_instance(
-        DBInstanceIdentifier=spec.name,
-        DBInstanceClass=a["instance_class"],
-        Engine=a["engine"],
-        AllocatedStorage=a["allocated_storage_gib"],
-        MasterUsername="demo",
-        MasterUserPassword=DB_PASSWORD,
-        PubliclyAccessible=a["publicly_accessible"],
-        StorageEncrypted=a["encrypted"],
-        BackupRetentionPeriod=a["backup_retention_days"],
-        MultiAZ=a["multi_az"],
-        Tags=_tag_list(spec.raw_tags),
-    )
-    return spec.name
-
-
-def _create_user(account: _Account, spec: ResourceSpec) -> str:
-    """Create the user, its access keys (``_backdate`` ages them) and, if it has one, its MFA device."""
-    iam = account.client("iam", spec.region)
-    iam.create_user(UserName=spec.name, Tags=_tag_list(spec.raw_tags))
-    for _ in spec.attributes["access_key_ages_days"]:
-        iam.create_access_key(UserName=spec.name)
-    if spec.attributes["has_mfa"]:
-        device = iam.create_virtual_mfa_device(VirtualMFADeviceName=spec.name)["VirtualMFADevice"]
-        codes = {"AuthenticationCode1": "123456", "AuthenticationCode2": "654321"}  # moto accepts any
-        iam.enable_mfa_device(UserName=spec.name, SerialNumber=device["SerialNumber"], **codes)
-    return spec.name
-
-
-def _create_role(account: _Account, spec: ResourceSpec) -> str:
-    principal = spec.attributes["trusted_principal"]
-    statement = {
-        "Effect": "Allow",
-        "Principal": {"AWS": principal} if principal.startswith("arn:") else {"Service": principal},
-        "Action": "sts:AssumeRole",
-    }
-    account.client("iam", spec.region).create_role(
-        RoleName=spec.name,
-        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [statement]}),
-        Tags=_tag_list(spec.raw_tags),
-    )
-    return spec.name
-
-
-def _function_code() -> bytes:
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.writestr("handler.py", "def handler(event, context):\n    return {'ok': True}\n")
-    return archive.getvalue()
-
-
-def _create_function(account: _Account, spec: ResourceSpec) -> str:
-    runtime = spec.attributes["runtime"]
-    return account.client("lambda", spec.region).create_function(
-        FunctionName=spec.name,
-        Runtime=runtime,
-        Role=f"arn:aws:iam::{account.account_id}:role/{spec.attributes['role']}",
-        Handler="handler.handler" if runtime.startswith("python") else "index.handler",
-        Code={"ZipFile": _function_code()},
-        MemorySize=spec.attributes["memory_mb"],
-        Tags=spec.raw_tags,
-    )["FunctionArn"]
-
-
-def _create_load_balancer(account: _Account, spec: ResourceSpec) -> str:
-    return account.client("elbv2", spec.region).create_load_balancer(
-        Name=spec.name,
-        Subnets=[account.id_of(spec, "subnet", subnet) for subnet in spec.attributes["subnets"]],
-        SecurityGroups=[account.id_of(spec, "security_group", spec.attributes["security_group"])],
-        Scheme=spec.attributes["scheme"],
-        Type="application",
-        **({"Tags": _tag_list(spec.raw_tags)} if spec.raw_tags else {}),  # elbv2 refuses an empty list
-    )["LoadBalancers"][0]["LoadBalancerArn"]
-
-
-def _create_key(account: _Account, spec: ResourceSpec) -> str:
-    kms = account.client("kms", spec.region)
-    tags = [{"TagKey": k, "TagValue": v} for k, v in spec.raw_tags.items()]
-    key_id = kms.create_key(Description=spec.name, Tags=tags)["KeyMetadata"]["KeyId"]
-    if spec.attributes["rotation_enabled"]:
-        kms.enable_key_rotation(KeyId=key_id)
-    return key_id
-
-
-_EC2_ARN_TYPES = {
-    "ec2_instance": "instance",
-    "ebs_volume": "volume",
-    "ebs_snapshot": "snapshot",
-    "elastic_ip": "elastic-ip",
-    "security_group": "security-group",
-    "vpc": "vpc",
-    "subnet": "subnet",
-}
-
-
-def _identity(spec: ResourceSpec, created: str) -> tuple[str, str]:
-    """(resource_id, ARN) as the inventory reports them (assets/aws/collectors.py), from what creating it
-    returned: the AWS id (EC2 types, KMS keys), the ARN (functions, load balancers), else the name."""
-    account, region, name = spec.account_id, spec.region, spec.name
-    if spec.resource_type in _EC2_ARN_TYPES:
-        owner = "" if spec.resource_type == "ebs_snapshot" else account  # snapshot ARNs carry no account
-        return created, f"arn:aws:ec2:{region}:{owner}:{_EC2_ARN_TYPES[spec.resource_type]}/{created}"
-    if spec.resource_type in ("lambda_function", "load_balancer"):
-        return name, created
-    arn = {
-        "s3_bucket": f"arn:aws:s3:::{name}",
-        "rds_instance": f"arn:aws:rds:{region}:{account}:db:{name}",
-        "iam_user": f"arn:aws:iam::{account}:user/{name}",
-        "iam_role": f"arn:aws:iam::{account}:role/{name}",
-        "kms_key": f"arn:aws:kms:{region}:{account}:key/{created}",
-    }[spec.resource_type]
-    return created, arn
-
-
-_CREATE: dict[str, Callable[[_Account, ResourceSpec], str]] = {
-    "vpc": _create_vpc,
-    "subnet": _create_subnet,
-    "security_group": _create_security_group,
-    "ec2_instance": _create_instance,
-    "ebs_volume": _create_volume,
-    "ebs_snapshot": _create_snapshot,
-    "elastic_ip": _create_elastic_ip,
-    "s3_bucket": _create_bucket,
-    "rds_instance": _create_database,
-    "iam_user": _create_user,
-    "iam_role": _create_role,
-    "lambda_function": _create_function,
-    "load_balancer": _create_load_balancer,
-    "kms_key": _create_key,
-}
-
-
-def _settle_aws_resource(account: _Account, spec: ResourceSpec) -> None:
-    """AWS made it already; do what AWS does on top: rotate its own keys."""
-    if spec.resource_type == "kms_key" and spec.attributes["rotation_enabled"]:
-        kms = account.client("kms", spec.region)
-        kms.enable_key_rotation(KeyId=kms.describe_key(KeyId=spec.name)["KeyMetadata"]["KeyId"])
-
-
-# resource_type -> (moto service, how to find the object by id, its creation-time attribute)
-_CREATION_TIME: dict[str, tuple[str, Callable[[Any, str], Any], str]] = {
-    "ec2_instance": ("ec2", lambda backend, rid: backend.get_instance(rid), "launch_time"),
-    "ebs_volume": ("ec2", lambda backend, rid: backend.get_volume(rid), "create_time"),
-    "ebs_snapshot": ("ec2", lambda backend, rid: backend.get_snapshot(rid), "start_time"),
-    "rds_instance": ("rds", lambda backend, rid: backend.databases[rid], "instance_create_time"),
-    "iam_user": ("iam", lambda backend, rid: backend.get_user(rid), "create_date"),
-}
-
-
-def _backdate(spec: ResourceSpec, resource_id: str, now: datetime) -> None:
-    """Move the resource's creation time (and a user's access keys') back by its age, in moto's backend."""
-    from moto.backends import get_backend
-
-    service, find, attribute = _CREATION_TIME[spec.resource_type]
-    model = find(get_backend(service)[spec.account_id][spec.region], resource_id)
-    _set_time(model, attribute, now - timedelta(days=spec.age_days))
-    if spec.resource_type == "iam_user":  # keys in creation order, like the ages
-        for key, age in zip(model.access_keys, spec.attributes["access_key_ages_days"], strict=True):
-            _set_time(key, "create_date", now - timedelta(days=age))
-
-
-def _set_time(model: Any, attribute: str, when: datetime) -> None:
-    """Set a moto timestamp, keeping the naive-or-aware kind that model uses."""
-    current = getattr(model, attribute)
-    setattr(model, attribute, when if current.tzinfo else when.replace(tzinfo=None))
-
-
-def _forget_accounts(account_ids: list[str]) -> None:
-    """Drop these accounts from every moto backend in use, as moto's own reset does for all accounts."""
-    from moto.core.base_backend import BackendDict
-
-    for backends in list(BackendDict._instances):
-        for account_id in account_ids:
-            if account_id in backends:
-                backends[account_id].reset()
-                del backends[account_id]
 
 
 def find_embedded_cloud(state_dir: Path) -> EmbeddedCloud | None:
@@ -557,20 +130,6 @@ def _tail(path: Path, lines: int = 30) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def is_alive(pid: int) -> bool:
-    """Whether the process runs; a child of ours that exited is reaped here, or it would stay a zombie."""
-    with contextlib.suppress(ChildProcessError):
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
-            return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
     with path.open("a") as handle:
@@ -602,8 +161,6 @@ def serve(state_dir: Path, seed: int, size: int) -> None:
         seeded_at = datetime.now(UTC)
         elapsed = time.monotonic() - started
         log.info("seeded %d resources into %s in %.1f s", len(estate.resources), endpoint_url, elapsed)
-        from demo.billing_exports import publish_demo_billing
-
         billing = publish_demo_billing(estate, resource_ids, endpoint_url, state_dir, seeded_at.date())
         log.info("published %d days of demo billing up to %s", billing.days, billing.end - timedelta(days=1))
         state = {

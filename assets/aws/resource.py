@@ -16,7 +16,8 @@ class AwsAccountConfig(Config):
 
 class AwsInventoryResource(ConfigurableResource):
     """Where and how to inventory AWS. Unset fields keep the cloudforge settings (``CLOUDFORGE_AWS__*``
-    environment variables, ``cloudforge.yaml``, the demo defaults); each field accepts an ``EnvVar``."""
+    environment variables, ``cloudforge.yaml``, the demo defaults); each field accepts an ``EnvVar``. In demo
+    mode pipelines/definitions.py sets ``endpoint_url`` to the demo cloud's."""
 
     mode: str | None = None
     regions: list[str] | None = None
@@ -37,10 +38,4 @@ class AwsInventoryResource(ConfigurableResource):
         if self.accounts is not None:
             overrides["accounts"] = [account.model_dump() for account in self.accounts]
         aws = AwsSettings.model_validate({**base.aws.model_dump(), **overrides})
-        if aws.mode == "demo" and not aws.endpoint_url:
-            # `dagster dev` started by hand: use the demo cloud `cloudforge demo` (or `run`) left running.
-            from demo.cloud import find_embedded_cloud
-
-            if cloud := find_embedded_cloud(base.state_dir):
-                aws = aws.model_copy(update={"endpoint_url": cloud.endpoint_url})
         return base.model_copy(update={"aws": aws})

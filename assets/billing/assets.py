@@ -13,7 +13,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from assets.billing.focus_files import DEFAULT_MAX_EXPANDED_BYTES, ReadOptions
 from assets.billing.loader import IngestReport, ensure_schema, ingest_focus_source
 from assets.resources import WarehouseResource
-from cloudforge.settings import load_settings
 
 FOCUS_CHARGES = dg.AssetKey(["raw_billing", "focus_charges"])
 LOAD_LOG = dg.AssetKey(["raw_billing", "load_log"])
@@ -24,8 +23,8 @@ class FocusSourcesResource(dg.ConfigurableResource):
     """Where FOCUS billing files are delivered: directories and ``s3://bucket/prefix`` URIs. AWS Data Exports
     below an S3 prefix are found by their manifests. S3 credentials come from the boto3 chain.
 
-    With no sources given in demo mode (cloudforge's default), the demo billing is read: the AWS export in
-    the demo cloud's S3 and the Azure and GCP files under the state directory (``with_demo_defaults``)."""
+    In demo mode (cloudforge's default) pipelines/definitions.py names the demo billing: the AWS export in
+    the demo cloud's S3 and the Azure and GCP files under the state directory."""
 
     sources: list[str] = []
     s3_endpoint_url: str | None = None  # a moto server or another S3-compatible store; None: AWS
@@ -40,20 +39,6 @@ class FocusSourcesResource(dg.ConfigurableResource):
 
         return boto3.client("s3", endpoint_url=self.s3_endpoint_url)
 
-    def with_demo_defaults(self) -> "FocusSourcesResource":
-        """This resource, or in demo mode without sources, one naming the published demo billing."""
-        from demo.billing_exports import demo_sources
-
-        demo = None if self.sources else demo_sources(load_settings())
-        if demo is None:
-            return self
-        sources, endpoint_url = demo
-        return FocusSourcesResource(
-            sources=sources,
-            s3_endpoint_url=self.s3_endpoint_url or endpoint_url,
-            max_expanded_bytes=self.max_expanded_bytes,
-            follow_symlinks=self.follow_symlinks,
-        )
 
 
 @dg.multi_asset(
@@ -85,7 +70,6 @@ class FocusSourcesResource(dg.ConfigurableResource):
 def focus_billing(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, focus_sources: FocusSourcesResource
 ) -> Iterator[dg.MaterializeResult]:
-    focus_sources = focus_sources.with_demo_defaults()
     s3 = focus_sources.s3_client() if any(s.startswith("s3://") for s in focus_sources.sources) else None
     reports: list[IngestReport] = []
     unreachable: list[str] = []

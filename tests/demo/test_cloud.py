@@ -13,9 +13,10 @@ from typing import Any
 import boto3
 import pytest
 
-from demo.cloud import DUMMY_CREDENTIALS, find_embedded_cloud, seed_estate, start_embedded_cloud
-from demo.estate import AVAILABILITY_ZONES, GLOBAL_REGION, Estate, ResourceSpec, generate_estate
 from cloudforge.settings import DEMO_ACCOUNTS, DEMO_REGIONS, READ_ROLE_NAME
+from demo.cloud import find_embedded_cloud, start_embedded_cloud
+from demo.estate import AVAILABILITY_ZONES, GLOBAL_REGION, Estate, ResourceSpec, generate_estate
+from demo.seeding import DUMMY_CREDENTIALS, seed_estate
 
 
 def pages(client: Any, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:

@@ -6,8 +6,8 @@ from click.testing import CliRunner
 from support.replay import Exchange, ReplayServer
 
 from cloudforge.alerts.cli import alerts as alerts_command
-from demo.billing import INJECTED_SPIKE
 from cloudforge.warehouse import connect
+from demo.billing import INJECTED_SPIKE
 
 SLACK_PATH = "/services/T0DEMO/B0COSTS/d3moS3cret"
 COST_ALERTS = "SELECT dedup_key, action FROM alerts.outbox WHERE source IN ('budget', 'cost_anomaly')"

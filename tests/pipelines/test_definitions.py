@@ -29,3 +29,20 @@ def test_definitions_load_with_the_inventory_graph():
     assert refresh.executor_def.name == "run_locked_multi_or_in_process_executor"  # one run at a time
     [schedule] = definitions.schedules
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", "UTC")
+
+
+def test_demo_mode_points_the_resources_at_the_demo_cloud_and_its_billing(tmp_path):
+    """The endpoint comes from the settings the application layer gives; the assets know nothing of the demo."""
+    endpoint = "http://127.0.0.1:4566"
+    settings = load_settings(state_dir=tmp_path, aws={"mode": "demo", "endpoint_url": endpoint})
+    resources = build_definitions(settings).resources
+    assert resources["aws_inventory"].endpoint_url == endpoint
+    assert resources["focus_sources"].sources == ["s3://cloudforge-billing-exports/focus/", str(tmp_path / "billing")]
+    assert resources["focus_sources"].s3_endpoint_url == endpoint
+
+
+def test_real_mode_leaves_the_demo_out(tmp_path):
+    settings = load_settings(state_dir=tmp_path, aws={"mode": "real", "endpoint_url": "http://127.0.0.1:4566"})
+    resources = build_definitions(settings).resources
+    assert resources["aws_inventory"].endpoint_url is None  # the resource keeps the settings' own
+    assert (resources["focus_sources"].sources, resources["focus_sources"].s3_endpoint_url) == ([], None)
