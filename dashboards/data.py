@@ -17,7 +17,7 @@ import streamlit as st
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from cloudforge.settings import load_settings
+from cloudforge.settings import Settings
 from cloudforge.warehouse import sqlalchemy_url
 from cloudforge.warehouse.connection import redact_url
 from cloudforge.warehouse.reader import ReaderNotConfigured, reader_database_url
@@ -84,14 +84,28 @@ class ResourceFilters:
         return f"%{escaped}%"
 
 
-@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    """The settings the entry point (dashboards/app.py) loaded for this session."""
+    return st.session_state["settings"]
+
+
 def _engine() -> Engine:
-    """One pooled engine per process, as the read-only role: ``CLOUDFORGE_READER_DATABASE_URL`` when set, else
-    the embedded PostgreSQL's reader.
+    configured = settings()
+    warehouse = tuple(
+        secret.get_secret_value() if secret else None
+        for secret in (configured.reader_database_url, configured.database_url)
+    )
+    return _pooled_engine(configured, (*warehouse, str(configured.state_dir)))
+
+
+@st.cache_resource(show_spinner=False)
+def _pooled_engine(_settings: Settings, warehouse: tuple[str | None, ...]) -> Engine:
+    """One pooled engine per process and warehouse (the settings' URLs and state directory), as the
+    read-only role: ``reader_database_url`` when set, else the embedded PostgreSQL's reader.
 
     The connect timeout turns an unreachable server into WarehouseNotReady instead of a page that hangs.
     """
-    url = sqlalchemy_url(reader_database_url(load_settings()))
+    url = sqlalchemy_url(reader_database_url(_settings))
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 

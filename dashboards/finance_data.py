@@ -20,8 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import streamlit as st
 
-from cloudforge.settings import load_settings
-from dashboards.data import TTL, WarehouseNotReady, any_of, query
+from dashboards.data import TTL, WarehouseNotReady, any_of, query, settings
 from dashboards.export import csv_bytes
 
 REFUSED = ("quarantined", "failed")  # load statuses of a slice the validation gate or the warehouse refused
@@ -114,7 +113,7 @@ def cents(amount: Decimal) -> Decimal:
 
 
 def forecast_window_days() -> int:
-    return load_settings().costs.forecast_window_days
+    return settings().costs.forecast_window_days
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -1,9 +1,10 @@
 """The embedded cloud's supervision: a moto server on loopback, seeded with the demo estate, kept running.
 
-``python -m demo.cloud --state-dir DIR --seed N --size N`` starts moto's ThreadedMotoServer on a
-free 127.0.0.1 port *in its own process*, seeds the estate through real boto3 calls (``demo.seeding``; it
-must run in the server's process), publishes its billing (``demo.billing_exports``), writes
-``DIR/cloud.json`` ({"endpoint_url", "pid", "seed", "size", "seeded_at"}) and serves until SIGTERM/SIGINT.
+``python -m demo.cloud --state-dir DIR --seed N --size N [--today YYYY-MM-DD]`` starts moto's
+ThreadedMotoServer on a free 127.0.0.1 port *in its own process*, seeds the estate through real boto3 calls
+(``demo.seeding``; it must run in the server's process), publishes its billing (``demo.billing_exports``),
+writes ``DIR/cloud.json`` ({"endpoint_url", "pid", "seed", "size", "seeded_at", "pinned_date"}) and serves
+until SIGTERM/SIGINT. ``--today`` pins its clock (``cloudforge.clock``): ages and billing count back from it.
 ``start_embedded_cloud`` starts (or reuses) that process; ``find_embedded_cloud`` finds a running one.
 """
 
@@ -21,9 +22,10 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
+from cloudforge.clock import Clock
 from cloudforge.local.processes import is_alive, stop_groups
 from demo.billing_exports import publish_demo_billing
 from demo.estate import generate_estate
@@ -45,6 +47,7 @@ class EmbeddedCloud:
     size: int
     seeded_at: str
     state_dir: Path
+    pinned_date: str | None = None  # the date its clock was pinned to, if it was
 
     def stop(self) -> None:
         """Stop the process (SIGTERM, SIGKILL after a grace period) and wait until it has exited; on SIGTERM it
@@ -76,8 +79,10 @@ def find_embedded_cloud(state_dir: Path) -> EmbeddedCloud | None:
     return cloud
 
 
-def start_embedded_cloud(state_dir: Path, seed: int, size: int, timeout: float = 180.0) -> EmbeddedCloud:
-    """Reuse the running cloud for this seed and size, or replace any other one with a fresh process.
+def start_embedded_cloud(
+    state_dir: Path, seed: int, size: int, clock: Clock = Clock(), timeout: float = 180.0
+) -> EmbeddedCloud:
+    """Reuse the running cloud of this seed, size and pinned date, or replace any other with a new process.
 
     The process outlives the caller (its own session; output in ``state_dir/cloud.log``). A file lock keeps
     two callers from starting two clouds over the same state directory.
@@ -86,18 +91,21 @@ def start_embedded_cloud(state_dir: Path, seed: int, size: int, timeout: float =
     state_dir.mkdir(parents=True, exist_ok=True)
     with _locked(state_dir / "cloud.lock"):
         running = find_embedded_cloud(state_dir)
-        if running is not None and (running.seed, running.size) == (seed, size):
+        pinned = clock.pinned_date and clock.pinned_date.isoformat()
+        if running is not None and (running.seed, running.size, running.pinned_date) == (seed, size, pinned):
             return running
         if running is not None:
             running.stop()
-        return _spawn(state_dir, seed, size, timeout)
+        return _spawn(state_dir, seed, size, clock, timeout)
 
 
-def _spawn(state_dir: Path, seed: int, size: int, timeout: float) -> EmbeddedCloud:
+def _spawn(state_dir: Path, seed: int, size: int, clock: Clock, timeout: float) -> EmbeddedCloud:
     (state_dir / STATE_FILE).unlink(missing_ok=True)
     log_path = state_dir / LOG_FILE
     command = [sys.executable, "-m", "demo.cloud", "--state-dir", str(state_dir)]
     command += ["--seed", str(seed), "--size", str(size)]
+    if clock.pinned_date is not None:
+        command += ["--today", clock.pinned_date.isoformat()]
     with log_path.open("wb") as log_file:
         output = {"stdin": subprocess.DEVNULL, "stdout": log_file, "stderr": subprocess.STDOUT}
         process = subprocess.Popen(command, start_new_session=True, **output)
@@ -146,7 +154,7 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
-def serve(state_dir: Path, seed: int, size: int) -> None:
+def serve(state_dir: Path, seed: int, size: int, clock: Clock = Clock()) -> None:
     """Run the embedded cloud until SIGTERM or SIGINT: start moto, seed the estate, publish its billing
     (``billing_exports``; the last billed day is the day before seeding), then ``cloud.json``. A signal ends it at
     once, seeding or not."""
@@ -157,8 +165,8 @@ def serve(state_dir: Path, seed: int, size: int) -> None:
     state_path = Path(state_dir) / STATE_FILE
     try:
         started = time.monotonic()
-        resource_ids = seed_estate(estate, endpoint_url)
-        seeded_at = datetime.now(UTC)
+        seeded_at = clock.now()
+        resource_ids = seed_estate(estate, endpoint_url, seeded_at)
         elapsed = time.monotonic() - started
         log.info("seeded %d resources into %s in %.1f s", len(estate.resources), endpoint_url, elapsed)
         billing = publish_demo_billing(estate, resource_ids, endpoint_url, state_dir, seeded_at.date())
@@ -169,6 +177,7 @@ def serve(state_dir: Path, seed: int, size: int) -> None:
             "seed": seed,
             "size": size,
             "seeded_at": seeded_at.isoformat(),
+            "pinned_date": clock.pinned_date and clock.pinned_date.isoformat(),
         }
         _write_atomically(state_path, json.dumps(state))
         while True:
@@ -191,9 +200,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--state-dir", type=Path, required=True)
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--today", type=date.fromisoformat, help="pin the clock to this UTC date")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    serve(args.state_dir, args.seed, args.size)
+    serve(args.state_dir, args.seed, args.size, Clock(today=args.today))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import logging
 import os
 import zipfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from cloudforge.settings import READ_ROLE_NAME
@@ -55,12 +55,12 @@ def start_moto_server() -> tuple[Any, str]:
     return server, endpoint_url
 
 
-def seed_estate(estate: Estate, endpoint_url: str) -> ResourceIds:
+def seed_estate(estate: Estate, endpoint_url: str, now: datetime) -> ResourceIds:
     """Make the moto server at ``endpoint_url`` (running in this process) hold exactly ``estate``.
 
     What the server held in the estate's accounts is discarded first; other accounts are left alone.
     Accounts are entered through ``sts.assume_role`` into ``arn:aws:iam::<account>:role/CloudForgeReadOnly``
-    (moto maps the assumed-role credentials to that account). Ages count back from when seeding starts.
+    (moto maps the assumed-role credentials to that account). Ages count back from ``now``.
     Returns the (resource_id, ARN) of every resource seeding created, as the inventory will report them,
     since moto assigns the ids (the demo billing names resources by them).
     """
@@ -77,7 +77,6 @@ def seed_estate(estate: Estate, endpoint_url: str) -> ResourceIds:
     _forget_accounts(accounts)
     requests.post(f"{endpoint_url}/moto-api/seed", params={"a": estate.seed}, timeout=30).raise_for_status()
     session = boto3.Session(region_name="us-east-1")
-    now = datetime.now(UTC)
     identities: ResourceIds = {}
     for account_id in accounts:
         specs = [r for r in estate.resources if r.account_id == account_id]

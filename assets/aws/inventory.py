@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import resources
 
 import psycopg
@@ -24,7 +24,7 @@ import psycopg
 from assets.aws.clients import AccountSession, open_account
 from assets.aws.collectors import GLOBAL_REGION, RESOURCE_TYPES, ResourceType
 from assets.aws.errors import describe_error
-from cloudforge.settings import Settings
+from cloudforge.settings import AwsSettings
 from cloudforge.warehouse import connect, replace_slice
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ def ensure_raw_schema(conn: psycopg.Connection) -> None:
 
 
 def sync_inventory(
-    settings: Settings,
+    aws: AwsSettings,
     conn_or_url: psycopg.Connection | str,
     *,
     resource_types: Sequence[str] | None = None,
@@ -145,9 +145,8 @@ def sync_inventory(
     """
     if isinstance(conn_or_url, str):
         with connect(conn_or_url, autocommit=True) as conn:
-            return sync_inventory(settings, conn, resource_types=resource_types, progress=progress)
+            return sync_inventory(aws, conn, resource_types=resource_types, progress=progress)
     conn = conn_or_url
-    aws = settings.aws
     if not aws.regions:
         raise ValueError("aws.regions is empty: name at least one region to inventory")
     unknown = sorted(set(resource_types or ()) - RESOURCE_TYPES.keys())
@@ -160,7 +159,7 @@ def sync_inventory(
         for resource_type in types
         for region in ([GLOBAL_REGION] if resource_type.is_global else aws.regions)
     ]
-    report = SyncReport(sync_id=str(uuid.uuid4()), started_at=datetime.now(UTC))
+    report = SyncReport(sync_id=str(uuid.uuid4()), started_at=settings.clock.now())
     clock = time.monotonic()
     log.info("aws inventory %s: %d slices in %d accounts", report.sync_id, len(plan), len(aws.accounts))
     ensure_raw_schema(conn)
@@ -184,7 +183,8 @@ def sync_inventory(
         for done in range(1, len(plan) + 1):
             job, rows, error = fetched.get()
             secrets = _secrets(sessions[job.account_id]) if error is not None else []
-            result = store_slice(conn, report.sync_id, job.key, rows, error, secrets)
+            now = settings.clock.now()
+            result = store_slice(conn, report.sync_id, job.key, rows, error, secrets, now=now)
             report.slices.append(result)
             log.info("aws inventory %d/%d %s", done, len(plan), result)
             if progress is not None:
@@ -225,12 +225,14 @@ def store_slice(
     rows: list[tuple] | None,
     error: Exception | None = None,
     secrets: Sequence[str] = (),
+    *,
+    now: datetime,
 ) -> SliceResult:
-    """Write one fetched slice (rows of resource_id, arn, document JSON), or its failure, in one transaction.
+    """Write one fetched slice (rows of resource_id, arn, document JSON), or its failure, in one transaction,
+    stamped ``now`` (the clock's).
 
     Rows the warehouse rejects (say a NUL character in a document) fail their slice like an API error would.
     """
-    now = datetime.now(UTC)
     record = dict(key, sync_id=sync_id, attempted_at=now)
     if error is None:
         try:

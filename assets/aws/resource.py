@@ -1,8 +1,8 @@
-"""The AWS inventory settings as a Dagster resource: cloudforge settings, with the resource's overrides."""
+"""The AWS inventory settings as a Dagster resource, built from the cloudforge settings."""
 
 from dagster import Config, ConfigurableResource
 
-from cloudforge.settings import AwsSettings, Settings, load_settings
+from cloudforge.settings import AwsSettings, Settings
 
 
 class AwsAccountConfig(Config):
@@ -15,27 +15,32 @@ class AwsAccountConfig(Config):
 
 
 class AwsInventoryResource(ConfigurableResource):
-    """Where and how to inventory AWS. Unset fields keep the cloudforge settings (``CLOUDFORGE_AWS__*``
-    environment variables, ``cloudforge.yaml``, the demo defaults); each field accepts an ``EnvVar``. In demo
-    mode pipelines/definitions.py sets ``endpoint_url`` to the demo cloud's."""
+    """Where and how to inventory AWS (the fields of ``AwsSettings``; each accepts an ``EnvVar``). In demo mode
+    pipelines/definitions.py gives the demo cloud's endpoint."""
 
-    mode: str | None = None
-    regions: list[str] | None = None
-    accounts: list[AwsAccountConfig] | None = None
+    mode: str = "demo"
+    regions: list[str]
+    accounts: list[AwsAccountConfig]
     endpoint_url: str | None = None
-    max_workers: int | None = None
-    max_attempts: int | None = None
-    timeout_seconds: float | None = None
+    max_workers: int = 8
+    max_attempts: int = 8
+    timeout_seconds: float = 30.0
 
-    def settings(self) -> Settings:
-        """The cloudforge settings with this resource's fields applied and validated."""
-        base = load_settings()
-        overrides = {
-            name: value
-            for name in ("mode", "regions", "endpoint_url", "max_workers", "max_attempts", "timeout_seconds")
-            if (value := getattr(self, name)) is not None
-        }
-        if self.accounts is not None:
-            overrides["accounts"] = [account.model_dump() for account in self.accounts]
-        aws = AwsSettings.model_validate({**base.aws.model_dump(), **overrides})
-        return base.model_copy(update={"aws": aws})
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "AwsInventoryResource":
+        aws = settings.aws
+        accounts = [
+            AwsAccountConfig(
+                id=account.id,
+                name=account.name,
+                role_arn=account.role_arn,
+                external_id=account.external_id.get_secret_value() if account.external_id else None,
+            )
+            for account in aws.accounts
+        ]
+        fields = aws.model_dump(exclude={"accounts"})
+        return cls(**fields, accounts=accounts)
+
+    def aws_settings(self) -> AwsSettings:
+        """The validated settings this resource names."""
+        return AwsSettings.model_validate(self.model_dump())

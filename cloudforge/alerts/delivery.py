@@ -17,7 +17,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import psycopg
 from psycopg.rows import dict_row
@@ -25,6 +25,7 @@ from psycopg.rows import dict_row
 from cloudforge.alerts.notifiers import SEVERITIES, Notifier
 from cloudforge.alerts.outbox import Alert, ensure_outbox
 from cloudforge.alerts.transport import DeliveryError
+from cloudforge.clock import Clock
 
 log = logging.getLogger("cloudforge.alerts")
 
@@ -63,7 +64,7 @@ RECORD = """
     UPDATE alerts.deliveries
     SET status = %(status)s, attempts = attempts + 1, last_error = coalesce(%(error)s, last_error),
         next_attempt_at = %(next_attempt_at)s,
-        delivered_at = CASE WHEN %(status)s = 'delivered' THEN clock_timestamp() END
+        delivered_at = CASE WHEN %(status)s = 'delivered' THEN %(next_attempt_at)s END
     WHERE alert_id = %(alert_id)s AND channel = %(channel)s
 """
 
@@ -126,7 +127,7 @@ def deliver_pending(
     conn: psycopg.Connection,
     notifiers: Sequence[Notifier],
     *,
-    now: datetime | None = None,
+    now: datetime,
     policy: DeliveryPolicy = DeliveryPolicy(),
     time_budget: float | None = None,
 ) -> DeliveryReport:
@@ -139,7 +140,6 @@ def deliver_pending(
     """
     if not conn.autocommit:
         raise ValueError("deliver_pending needs an autocommit connection, so each delivery commits on its own")
-    now = now or datetime.now(UTC)
     started = time.monotonic()
     by_channel = {notifier.channel: notifier for notifier in notifiers}
     if conn.execute("SELECT to_regclass('alerts.deliveries')").fetchone()[0] is None:
@@ -214,6 +214,7 @@ def drain(
     conn: psycopg.Connection,
     notifiers: Sequence[Notifier],
     *,
+    clock: Clock,
     wait_seconds: float = 0.0,
     policy: DeliveryPolicy = DeliveryPolicy(),
 ) -> DeliveryReport:
@@ -222,11 +223,11 @@ def drain(
     deadline = time.monotonic() + wait_seconds
     total = DeliveryReport()
     while True:
-        report = deliver_pending(conn, notifiers, policy=policy)
+        report = deliver_pending(conn, notifiers, now=clock.now(), policy=policy)
         total = total.then(report)
         if report.next_attempt_at is None:
             return total
-        delay = max(0.0, (report.next_attempt_at - datetime.now(UTC)).total_seconds())
+        delay = max(0.0, (report.next_attempt_at - clock.now()).total_seconds())
         if time.monotonic() + delay > deadline:
             return total
         time.sleep(delay)

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from cloudforge.settings import load_settings
 from dashboards import finance_data as fin
+from dashboards.data import settings as dashboard_settings
 from dashboards.finance_charts import anomaly_history, money, money_column, show_line_items
 from dashboards.text import literal
 
@@ -61,7 +61,7 @@ def show_anomaly(anomaly: pd.Series, window_days: int, as_of: date) -> None:
 
 
 st.title("Anomalies")
-settings = load_settings().costs.anomalies
+settings = dashboard_settings().costs.anomalies
 st.caption(
     f"Days when a team's usage of a service cost at least {settings.min_deviation} robust standard deviations "
     f"and {settings.min_impact} (in its currency) more than its baseline, the median of the same weekday over the previous "

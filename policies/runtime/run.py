@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import psycopg
 
@@ -64,7 +64,7 @@ def evaluate_inventory(
     evaluator: Evaluator,
     *,
     config_waivers: Sequence[PolicyWaiver] = (),
-    now: datetime | None = None,
+    now: datetime,
     alert_link: str | None = None,
 ) -> EvaluationReport:
     """Evaluate every policy over raw_aws.resources and write the run to raw_policies (one transaction).
@@ -74,7 +74,6 @@ def evaluate_inventory(
     findings, and those resolved, go to the alerts outbox with ``alert_link`` (the Compliance page).
     """
     clock = time.perf_counter()
-    now = now or datetime.now(UTC)
     run_id = str(uuid.uuid4())
     ensure_schema(conn)
     store_config_waivers(conn, config_waivers)
@@ -94,7 +93,7 @@ def evaluate_inventory(
         store_mapping_errors(cur, documents.errors, run_id, now)
         resolved = store_changes(cur, changes, run_id, now)
         alerts = finding_alerts(changes.opened, resolved, evaluator.policies, alert_link)
-        enqueued = enqueue_alerts(conn, alerts) if alerts else 0
+        enqueued = enqueue_alerts(conn, alerts, now) if alerts else 0
         report = EvaluationReport(
             run_id=run_id,
             evaluated_at=now,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 import psycopg
 import pytest
 
 from cloudforge.alerts import ensure_outbox
+from cloudforge.clock import Clock
 from cloudforge.warehouse import connect, create_database
 
 
@@ -29,6 +30,6 @@ def conn(alerts_url: str) -> Iterator[psycopg.Connection]:
 
 
 @pytest.fixture
-def now() -> datetime:
-    """The time a test's delivery passes count from."""
-    return datetime.now(UTC).replace(microsecond=0)
+def now(clock: Clock) -> datetime:
+    """The time a test's delivery passes count from, on the session's clock."""
+    return clock.now().replace(microsecond=0)

@@ -61,11 +61,13 @@ def test_staging_models_depend_on_the_raw_ingestion_asset():
     }
 
 
-def test_vars_carry_the_required_tags_and_the_cost_config_from_settings():
-    settings = load_settings(tags={"required": ["team", "cost-center"]}, costs={"budgets": []})
+def test_vars_carry_the_required_tags_the_cost_config_and_today_from_settings():
+    settings = load_settings(tags={"required": ["team", "cost-center"]}, costs={"budgets": []},
+                             clock={"today": "2028-02-29"})
     carried = json.loads(json.dumps(dbt_vars(settings)))
     assert carried["required_tags"] == ["team", "cost-center"]
     assert carried["costs"] == settings.costs.model_dump(mode="json") and carried["costs"]["budgets"] == []
+    assert carried["today"] == "2028-02-29"
 
 
 def test_environment_is_set_only_inside_the_block(monkeypatch):

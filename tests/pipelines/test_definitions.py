@@ -31,18 +31,45 @@ def test_definitions_load_with_the_inventory_graph():
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", "UTC")
 
 
+def test_every_resource_is_built_from_the_settings_given_not_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", "postgresql://elsewhere/ignored")
+    monkeypatch.setenv("CLOUDFORGE_AWS__REGIONS", '["ap-south-1"]')
+    url = "postgresql://cloudforge@warehouse.example/cloudforge"
+    settings = load_settings(
+        database_url=url,
+        state_dir=tmp_path,
+        aws={"mode": "real", "regions": ["eu-central-1"], "accounts": [{"id": "123456789012"}]},
+        billing={"focus": ["s3://acme-billing/focus/"], "s3_endpoint_url": "http://s3.example"},
+    )
+    resources = build_definitions(settings).resources
+
+    assert resources["warehouse"].url() == url
+    assert resources["dbt"].warehouse_url == url
+    aws = resources["aws_inventory"].aws_settings()
+    assert (aws.mode, aws.regions, [account.id for account in aws.accounts]) == (
+        "real", ["eu-central-1"], ["123456789012"]
+    )
+    assert (resources["focus_sources"].sources, resources["focus_sources"].s3_endpoint_url) == (
+        ["s3://acme-billing/focus/"], "http://s3.example"
+    )
+
+
+def test_a_database_url_from_the_environment_reaches_dagster_by_its_name_only(monkeypatch):
+    url = "postgresql://cloudforge:s3cret@warehouse.example/cloudforge"
+    monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", url)
+    resources = build_definitions(load_settings()).resources
+
+    assert resources["warehouse"].database_url == dg.EnvVar("CLOUDFORGE_DATABASE_URL")
+    assert resources["dbt"].warehouse_url == dg.EnvVar("CLOUDFORGE_DATABASE_URL")
+
+
 def test_demo_mode_points_the_resources_at_the_demo_cloud_and_its_billing(tmp_path):
     """The endpoint comes from the settings the application layer gives; the assets know nothing of the demo."""
     endpoint = "http://127.0.0.1:4566"
     settings = load_settings(state_dir=tmp_path, aws={"mode": "demo", "endpoint_url": endpoint})
     resources = build_definitions(settings).resources
-    assert resources["aws_inventory"].endpoint_url == endpoint
-    assert resources["focus_sources"].sources == ["s3://cloudforge-billing-exports/focus/", str(tmp_path / "billing")]
-    assert resources["focus_sources"].s3_endpoint_url == endpoint
 
-
-def test_real_mode_leaves_the_demo_out(tmp_path):
-    settings = load_settings(state_dir=tmp_path, aws={"mode": "real", "endpoint_url": "http://127.0.0.1:4566"})
-    resources = build_definitions(settings).resources
-    assert resources["aws_inventory"].endpoint_url is None  # the resource keeps the settings' own
-    assert (resources["focus_sources"].sources, resources["focus_sources"].s3_endpoint_url) == ([], None)
+    assert resources["aws_inventory"].aws_settings().endpoint_url == endpoint
+    assert (resources["focus_sources"].sources, resources["focus_sources"].s3_endpoint_url) == (
+        ["s3://cloudforge-billing-exports/focus/", str(tmp_path / "billing")], endpoint
+    )
