@@ -30,13 +30,12 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from assets.aws.inventory import ensure_raw_schema
 from assets.billing.focus_files import SliceKey
-from assets.billing.loader import TABLE, ensure_schema, ingest_focus_source
+from assets.billing.loader import TABLE, ingest_focus_source
 from benchmarks.common import DbtBuild, Target, dbt_build, timed
 from benchmarks.focus_rows import LAST_DAY, catalogue, write_slices
 from cloudforge.settings import Settings
-from cloudforge.warehouse import connect, create_database, database_url
+from cloudforge.warehouse import connect, create_database, database_url, ensure_schema
 from cloudforge.warehouse.reader import grant_reader
 
 TARGET_RATIO = 0.6
@@ -66,8 +65,7 @@ def run_billing_bench(
         tempfile.TemporaryDirectory(prefix="cloudforge-bench-billing-") as scratch,
         connect(url, autocommit=True) as conn,
     ):
-        ensure_schema(conn)
-        ensure_raw_schema(conn)  # the inventory the cost models join: empty here
+        ensure_schema(conn)  # every raw table, the inventory the cost models join too (empty here)
         targets = [_ingestion(conn, lines, rows, rounds, Path(scratch), echo)]
         targets += _cost_builds(settings, url, conn, lines, rows, Path(scratch), echo)
     return targets + _costs_page(url, echo)

@@ -65,7 +65,7 @@ def real_documents(settings: Settings, url: str) -> dict[tuple[str, str, str], l
         seed_estate(generate_estate(settings.demo.seed, settings.demo.size), endpoint, settings.clock.now())
         accounts = [AwsAccount(id=a, role_arn=f"arn:aws:iam::{a}:role/CloudForgeReadOnly") for a in DEMO_ACCOUNTS]
         aws = settings.aws.model_copy(update={"mode": "demo", "endpoint_url": endpoint, "accounts": accounts})
-        report = sync_inventory(aws, url)
+        report = sync_inventory(aws, url, clock=settings.clock)
     finally:
         server.stop()
     if report.failures:

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assets.aws.inventory import ensure_raw_schema
 from benchmarks.common import Target, timed
 from benchmarks.inventory import clone_documents, load_slices, real_documents
 from cloudforge.settings import Settings
-from cloudforge.warehouse import connect, create_database, database_url
+from cloudforge.warehouse import connect, create_database, database_url, ensure_schema
 from policies.config import policy_config
 from policies.evaluate import Evaluator
 from policies.runtime import EvaluationReport, evaluate_inventory
@@ -38,7 +37,7 @@ def run_policies_bench(settings: Settings, resources: int, echo: Callable[[str],
     evaluator = Evaluator(policy_config(settings))
     now = settings.clock.now()
     with connect(url, autocommit=True) as conn:
-        ensure_raw_schema(conn)
+        ensure_schema(conn)
         load_slices(conn, slices, now)
         documents = list(InventoryDocuments(conn))
 

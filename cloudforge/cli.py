@@ -33,7 +33,11 @@ def step(message: str) -> None:
 class LazyGroup(click.Group):
     """A click group whose heavier sub-groups are imported only when they are invoked."""
 
-    lazy_commands = {"policy": "policies.cli:policy", "alerts": "cloudforge.alerts.cli:alerts"}
+    lazy_commands = {
+        "policy": "policies.cli:policy",
+        "alerts": "cloudforge.alerts.cli:alerts",
+        "db": "cloudforge.warehouse.cli:db",
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy_commands])
@@ -59,13 +63,13 @@ def run() -> None:
     """Materialise every asset once, headless; print a summary; exit non-zero on failure, or at once while
     another run of the platform is in progress on the same warehouse."""
     from cloudforge.local.stack import LocalStack
-    from cloudforge.warehouse import RunInProgress
+    from cloudforge.warehouse import MigrationError, RunInProgress
     from pipelines.runner import materialize_everything
 
     settings = load_settings()
     try:
         stack = LocalStack.start(settings, progress=step)
-    except ConnectionError as exc:
+    except (ConnectionError, MigrationError) as exc:
         raise click.ClickException(str(exc)) from None
     try:
         try:
@@ -88,6 +92,7 @@ def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     """Start the embedded stack, materialise everything, then serve the Dagster UI and the dashboards."""
     from cloudforge.local.processes import Server, ServerError, Stop, ensure_available
     from cloudforge.local.stack import LocalStack
+    from cloudforge.warehouse import MigrationError
 
     settings = load_settings()
     dagster = Server("Dagster UI", settings.dagster_ui.address, dagster_port, "--dagster-port")
@@ -104,7 +109,7 @@ def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     except Stop as stop:
         echo_while_stopping("\nstopping…")
         raise SystemExit(stop.exit_code) from None
-    except (ServerError, ConnectionError) as error:
+    except (ServerError, ConnectionError, MigrationError) as error:
         raise click.ClickException(str(error)) from None
     finally:
         if stack is not None:

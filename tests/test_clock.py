@@ -19,6 +19,7 @@ REAL_TIME = {
     "cloudforge/alerts/transport.py": "a Retry-After date is the real server's time; the wait is real seconds",
     "assets/billing/loader.py": "audit stamps of when a file was loaded; they order loads, decide nothing",
     "tests/assets/billing/test_azure.py": "the Azure SDK checks its token's expiry against the real time",
+    "tests/support/replay/credentials.py": "the Azure SDK checks its token's expiry against the real time",
     "tests/warehouse/test_locks.py": "a run lock names when its holder's database session really started",
 }
 SQL_ALLOWED = {

@@ -2,6 +2,7 @@
 
 from dagster import Config, ConfigurableResource
 
+from cloudforge.clock import Clock
 from cloudforge.settings import AwsSettings, Settings
 
 
@@ -25,6 +26,7 @@ class AwsInventoryResource(ConfigurableResource):
     max_workers: int = 8
     max_attempts: int = 8
     timeout_seconds: float = 30.0
+    pinned_date: str | None = None  # the settings' clock.today, if pinned (ISO date)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "AwsInventoryResource":
@@ -39,8 +41,13 @@ class AwsInventoryResource(ConfigurableResource):
             for account in aws.accounts
         ]
         fields = aws.model_dump(exclude={"accounts"})
-        return cls(**fields, accounts=accounts)
+        pinned = settings.clock.pinned_date
+        return cls(**fields, accounts=accounts, pinned_date=pinned.isoformat() if pinned else None)
+
+    def clock(self) -> Clock:
+        """The settings' clock: what the sync stamps its slices with."""
+        return Clock(today=self.pinned_date)
 
     def aws_settings(self) -> AwsSettings:
         """The validated settings this resource names."""
-        return AwsSettings.model_validate(self.model_dump())
+        return AwsSettings.model_validate(self.model_dump(exclude={"pinned_date"}))

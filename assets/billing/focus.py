@@ -1,7 +1,7 @@
 """The FOCUS columns loaded here: FOCUS name -> PostgreSQL column, type, presence, nulls, allowed values.
 
 The single mapping between the FinOps Open Cost and Usage Specification and ``raw_billing.focus_charges``; the
-reader, the validation gate, the loader and ``raw_schema.sql`` all follow it (a test holds the SQL to it).
+reader, the validation gate, the loader and the table's migrations all follow it (a test holds the table to it).
 FOCUS 1.0 is the baseline: its Mandatory columns must be present. The columns FOCUS 1.1 and 1.2 added
 are loaded when a source has them and are null otherwise. Extension columns (prefix ``x_``, such as
 ``x_ServiceCode`` in AWS exports) are kept together in the jsonb column ``extensions``.

@@ -23,9 +23,10 @@ import psycopg
 from psycopg.rows import dict_row
 
 from cloudforge.alerts.notifiers import SEVERITIES, Notifier
-from cloudforge.alerts.outbox import Alert, ensure_outbox
+from cloudforge.alerts.outbox import Alert
 from cloudforge.alerts.transport import DeliveryError
 from cloudforge.clock import Clock
+from cloudforge.warehouse import ensure_schema
 
 log = logging.getLogger("cloudforge.alerts")
 
@@ -142,8 +143,7 @@ def deliver_pending(
         raise ValueError("deliver_pending needs an autocommit connection, so each delivery commits on its own")
     started = time.monotonic()
     by_channel = {notifier.channel: notifier for notifier in notifiers}
-    if conn.execute("SELECT to_regclass('alerts.deliveries')").fetchone()[0] is None:
-        ensure_outbox(conn)
+    ensure_schema(conn)
     with conn.transaction():
         opened = conn.execute(OPEN, {
             "now": now,

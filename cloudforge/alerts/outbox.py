@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from importlib import resources
 from typing import Any, Literal
 
 import psycopg
 from psycopg.types.json import Jsonb
+
+from cloudforge.warehouse import ensure_schema
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 
@@ -39,19 +40,11 @@ class Alert:
     action: Literal["trigger", "resolve"] = "trigger"
 
 
-def ensure_outbox(conn: psycopg.Connection) -> None:
-    """Create the alerts schema and outbox if missing."""
-    ddl = resources.files("cloudforge.alerts").joinpath("outbox_schema.sql").read_text()
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext('cloudforge alerts outbox'))")
-        conn.execute(ddl)
-
-
 def enqueue_alerts(conn: psycopg.Connection, alerts: Iterable[Alert], now: datetime) -> int:
     """Insert the alerts that change their condition's state (trigger an untriggered one, resolve a
     triggered one), created at ``now`` (the clock's: delivery judges their age by it); returns how many were
     new. Detectors may therefore send their whole current view."""
-    ensure_outbox(conn)
+    ensure_schema(conn)
     new = 0
     with conn.transaction(), conn.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(hashtext('cloudforge alerts enqueue'))")

@@ -16,7 +16,7 @@ from pydantic import SecretStr
 
 from cloudforge.local.processes import spawn, stop_groups, stopping
 from cloudforge.settings import Settings
-from cloudforge.warehouse import connect, database_url
+from cloudforge.warehouse import connect, database_url, ensure_schema
 from cloudforge.warehouse.reader import grant_reader
 
 DAGSTER_YAML = """\
@@ -43,7 +43,9 @@ class LocalStack:
         """Start what the settings say is embedded; reuse what is already running."""
         progress("warehouse: " + ("external (CLOUDFORGE_DATABASE_URL)" if settings.database_url else "embedded PostgreSQL"))
         url = database_url(settings)
-        connect(url).close()  # a wrong URL or password ends here, in one line, before anything starts
+        with connect(url, autocommit=True) as conn:  # a wrong URL or password ends here, in one line
+            for migration in ensure_schema(conn):  # before anything reads or writes the warehouse
+                progress(f"warehouse schema: applied migration {migration.id}")
         stack = cls(settings=settings, warehouse_url=url, aws_endpoint_url=settings.aws.endpoint_url)
         try:
             if settings.database_url is None:

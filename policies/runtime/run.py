@@ -16,14 +16,13 @@ import psycopg
 
 from cloudforge.alerts import enqueue_alerts
 from cloudforge.settings import PolicyWaiver
-from cloudforge.warehouse import lock_slice
+from cloudforge.warehouse import ensure_schema, lock_slice
 from policies.evaluate import Evaluator, Finding
 from policies.runtime.alerts import finding_alerts
 from policies.runtime.inventory import InventoryDocuments, MappingError
 from policies.runtime.lifecycle import FindingRow, compare
 from policies.runtime.store import (
     current_findings,
-    ensure_schema,
     store_catalogue,
     store_changes,
     store_mapping_errors,

@@ -8,16 +8,15 @@ from datetime import datetime
 import psycopg
 import pytest
 
-from cloudforge.alerts import ensure_outbox
 from cloudforge.clock import Clock
-from cloudforge.warehouse import connect, create_database
+from cloudforge.warehouse import connect, create_database, ensure_schema
 
 
 @pytest.fixture(scope="session")
 def alerts_url(warehouse_url: str) -> str:
     url = create_database(warehouse_url, "alerts_delivery")
     with connect(url, autocommit=True) as conn:
-        ensure_outbox(conn)
+        ensure_schema(conn)
     return url
 
 
