@@ -5,7 +5,14 @@ DEMO_ARGS ?=  # options of `cloudforge demo`, e.g. make demo DEMO_ARGS="--dagste
 
 .PHONY: demo run test bench install
 
-install:  ## uv (from PyPI) and the locked environment in .venv
+install:  ## the time-series server (Debian's victoria-metrics), uv (from PyPI) and the locked environment in .venv
+	@command -v victoria-metrics >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; else \
+	    echo "make install: victoria-metrics (the time-series server of the tests and the embedded stack) is" \
+	      "missing and this is neither root nor has sudo: run 'apt-get install victoria-metrics' as root" >&2; \
+	    exit 0; fi; \
+	  echo "make install: installing Debian's victoria-metrics (the time-series server)"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq victoria-metrics; }
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen --extra test
 

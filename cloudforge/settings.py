@@ -304,6 +304,45 @@ class BillingSettings(BaseModel):
         return bool(self.focus or self.azure or self.bigquery)
 
 
+class TerraformStateSource(BaseModel):
+    """A local directory (or file) or ``s3://bucket/prefix`` of Terraform states. An S3 source is read through
+    the read role of the ``aws.accounts`` entry ``account_id`` (the inventory's assume-role session), else with
+    the default credential chain. A plain string in the list stands for ``{uri: ...}``."""
+
+    uri: str = Field(min_length=1)
+    account_id: str | None = Field(default=None, pattern=r"^\d{12}$")
+
+
+class TerraformSettings(BaseModel):
+    """Declared state: where the Terraform states are (none: the state ingestion is not part of the platform)."""
+
+    state_sources: list[TerraformStateSource] = Field(default_factory=list)
+    s3_endpoint_url: str | None = None  # for sources without account_id; those with one use aws.endpoint_url
+
+    @field_validator("state_sources", mode="before")
+    @classmethod
+    def _plain_uris(cls, value: object) -> object:
+        return [{"uri": item} if isinstance(item, str) else item for item in value] if isinstance(value, list) else value
+
+
+class MetricsSettings(BaseModel):
+    """Where metrics are written and read: ``embedded`` starts VictoriaMetrics in the state directory (or uses
+    ``url`` if given), ``influxdb`` is an InfluxDB 2.x/3.x at ``url`` (token from the environment: a secret),
+    ``disabled`` keeps none."""
+
+    mode: Literal["embedded", "influxdb", "disabled"] = "embedded"
+    url: str | None = None
+    org: str = ""
+    bucket: str = "cloudforge"
+    token: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _influxdb_complete(self) -> MetricsSettings:
+        if self.mode == "influxdb" and not (self.url and self.token and self.org):
+            raise ValueError("metrics mode influxdb needs url, org and token (CLOUDFORGE_METRICS__TOKEN)")
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLOUDFORGE_", env_nested_delimiter="__", extra="ignore")
 
@@ -320,7 +359,18 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     costs: CostSettings = Field(default_factory=CostSettings)
     billing: BillingSettings = Field(default_factory=BillingSettings)
+    terraform: TerraformSettings = Field(default_factory=TerraformSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     clock: Clock = Field(default_factory=Clock)  # clock.today pins the date (see cloudforge/clock.py)
+
+    @model_validator(mode="after")
+    def _known_state_accounts(self) -> Settings:
+        known = {account.id for account in self.aws.accounts}
+        for source in self.terraform.state_sources:
+            if source.account_id is not None and source.account_id not in known:
+                raise ValueError(f"terraform state source {source.uri} names account {source.account_id}, "
+                                 "which is not in aws.accounts")
+        return self
 
     @field_validator("state_dir")
     @classmethod

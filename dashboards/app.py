@@ -7,10 +7,10 @@ answer yet, so a fresh install shows what to do instead of a traceback.
 import streamlit as st
 
 from cloudforge.settings import load_settings
-from dashboards.data import WarehouseNotReady
+from dashboards.connection import WarehouseNotReady
 
 st.set_page_config(page_title="CloudForge", page_icon=":material/cloud:", layout="wide")
-if "settings" not in st.session_state:  # read once per session; the pages take them from dashboards.data
+if "settings" not in st.session_state:  # read once per session; the pages take them from dashboards.connection
     st.session_state.settings = load_settings()
 
 inventory = st.Page("views/inventory.py", title="Inventory", icon=":material/inventory_2:", default=True)

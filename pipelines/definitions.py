@@ -19,6 +19,7 @@ from assets.billing.api_assets import build_api_billing_assets
 from assets.billing.assets import BILLING_ASSETS, FocusSourcesResource
 from assets.policies.assets import build_policy_assets, build_policy_automation_sensor
 from assets.resources import WarehouseResource
+from assets.terraform.assets import build_terraform_assets
 from cloudforge.settings import Settings, load_settings
 from cloudforge.warehouse import database_url
 from pipelines.dbt import build_dbt_assets, dbt_resource
@@ -39,11 +40,13 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         executor_def=run_locked(lambda: database_url(settings)),
     )
     owner_url = secret(settings.database_url, DATABASE_URL_VARIABLE)
+    terraform_assets, terraform_checks = build_terraform_assets(settings.terraform, settings.aws, settings.clock)
     return dg.Definitions(
         assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, *build_api_billing_assets(settings.billing, settings.clock),
+                *terraform_assets,
                 build_policy_assets(settings), *build_dbt_assets(settings),
                 *build_cost_alert_assets(settings.costs, settings.clock)],
-        asset_checks=AWS_INVENTORY_CHECKS,
+        asset_checks=[*AWS_INVENTORY_CHECKS, *terraform_checks],
         jobs=[refresh],
         schedules=[dg.ScheduleDefinition(job=refresh, cron_schedule="0 6 * * *", execution_timezone="UTC")],
         sensors=[build_alert_delivery_sensor(settings), build_policy_automation_sensor()],

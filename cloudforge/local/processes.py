@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 GRACE_SECONDS = 6.0  # then SIGKILL: everything is gone well within 15 s of the signal, even on a busy machine
@@ -159,10 +160,12 @@ def ensure_available(servers: list[Server]) -> None:
         raise ServerError("\n".join(problems))
 
 
-def spawn(command: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
+def spawn(command: list[str], env: dict[str, str], cwd: Path, output: IO | None = None) -> subprocess.Popen:
     """Start a process in a session of its own: a closing terminal or Ctrl-C reaches only the command, which stops
-    the process as a group. It inherits our handlers reset to the default (so SIGTERM and SIGINT end it)."""
-    return subprocess.Popen(command, cwd=cwd, env={**os.environ, **env}, start_new_session=True)
+    the process as a group. It inherits our handlers reset to the default (so SIGTERM and SIGINT end it). Its
+    output goes to ``output`` (a log file) if given, else to ours."""
+    return subprocess.Popen(command, cwd=cwd, env={**os.environ, **env}, start_new_session=True,
+                            stdout=output, stderr=output)
 
 
 def wait_until_serving(servers: dict[Server, subprocess.Popen]) -> None:

@@ -1,8 +1,10 @@
-"""The embedded stack as one object: warehouse, demo cloud, Dagster home, and the environment children need.
+"""The embedded stack as one object: warehouse, demo cloud, time-series server, Dagster home, and the environment
+children need.
 
 `cloudforge run` and `cloudforge demo` start it; the Dagster and Streamlit servers the demo spawns through it
-inherit ``LocalStack.environment()`` so every process talks to the same PostgreSQL and moto server, and
-``LocalStack.stop()`` stops every process it started (the embedded PostgreSQL stops when the command exits).
+inherit ``LocalStack.environment()`` so every process talks to the same PostgreSQL, moto server and time-series
+server, and ``LocalStack.stop()`` stops every process it started (the embedded PostgreSQL stops when the command
+exits).
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ class LocalStack:
     warehouse_url: str
     reader_url: str | None = None  # the embedded warehouse's read-only role; production brings its own
     aws_endpoint_url: str | None = None
+    metrics_url: str | None = None
     _cloud: object | None = field(default=None, repr=False)
+    _timeseries: object | None = field(default=None, repr=False)
     _servers: list[subprocess.Popen] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -46,8 +50,17 @@ class LocalStack:
         with connect(url, autocommit=True) as conn:  # a wrong URL or password ends here, in one line
             for migration in ensure_schema(conn):  # before anything reads or writes the warehouse
                 progress(f"warehouse schema: applied migration {migration.id}")
-        stack = cls(settings=settings, warehouse_url=url, aws_endpoint_url=settings.aws.endpoint_url)
+        stack = cls(settings=settings, warehouse_url=url, aws_endpoint_url=settings.aws.endpoint_url,
+                    metrics_url=settings.metrics.url)
         try:
+            if settings.metrics.mode == "embedded" and not settings.metrics.url:
+                from cloudforge.local.timeseries import find_embedded_timeseries, start_embedded_timeseries
+
+                progress("metrics: embedded VictoriaMetrics")
+                running = find_embedded_timeseries(settings.state_dir)
+                timeseries = start_embedded_timeseries(settings.state_dir)
+                stack.metrics_url = timeseries.url
+                stack._timeseries = None if running is not None else timeseries  # another command's stays
             if settings.database_url is None:
                 stack.reader_url = grant_reader(url)
             if settings.aws.mode == "demo" and not settings.aws.endpoint_url:
@@ -89,6 +102,8 @@ class LocalStack:
             env["CLOUDFORGE_READER_DATABASE_URL"] = self.reader_url
         if self.aws_endpoint_url:
             env["CLOUDFORGE_AWS__ENDPOINT_URL"] = self.aws_endpoint_url
+        if self.metrics_url and self.settings.metrics.mode != "disabled":
+            env["CLOUDFORGE_METRICS__URL"] = self.metrics_url
         if self.settings.clock.pinned_date is not None:  # every process of the stack on the same date
             env["CLOUDFORGE_CLOCK__TODAY"] = self.settings.clock.pinned_date.isoformat()
         if self.settings.aws.mode == "demo":
@@ -97,11 +112,11 @@ class LocalStack:
         return env
 
     def stop(self) -> None:
-        """Stop the servers and the embedded cloud this stack started, all at once (each leads a session)."""
+        """Stop the servers, the embedded cloud and time-series server this stack started, all at once (each leads
+        a session)."""
         stopping()
         leaders = [server.pid for server in self._servers]
-        if self._cloud is not None:
-            leaders.append(self._cloud.pid)
+        leaders += [started.pid for started in (self._cloud, self._timeseries) if started is not None]
         stop_groups(leaders)
 
 

@@ -45,7 +45,7 @@ LAUNCHERS: dict[str, Callable[[list[str]], list[str]]] = {
 }
 # What `cloudforge demo --skip-run` runs once it serves (and the embedded PostgreSQL, checked apart).
 EXPECTED = ["demo.cloud", "dagster dev", "dagster_webserver", "dagster._daemon", "dagster api grpc",
-            "streamlit run"]
+            "streamlit run", "victoria-metrics -storageDataPath"]
 
 
 class Demo:

@@ -21,7 +21,8 @@ from cloudforge.warehouse import connect, create_database, ensure_schema
 
 # The cost build covers the cost marts and what they read, so it needs no raw tables of other domains.
 COST_MARTS = ("cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation", "cost_reconciliation",
-              "budget_status", "cost_anomalies", "billing_slice_status", "billing_line_items")
+              "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
+              "billing_line_items")
 
 
 def load_raw_billing(url: str, records: list[dict] | None = None) -> None:

@@ -42,7 +42,7 @@ def test_keys_are_schema_and_relation_groups_are_layers_and_each_domain_is_a_ste
            for name in ("shared_pools", "pool_shares", "tag_rules", "account_defaults", "budgets", "anomaly_scores")},
         **{AssetKey(["marts", name]): "marts"
            for name in ("cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
-                        "cost_reconciliation", "budget_status", "cost_anomalies", "billing_slice_status",
+                        "cost_reconciliation", "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
                         "billing_line_items")},
     }
     domains = {assets.node_def.name: dict(assets.group_names_by_key) for assets in build_dbt_assets(load_settings())}

@@ -73,3 +73,15 @@ def test_demo_mode_points_the_resources_at_the_demo_cloud_and_its_billing(tmp_pa
     assert (resources["focus_sources"].sources, resources["focus_sources"].s3_endpoint_url) == (
         ["s3://cloudforge-billing-exports/focus/", str(tmp_path / "billing")], endpoint
     )
+
+
+def test_declared_state_is_wired_only_when_state_sources_are_configured(tmp_path):
+    declared = dg.AssetKey(["raw_terraform", "declared_resources"])
+    without = build_definitions(load_settings()).resolve_asset_graph().get_all_asset_keys()
+    settings = load_settings(terraform={"state_sources": [str(tmp_path)]})
+    definitions = build_definitions(settings)
+    dg.Definitions.validate_loadable(definitions)
+    assert declared not in without
+    assert declared in definitions.resolve_asset_graph().get_all_asset_keys()
+    checks = {key.name for key in definitions.resolve_asset_graph().asset_check_keys if key.asset_key == declared}
+    assert checks == {"terraform_single_declaration", "terraform_states_ok"}

@@ -18,6 +18,8 @@ from cloudforge.warehouse import MigrationError, connect, create_database, ensur
 from cloudforge.warehouse.migrations import Migration, bundled_migrations
 
 FIXTURES = Path(__file__).parent / "fixtures" / "before_migrations"
+BUNDLED = [migration.id for migration in bundled_migrations()]  # what this release applies, in order
+NEXT = len(BUNDLED) + 1  # the version a migration written after this release would take
 # The DDL each release ran at materialisation before migrations existed: 86810c2 is the last release before
 # the billing conformance change, 2b2224a the one that made it in its CREATE TABLE (fixture copies of both).
 RELEASES = {
@@ -80,7 +82,7 @@ def test_a_warehouse_created_before_migrations_is_upgraded_and_keeps_every_row(w
         before = {table: rows(conn, table) for table in TABLES}
         assert [len(before[table]) for table in TABLES] == [2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2]
 
-        assert [m.id for m in ensure_schema(conn)] == ["0001_baseline", "0002_billing_conformance"]
+        assert [m.id for m in ensure_schema(conn)] == BUNDLED
 
         logged = conn.execute(
             "SELECT status, warnings::text FROM raw_billing.load_log ORDER BY logged_at"
@@ -156,25 +158,25 @@ def test_an_edited_migration_is_refused(warehouse_url):
 
 def test_a_warehouse_upgraded_by_a_newer_release_is_refused(warehouse_url):
     url = fresh_database(warehouse_url, "newer")
-    newer = (*bundled_migrations(), Migration(3, "from_the_future", "CREATE TABLE raw_aws.future (id int);"))
+    newer = (*bundled_migrations(), Migration(NEXT, "from_the_future", "CREATE TABLE raw_aws.future (id int);"))
     with connect(url, autocommit=True) as conn:
         ensure_schema(conn, newer)
-        with pytest.raises(MigrationError, match="has migration 0003_from_the_future, which this release of "
+        with pytest.raises(MigrationError, match=f"has migration {NEXT:04d}_from_the_future, which this release of "
                                                  "CloudForge does not know"):
             ensure_schema(conn)
 
 
 def test_a_failing_migration_is_rolled_back_and_named(warehouse_url):
     url = fresh_database(warehouse_url, "failing")
-    broken = Migration(3, "broken", "CREATE TABLE raw_aws.half (id int); ALTER TABLE raw_aws.gone ADD x int")
+    broken = Migration(NEXT, "broken", "CREATE TABLE raw_aws.half (id int); ALTER TABLE raw_aws.gone ADD x int")
     with connect(url, autocommit=True) as conn:
         with pytest.raises(MigrationError) as refused:
             ensure_schema(conn, (*bundled_migrations(), broken))
         assert str(refused.value) == (
-            "migration 0003_broken failed and was rolled back, the warehouse stays at version 2: "
+            f"migration {NEXT:04d}_broken failed and was rolled back, the warehouse stays at version {NEXT - 1}: "
             'relation "raw_aws.gone" does not exist'
         )
-        assert [version for version, *_ in applied(conn)] == [1, 2]
+        assert [version for version, *_ in applied(conn)] == list(range(1, NEXT))
         assert conn.execute("SELECT to_regclass('raw_aws.half')").fetchone() == (None,)
 
 
@@ -207,24 +209,18 @@ def test_db_status_and_upgrade_commands(warehouse_url, tmp_path, monkeypatch):
     monkeypatch.setenv("CLOUDFORGE_STATE_DIR", str(tmp_path))
 
     pending = CliRunner().invoke(main, ["db", "status"])
-    assert (pending.exit_code, pending.output) == (0, (
-        "0001_baseline                    pending\n"
-        "0002_billing_conformance         pending\n"
-        "2 pending: run `cloudforge db upgrade`\n"
+    assert (pending.exit_code, pending.output) == (0, "".join(f"{name:<32} pending\n" for name in BUNDLED) + (
+        f"{len(BUNDLED)} pending: run `cloudforge db upgrade`\n"
     ))
     upgrade = CliRunner().invoke(main, ["db", "upgrade"])
-    assert (upgrade.exit_code, upgrade.output) == (0, (
-        "applied 0001_baseline\n"
-        "applied 0002_billing_conformance\n"
-        "the warehouse schema is at version 0002_billing_conformance\n"
+    assert (upgrade.exit_code, upgrade.output) == (0, "".join(f"applied {name}\n" for name in BUNDLED) + (
+        f"the warehouse schema is at version {BUNDLED[-1]}\n"
     ))
     status = CliRunner().invoke(main, ["db", "status"])
     assert status.exit_code == 0
     lines = status.output.splitlines()
-    assert [line.split()[:2] for line in lines[:2]] == [
-        ["0001_baseline", "applied"], ["0002_billing_conformance", "applied"]
-    ]
-    assert lines[2:] == ["up to date"]
+    assert [line.split()[:2] for line in lines[:-1]] == [[name, "applied"] for name in BUNDLED]
+    assert lines[-1:] == ["up to date"]
 
 
 @pytest.mark.parametrize("command", [
@@ -263,8 +259,7 @@ def test_the_stack_of_run_and_demo_upgrades_the_warehouse_at_start(warehouse_url
 
     assert said == [
         "warehouse: external (CLOUDFORGE_DATABASE_URL)",
-        "warehouse schema: applied migration 0001_baseline",
-        "warehouse schema: applied migration 0002_billing_conformance",
+        *(f"warehouse schema: applied migration {name}" for name in BUNDLED),
     ]
     with connect(url) as conn:
         warned = conn.execute("SELECT count(*) FROM raw_billing.load_log WHERE warnings = '[]'").fetchone()
