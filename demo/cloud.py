@@ -27,9 +27,6 @@ from pathlib import Path
 
 from cloudforge.clock import Clock
 from cloudforge.local.processes import is_alive, stop_groups
-from demo.billing_exports import publish_demo_billing
-from demo.estate import generate_estate
-from demo.seeding import seed_estate, start_moto_server
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +155,11 @@ def serve(state_dir: Path, seed: int, size: int, clock: Clock = Clock()) -> None
     """Run the embedded cloud until SIGTERM or SIGINT: start moto, seed the estate, publish its billing
     (``billing_exports``; the last billed day is the day before seeding), then ``cloud.json``. A signal ends it at
     once, seeding or not."""
+    # Imported here: finding or starting a cloud (the CLI, the local stack) needs none of polars, pyarrow or moto.
+    from demo.billing_exports import publish_demo_billing
+    from demo.estate import generate_estate
+    from demo.seeding import seed_estate, start_moto_server
+
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _exit)
     estate = generate_estate(seed, size)
