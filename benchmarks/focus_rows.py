@@ -28,7 +28,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cloudforge.local.billing import (
+from cloudforge.settings import DEMO_ACCOUNTS
+from demo.billing import (
     AWS_COLUMNS,
     AWS_REGION_NAMES,
     AWS_SERVICE_CODES,
@@ -42,8 +43,7 @@ from cloudforge.local.billing import (
     S3,
     TRANSFER,
 )
-from cloudforge.local.estate import TEAMS
-from cloudforge.settings import DEMO_ACCOUNTS
+from demo.estate import TEAMS
 
 DAYS = 90
 LAST_DAY = date(2025, 3, 15)

@@ -57,8 +57,8 @@ def run_inventory_bench(settings: Settings, resources: int, echo: Callable[[str]
 
 def real_documents(settings: Settings, url: str) -> dict[tuple[str, str, str], list[tuple[str, str, str]]]:
     """Documents of the demo estate, as the AWS sync stores them, per (account, region, type)."""
-    from cloudforge.local.cloud import seed_estate, start_moto_server
-    from cloudforge.local.estate import generate_estate
+    from demo.estate import generate_estate
+    from demo.seeding import seed_estate, start_moto_server
 
     server, endpoint = start_moto_server()
     try:

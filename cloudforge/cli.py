@@ -180,8 +180,11 @@ def print_summary(url: str) -> None:
 def status() -> None:
     """What is running, and how fresh each source is."""
     from cloudforge.status import status_lines
+    from demo.cloud import find_embedded_cloud
 
-    for line in status_lines(load_settings()):
+    settings = load_settings()
+    cloud = find_embedded_cloud(settings.state_dir)
+    for line in status_lines(settings, cloud.endpoint_url if cloud else None):
         click.echo(line)
 
 

@@ -198,7 +198,7 @@ class AnomalySettings(BaseModel):
 
 
 def demo_shared_pools() -> list[SharedCostPool]:
-    """The demo billing's shared charges (cloudforge/local/billing.py), one pool per way of splitting."""
+    """The demo billing's shared charges (demo/billing.py), one pool per way of splitting."""
     return [
         SharedCostPool(name="support", service_names=["AWS Support (Business)"], split="even"),
         SharedCostPool(name="tax", charge_categories=["Tax"]),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import psycopg
 
+from cloudforge.local.processes import is_alive
 from cloudforge.settings import Settings
 from cloudforge.warehouse import connect
 
@@ -85,19 +86,15 @@ def running_services(state_dir: Path) -> dict[str, dict]:
         services = json.loads(services_file(state_dir).read_text())
     except FileNotFoundError:
         return {}
-    from cloudforge.local.cloud import is_alive
-
     return {name: service for name, service in services.items() if is_alive(service["pid"])}
 
 
-def status_lines(settings: Settings) -> list[str]:
-    """Services of the embedded stack, then per-source freshness from the warehouse."""
-    from cloudforge.local.cloud import find_embedded_cloud
+def status_lines(settings: Settings, demo_cloud_url: str | None) -> list[str]:
+    """Services of the embedded stack (the demo cloud as the caller found it), then per-source freshness from the
+    warehouse."""
     from cloudforge.warehouse import database_url
 
-    lines = []
-    cloud = find_embedded_cloud(settings.state_dir)
-    lines.append(f"demo cloud     {'running at ' + cloud.endpoint_url if cloud else 'not running'}")
+    lines = [f"demo cloud     {'running at ' + demo_cloud_url if demo_cloud_url else 'not running'}"]
     for name, service in running_services(settings.state_dir).items():
         lines.append(f"{name:<15}running at {service['url']} (pid {service['pid']})")
     try:

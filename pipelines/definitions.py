@@ -32,6 +32,7 @@ DATABASE_URL_VARIABLE = "CLOUDFORGE_DATABASE_URL"
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Assets from the cloud APIs to the marts, one job that refreshes them all, and its daily schedule."""
+    settings = with_demo_cloud(settings)
     refresh = dg.define_asset_job(
         REFRESH_JOB_NAME,
         selection=dg.AssetSelection.all(),
@@ -71,18 +72,31 @@ def secret(value: SecretStr | None, variable: str) -> str | dg.EnvVar | None:
 def focus_sources(settings: Settings) -> FocusSourcesResource:
     """The configured FOCUS directories and prefixes; in demo mode with no billing source configured, the
     demo billing published in the demo cloud's S3 and the state directory."""
-    from cloudforge.local.billing_exports import demo_sources
-
     billing = settings.billing
     sources, s3_endpoint_url = billing.focus, billing.s3_endpoint_url
-    if not billing.configured and (demo := demo_sources(settings)):
-        sources, s3_endpoint_url = demo[0], s3_endpoint_url or demo[1]
+    if not billing.configured and settings.aws.mode == "demo":
+        from demo.billing_exports import demo_sources
+
+        sources, s3_endpoint_url = demo_sources(settings.state_dir), s3_endpoint_url or settings.aws.endpoint_url
     return FocusSourcesResource(
         sources=sources,
         s3_endpoint_url=s3_endpoint_url,
         max_expanded_bytes=billing.max_expanded_bytes,
         follow_symlinks=billing.follow_symlinks,
     )
+
+
+def with_demo_cloud(settings: Settings) -> Settings:
+    """Demo mode without an endpoint (a `dagster dev` started by hand; the local stack sets the endpoint for
+    what it starts): the settings with the endpoint of the demo cloud `cloudforge demo` or `run` left running for
+    the state directory, found when Dagster loads the definitions."""
+    if settings.aws.mode != "demo" or settings.aws.endpoint_url:
+        return settings
+    from demo.cloud import find_embedded_cloud
+
+    if (cloud := find_embedded_cloud(settings.state_dir)) is None:
+        return settings
+    return settings.model_copy(update={"aws": settings.aws.model_copy(update={"endpoint_url": cloud.endpoint_url})})
 
 
 @dg.definitions

@@ -66,7 +66,7 @@ def warehouse_url() -> str:
 @pytest.fixture(scope="session")
 def moto_endpoint() -> str:
     """A moto server on a free loopback port, in this process, empty until a test seeds it."""
-    from cloudforge.local.cloud import start_moto_server
+    from demo.seeding import start_moto_server
 
     server, endpoint = start_moto_server()
     yield endpoint

@@ -1,7 +1,5 @@
 """The AWS inventory settings as a Dagster resource, built from the cloudforge settings."""
 
-from pathlib import Path
-
 from dagster import Config, ConfigurableResource
 
 from cloudforge.clock import Clock
@@ -18,10 +16,8 @@ class AwsAccountConfig(Config):
 
 
 class AwsInventoryResource(ConfigurableResource):
-    """Where and how to inventory AWS (the fields of ``AwsSettings``; each accepts an ``EnvVar``).
-
-    In demo mode without an endpoint, the demo cloud running for ``state_dir`` is used, so a ``dagster dev``
-    started by hand finds the one `cloudforge demo` (or `run`) left running."""
+    """Where and how to inventory AWS (the fields of ``AwsSettings``; each accepts an ``EnvVar``). In demo mode
+    pipelines/definitions.py gives the demo cloud's endpoint."""
 
     mode: str = "demo"
     regions: list[str]
@@ -30,7 +26,6 @@ class AwsInventoryResource(ConfigurableResource):
     max_workers: int = 8
     max_attempts: int = 8
     timeout_seconds: float = 30.0
-    state_dir: str | None = None
     pinned_date: str | None = None  # the settings' clock.today, if pinned (ISO date)
 
     @classmethod
@@ -47,8 +42,7 @@ class AwsInventoryResource(ConfigurableResource):
         ]
         fields = aws.model_dump(exclude={"accounts"})
         pinned = settings.clock.pinned_date
-        return cls(**fields, accounts=accounts, state_dir=str(settings.state_dir),
-                   pinned_date=pinned.isoformat() if pinned else None)
+        return cls(**fields, accounts=accounts, pinned_date=pinned.isoformat() if pinned else None)
 
     def clock(self) -> Clock:
         """The settings' clock: what the sync stamps its slices with."""
@@ -56,10 +50,4 @@ class AwsInventoryResource(ConfigurableResource):
 
     def aws_settings(self) -> AwsSettings:
         """The validated settings this resource names."""
-        aws = AwsSettings.model_validate(self.model_dump(exclude={"state_dir", "pinned_date"}))
-        if aws.mode == "demo" and not aws.endpoint_url and self.state_dir:
-            from cloudforge.local.cloud import find_embedded_cloud
-
-            if cloud := find_embedded_cloud(Path(self.state_dir)):
-                aws = aws.model_copy(update={"endpoint_url": cloud.endpoint_url})
-        return aws
+        return AwsSettings.model_validate(self.model_dump(exclude={"pinned_date"}))

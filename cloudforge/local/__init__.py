@@ -1,1 +1,2 @@
-"""The embedded local stack: PostgreSQL (pgserver), a moto server with the demo estate, and their state."""
+"""The embedded local stack: PostgreSQL (pgserver), process handling, and the stack that starts them with the
+demo cloud (``demo``); ``stack`` is the application layer."""

@@ -214,8 +214,22 @@ def group_alive(leader: int) -> bool:
     """Whether any process of this group runs; a leader that is our child and exited is reaped here."""
     with contextlib.suppress(ChildProcessError):
         os.waitpid(leader, os.WNOHANG)
+    return _reached(os.killpg, leader)
+
+
+def is_alive(pid: int) -> bool:
+    """Whether a recorded process (a server, the demo cloud) runs; a child of ours that exited is reaped here, or
+    it would stay a zombie."""
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    return _reached(os.kill, pid)
+
+
+def _reached(send, target: int) -> bool:
+    """Whether signal 0 reaches the process (group): it exists, even if it belongs to another user."""
     try:
-        os.killpg(leader, 0)
+        send(target, 0)
     except ProcessLookupError:
         return False
     except PermissionError:

@@ -64,7 +64,7 @@ class LocalStack:
             if settings.database_url is None:
                 stack.reader_url = grant_reader(url)
             if settings.aws.mode == "demo" and not settings.aws.endpoint_url:
-                from cloudforge.local.cloud import find_embedded_cloud, start_embedded_cloud
+                from demo.cloud import find_embedded_cloud, start_embedded_cloud
 
                 progress(f"cloud: embedded demo estate (seed {settings.demo.seed}, size {settings.demo.size})")
                 running = find_embedded_cloud(settings.state_dir)

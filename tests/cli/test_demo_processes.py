@@ -44,7 +44,7 @@ LAUNCHERS: dict[str, Callable[[list[str]], list[str]]] = {
     "make": lambda args: ["make", "--no-print-directory", "demo", f"DEMO_ARGS={shlex.join(args)}"],
 }
 # What `cloudforge demo --skip-run` runs once it serves (and the embedded PostgreSQL, checked apart).
-EXPECTED = ["cloudforge.local.cloud", "dagster dev", "dagster_webserver", "dagster._daemon", "dagster api grpc",
+EXPECTED = ["demo.cloud", "dagster dev", "dagster_webserver", "dagster._daemon", "dagster api grpc",
             "streamlit run", "victoria-metrics -storageDataPath"]
 
 
@@ -287,7 +287,7 @@ def test_ctrl_c_during_the_run_stops_it_and_the_cloud_it_started(demo, state_dir
         assert started.shell.poll() is None and time.monotonic() < deadline, started.text()[-3000:]
         time.sleep(0.5)
     processes = started.note_processes(state_dir)
-    assert "cloudforge.local.cloud" in " | ".join(p.command for p in processes)
+    assert "demo.cloud" in " | ".join(p.command for p in processes)
 
     started.ctrl_c()
     left = wait_until_gone(processes, STOP_WITHIN)
@@ -298,7 +298,7 @@ def test_ctrl_c_during_the_run_stops_it_and_the_cloud_it_started(demo, state_dir
 
 
 def test_the_demo_listens_where_the_settings_say_and_leaves_a_cloud_it_did_not_start(demo, state_dir: Path) -> None:
-    from cloudforge.local.cloud import find_embedded_cloud, start_embedded_cloud
+    from demo.cloud import find_embedded_cloud, start_embedded_cloud
 
     cloud = start_embedded_cloud(state_dir, seed=42, size=SIZE)  # as another `cloudforge demo` would have
     try:

@@ -3,7 +3,7 @@
 import csv
 from pathlib import Path
 
-from cloudforge.local.estate import TAG_KEY_VARIANTS
+from demo.estate import TAG_KEY_VARIANTS
 
 SEED = Path(__file__).resolve().parents[2] / "dbt" / "seeds" / "tag_key_synonyms.csv"
 

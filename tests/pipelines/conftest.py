@@ -14,12 +14,12 @@ from click.testing import CliRunner, Result
 
 from cloudforge.cli import main
 from cloudforge.clock import Clock
-from cloudforge.local.billing import DemoBilling
-from cloudforge.local.billing_exports import publish_demo_billing
-from cloudforge.local.cloud import seed_estate
-from cloudforge.local.estate import Estate, generate_estate
 from cloudforge.warehouse import connect, create_database
 from cloudforge.warehouse.locks import run_lock_holder
+from demo.billing import DemoBilling
+from demo.billing_exports import publish_demo_billing
+from demo.estate import Estate, generate_estate
+from demo.seeding import seed_estate
 
 SEED, SIZE = 42, 300
 

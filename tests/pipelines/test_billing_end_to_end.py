@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import polars as pl
 
-from cloudforge.local.billing import INJECTED_SPIKE, expected_billing_totals
 from cloudforge.warehouse import connect
+from demo.billing import INJECTED_SPIKE, expected_billing_totals
 
 
 def query(demo_run, sql: str, params: tuple = ()) -> list[tuple]:

@@ -1,6 +1,6 @@
 """`cloudforge run` on the demo estate: the policy library over the inventory, checked against the estate.
 
-The expected findings are derived from the estate's own records (``cloudforge.local.estate``): its planted
+The expected findings are derived from the estate's own records (``demo.estate``): its planted
 ``MISCONFIGURATIONS`` and the attributes it seeds. Every policy that fires is derived here, so comparing the
 whole multiset also proves that no other policy fires. A finding is identified by (account, region, type,
 name) for the types whose inventory name is the estate's name, by (account, region, type) otherwise.
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cloudforge.local.estate import MISCONFIGURATIONS, Estate, ResourceSpec
+from demo.estate import MISCONFIGURATIONS, Estate, ResourceSpec
 from cloudforge.settings import load_settings
 from cloudforge.warehouse import connect, create_database
 from policies.library import load_library

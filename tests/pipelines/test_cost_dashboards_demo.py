@@ -13,8 +13,8 @@ import polars as pl
 from support.literal import rendered_text
 from support.pages import captions, metrics, run_page, table_with
 
-from cloudforge.local.billing import INJECTED_SPIKE, expected_billing_totals
 from cloudforge.warehouse import connect
+from demo.billing import INJECTED_SPIKE, expected_billing_totals
 
 
 def cents(value: Decimal) -> Decimal:

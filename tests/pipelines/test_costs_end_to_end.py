@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from support.replay import Exchange, ReplayServer
 
 from cloudforge.alerts.cli import alerts as alerts_command
-from cloudforge.local.billing import INJECTED_SPIKE, DemoBilling
 from cloudforge.settings import DEMO_ACCOUNTS, demo_budgets
 from cloudforge.warehouse import connect
+from demo.billing import INJECTED_SPIKE, DemoBilling
 
 SLACK_PATH = "/services/T0DEMO/B0COSTS/d3moS3cret"
 COST_ALERTS = "SELECT dedup_key, action FROM alerts.outbox WHERE source IN ('budget', 'cost_anomaly')"

@@ -63,6 +63,18 @@ def test_a_database_url_from_the_environment_reaches_dagster_by_its_name_only(mo
     assert resources["dbt"].warehouse_url == dg.EnvVar("CLOUDFORGE_DATABASE_URL")
 
 
+def test_demo_mode_points_the_resources_at_the_demo_cloud_and_its_billing(tmp_path):
+    """The endpoint comes from the settings the application layer gives; the assets know nothing of the demo."""
+    endpoint = "http://127.0.0.1:4566"
+    settings = load_settings(state_dir=tmp_path, aws={"mode": "demo", "endpoint_url": endpoint})
+    resources = build_definitions(settings).resources
+
+    assert resources["aws_inventory"].aws_settings().endpoint_url == endpoint
+    assert (resources["focus_sources"].sources, resources["focus_sources"].s3_endpoint_url) == (
+        ["s3://cloudforge-billing-exports/focus/", str(tmp_path / "billing")], endpoint
+    )
+
+
 def test_declared_state_is_wired_only_when_state_sources_are_configured(tmp_path):
     declared = dg.AssetKey(["raw_terraform", "declared_resources"])
     without = build_definitions(load_settings()).resolve_asset_graph().get_all_asset_keys()

@@ -8,9 +8,9 @@ import re
 import polars as pl
 
 from assets.billing.alerts import cost_alerts
-from cloudforge.local.billing import expected_billing_totals
 from cloudforge.settings import load_settings
 from cloudforge.warehouse import connect
+from demo.billing import expected_billing_totals
 
 
 def query(demo_run, sql: str) -> list[tuple]:

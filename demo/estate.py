@@ -1,7 +1,7 @@
 """The demo AWS estate: a seeded, deterministic description of what three accounts run, as plain data.
 
 ``generate_estate(seed, size)`` returns an :class:`Estate` whose ``resources`` are :class:`ResourceSpec`
-records. ``cloudforge.local.cloud`` creates them in a moto server; the ingestion, dbt and policy tests derive
+records. ``demo.cloud`` creates them in a moto server; the ingestion, dbt and policy tests derive
 their exact expectations from the same records, so everything the inventory will find is listed here,
 including what AWS creates on its own (``managed_by == "aws"``). Same seed and size, same estate.
 

@@ -6,7 +6,8 @@ from collections import Counter
 
 import pytest
 
-from cloudforge.local.estate import (
+from cloudforge.settings import DEMO_ACCOUNTS, DEMO_REGIONS, READ_ROLE_NAME
+from demo.estate import (
     CANONICAL_TAG_KEYS,
     GLOBAL_REGION,
     MISCONFIGURATIONS,
@@ -17,7 +18,6 @@ from cloudforge.local.estate import (
     ResourceSpec,
     generate_estate,
 )
-from cloudforge.settings import DEMO_ACCOUNTS, DEMO_REGIONS, READ_ROLE_NAME
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import pytest
 
 from assets.billing.focus import COLUMNS
 from assets.billing.focus_files import deliveries, read_delivery
-from cloudforge.local.billing import (
+from demo.billing import (
     AWS_COLUMNS,
     DAYS,
     FOCUS_COLUMNS,
@@ -30,15 +30,14 @@ from cloudforge.local.billing import (
     expected_billing_totals,
     generate_billing,
 )
-from cloudforge.local.billing_exports import (
+from demo.billing_exports import (
     EXPORT_BUCKET,
     demo_sources,
     publish_demo_billing,
     write_aws_export,
 )
-from cloudforge.local.cloud import DUMMY_CREDENTIALS, ResourceIds
-from cloudforge.local.estate import Estate, ResourceSpec, generate_estate
-from cloudforge.settings import load_settings
+from demo.estate import Estate, ResourceSpec, generate_estate
+from demo.seeding import DUMMY_CREDENTIALS, ResourceIds
 
 START = date(2024, 1, 20)  # 90 days over four billing periods, a leap February among them
 SEED = 42
@@ -311,9 +310,7 @@ def published(estate, resource_ids, moto_endpoint, tmp_path_factory) -> Publishe
     state_dir = tmp_path_factory.mktemp("billing-state")
     today = START + timedelta(days=DAYS)
     billing = publish_demo_billing(estate, resource_ids, moto_endpoint, state_dir, today)
-    settings = load_settings(state_dir=state_dir, aws={"mode": "demo", "endpoint_url": moto_endpoint})
-    sources, endpoint = demo_sources(settings)
-    assert endpoint == moto_endpoint
+    sources = demo_sources(state_dir)
     s3 = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1", **DUMMY_CREDENTIALS)
     return Published(billing, sources, s3)
 

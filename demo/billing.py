@@ -56,9 +56,9 @@ from typing import Literal
 
 import polars as pl
 
-from cloudforge.local.cloud import ResourceIds
-from cloudforge.local.estate import TEAMS, Estate, ResourceSpec
 from cloudforge.settings import DEMO_ACCOUNTS, AwsSettings
+from demo.estate import TEAMS, Estate, ResourceSpec
+from demo.seeding import ResourceIds
 
 DAYS = 90
 MIN_DAYS = 28  # the Savings Plan (a third in) and the spike (about ten days back) fall inside the window

@@ -14,8 +14,8 @@
   CSV: the text NULL for nulls, Tags as JSON text, timestamps like 2024-01-01T00:00Z.
 * GCP: ``<state_dir>/billing/gcp/focus-gcp-YYYY-MM.parquet`` (decimals, UTC timestamps, labels as JSON).
 
-Publishing replaces what an earlier publication wrote there. ``demo_sources`` tells the billing asset where
-to read in demo mode.
+Publishing replaces what an earlier publication wrote there. ``demo_sources`` names them for the billing asset
+in demo mode (pipelines/definitions.py).
 """
 
 from __future__ import annotations
@@ -31,10 +31,9 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cloudforge.local.billing import DAYS, MANAGEMENT_ACCOUNT, DemoBilling, generate_billing
-from cloudforge.local.cloud import ResourceIds, account_client, find_embedded_cloud
-from cloudforge.local.estate import Estate
-from cloudforge.settings import Settings
+from demo.billing import DAYS, MANAGEMENT_ACCOUNT, DemoBilling, generate_billing
+from demo.estate import Estate
+from demo.seeding import ResourceIds, account_client
 
 EXPORT_BUCKET = "cloudforge-billing-exports"
 EXPORT_REGION = "us-east-2"
@@ -54,18 +53,10 @@ def publish_demo_billing(
     return billing
 
 
-def demo_sources(settings: Settings) -> tuple[list[str], str | None] | None:
-    """(FOCUS sources, S3 endpoint) of the published demo billing in demo mode; None otherwise.
-
-    The endpoint is the configured one, else that of the embedded cloud running for this state directory.
-    """
-    if settings.aws.mode != "demo":
-        return None
-    endpoint = settings.aws.endpoint_url
-    if endpoint is None and (cloud := find_embedded_cloud(settings.state_dir)) is not None:
-        endpoint = cloud.endpoint_url
-    sources = [f"s3://{EXPORT_BUCKET}/{EXPORT_PREFIX}/", str(settings.state_dir / BILLING_DIR)]
-    return sources, endpoint
+def demo_sources(state_dir: Path) -> list[str]:
+    """The FOCUS sources of the published demo billing: the AWS export in the demo cloud's S3 (read through
+    the demo cloud's endpoint), the Azure and GCP files under the state directory."""
+    return [f"s3://{EXPORT_BUCKET}/{EXPORT_PREFIX}/", str(Path(state_dir) / BILLING_DIR)]
 
 
 def write_aws_export(frame: pl.DataFrame, endpoint_url: str, execution: str) -> list[str]:

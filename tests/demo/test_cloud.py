@@ -14,15 +14,11 @@ import boto3
 import pytest
 
 from cloudforge.clock import Clock
-from cloudforge.local.cloud import (
-    DUMMY_CREDENTIALS,
-    find_embedded_cloud,
-    is_alive,
-    seed_estate,
-    start_embedded_cloud,
-)
-from cloudforge.local.estate import AVAILABILITY_ZONES, GLOBAL_REGION, Estate, ResourceSpec, generate_estate
+from cloudforge.local.processes import is_alive
 from cloudforge.settings import DEMO_ACCOUNTS, DEMO_REGIONS, READ_ROLE_NAME
+from demo.cloud import find_embedded_cloud, start_embedded_cloud
+from demo.estate import AVAILABILITY_ZONES, GLOBAL_REGION, Estate, ResourceSpec, generate_estate
+from demo.seeding import DUMMY_CREDENTIALS, seed_estate
 
 
 def pages(client: Any, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
