@@ -28,6 +28,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cloudforge.focus import columns_of
 from cloudforge.local.billing import (
     AWS_COLUMNS,
     AWS_REGION_NAMES,
@@ -35,7 +36,6 @@ from cloudforge.local.billing import (
     EC2,
     EC2_HOURLY,
     ELB,
-    FOCUS_COLUMNS,
     KMS,
     LAMBDA,
     RDS,
@@ -45,6 +45,7 @@ from cloudforge.local.billing import (
 from cloudforge.local.estate import TEAMS
 from cloudforge.settings import DEMO_ACCOUNTS
 
+FOCUS_COLUMNS = tuple(c.name for c in columns_of("1.0"))  # written as FOCUS 1.0 exports are, in spec order
 DAYS = 90
 LAST_DAY = date(2025, 3, 15)
 FIRST_DAY = LAST_DAY - timedelta(days=DAYS - 1)
