@@ -31,6 +31,7 @@ PERIOD = "2024-02"  # a whole billing period inside the demo window
 VALIDATOR_DEFECTS = frozenset({"InvoiceId-C-004-C"})
 
 
+@pytest.fixture(scope="module")
 def package_directory() -> Path:
     """Where the validator's package is installed: it reads its rule files relative to the working directory."""
     python = VALIDATOR / "bin" / "python"
@@ -46,8 +47,8 @@ def package_directory() -> Path:
 
 
 @pytest.fixture(scope="module")
-def delivered(moto_endpoint, tmp_path_factory) -> dict[str, Path]:
-    """One period of each provider's published billing, as files the validator reads."""
+def delivered(package_directory, moto_endpoint, tmp_path_factory) -> dict[str, Path]:
+    """One period of each provider's published billing, as files the validator reads (once it is there)."""
     estate = generate_estate(SEED, 300)
     state_dir = tmp_path_factory.mktemp("billing-state")
     publish_demo_billing(estate, fake_ids(estate), moto_endpoint, state_dir, START + timedelta(days=DAYS))
@@ -64,11 +65,11 @@ def delivered(moto_endpoint, tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("provider", ["aws", "azure", "gcp"])
-def test_the_demo_billing_passes_the_focus_validator(delivered, provider):
+def test_the_demo_billing_passes_the_focus_validator(package_directory, delivered, provider):
     run = subprocess.run(
         [VALIDATOR / "bin" / "focus-validator", "--data-file", delivered[provider], "--validate-version", VERSION,
          "--block-download"],
-        check=False, cwd=package_directory(), capture_output=True, text=True, timeout=300,
+        check=False, cwd=package_directory, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     totals = re.search(r"^Total: (\d+) \| Pass: (\d+) \| Fail: (\d+)", run.stdout, re.MULTILINE)
     assert run.returncode == 0 and totals, run.stdout[-3000:] + run.stderr[-3000:]
