@@ -1,4 +1,4 @@
-"""What the benchmarks share: a timer and the dbt build they time."""
+"""What the benchmarks share: a timer, the dbt build they time, and the targets that judge their figures."""
 
 from __future__ import annotations
 
@@ -13,6 +13,44 @@ from dataclasses import dataclass
 from cloudforge.settings import Settings
 
 
+@dataclass(frozen=True)
+class Target:
+    """A figure judged by its ratio to a reference: the reference is measured in the same run (a plain COPY, the
+    bare engine, the full build) or is a fixed limit (a page's time). Met when the ratio is within ``bound``."""
+
+    name: str
+    figure: float
+    reference: float
+    reference_name: str  # what the reference is: "plain COPY", "limit"
+    unit: str  # of figure and reference: "rows/s", "s", "ms"
+    bound: float  # the ratio figure / reference must be at least this (higher_is_better) or at most
+    higher_is_better: bool
+
+    @property
+    def ratio(self) -> float:
+        return self.figure / self.reference if self.reference else float("inf")
+
+    @property
+    def met(self) -> bool:
+        return self.ratio >= self.bound if self.higher_is_better else self.ratio <= self.bound
+
+    def line(self) -> str:
+        comparison = ">=" if self.higher_is_better else "<="
+        return (
+            f"{'met   ' if self.met else 'MISSED'} {self.name}: {self.figure:,.2f} {self.unit} against "
+            f"{self.reference_name} {self.reference:,.2f} {self.unit}: {self.ratio:.2f}x "
+            f"(target {comparison} {self.bound:g}x)"
+        )
+
+
+def judge(targets: list[Target], echo: Callable[[str], None]) -> list[str]:
+    """Print every target's figure, reference and ratio; return the names of those missed."""
+    echo("targets:")
+    for target in targets:
+        echo(f"  {target.line()}")
+    return [target.name for target in targets if not target.met]
+
+
 def timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
@@ -23,11 +61,16 @@ def timed(action: Callable[[], object]) -> float:
 class DbtBuild:
     seconds: float  # wall clock, dbt's start-up and tests included
     models: list[tuple[str, float]]  # (model, seconds), slowest first
+    relations: dict[str, str]  # model -> its relation, quoted as in SQL
+    compiled_code: dict[str, str]  # model -> its SQL as dbt compiled it for this build
 
     def summary(self) -> str:
         slowest = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.models[:3])
         in_models = sum(seconds for _, seconds in self.models)
         return f"{self.seconds:.1f} s ({len(self.models)} models {in_models:.1f} s, slowest {slowest})"
+
+    def model_seconds(self, model: str) -> float:
+        return dict(self.models)[model]
 
 
 def dbt_build(settings: Settings, url: str, select: tuple[str, ...] = ()) -> DbtBuild:
@@ -49,10 +92,14 @@ def dbt_build(settings: Settings, url: str, select: tuple[str, ...] = ()) -> Dbt
         print(log.getvalue())
         raise
     seconds = time.perf_counter() - start
-    results = invocation.get_artifact("run_results.json")["results"]
-    models = [(r["unique_id"].rpartition(".")[2], r["execution_time"]) for r in results
-              if r["unique_id"].startswith("model.")]  # fmt: skip
-    return DbtBuild(seconds, sorted(models, key=lambda model: -model[1]))
+    results = {r["unique_id"].rpartition(".")[2]: r for r in invocation.get_artifact("run_results.json")["results"]
+               if r["unique_id"].startswith("model.")}  # fmt: skip
+    return DbtBuild(
+        seconds,
+        sorted(((name, r["execution_time"]) for name, r in results.items()), key=lambda model: -model[1]),
+        {name: r["relation_name"] for name, r in results.items()},
+        {name: r["compiled_code"] for name, r in results.items()},
+    )
 
 
 @functools.cache

@@ -21,6 +21,8 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from cloudforge.clock import Clock
+
 DEMO_ACCOUNTS = ("111111111111", "222222222222", "333333333333")
 DEMO_REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
 READ_ROLE_NAME = "CloudForgeReadOnly"
@@ -244,13 +246,83 @@ class CostSettings(BaseModel):
         return self
 
 
-class BillingSettings(BaseModel):
-    """How the FOCUS billing files are read (docs/focus.md): the most bytes one file may expand to (a larger
-    or more compressed file is quarantined, rule expanded_size; parsing takes about 2-3 times the expanded
-    size in memory), and whether a link in a source directory to a file outside it is followed."""
+BillingMonth = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
+
+class BillingMonths(BaseModel):
+    """Which billing months a cloud API source reads: ``months`` as 'YYYY-MM' when given, else the last
+    ``recent_months`` ending with the current UTC month (providers restate the open month every day)."""
+
+    months: list[BillingMonth] = Field(default_factory=list)
+    recent_months: int = Field(default=2, ge=1, le=24)
+
+
+class AzureCostSource(BillingMonths):
+    """A Cost Management scope read through the Query API (ActualCost and AmortizedCost, daily): a
+    subscription, billing account, billing profile or management group. Credentials: azure-identity's
+    DefaultAzureCredential. ``endpoint_url`` overrides the ARM endpoint (an ARM proxy, a test server)."""
+
+    scope: str = Field(pattern=r"(?i)^/?(subscriptions|providers/microsoft\.(billing|management))/[^\s]+$")
+    endpoint_url: str | None = None
+
+
+class BigQueryExport(BillingMonths):
+    """A Cloud Billing detailed usage cost export table, read by invoice month with one query per month that
+    runs in ``job_project`` (default: the table's project). Credentials: Google application default
+    credentials. ``endpoint_url`` overrides the BigQuery API endpoint (a private endpoint, a test server)."""
+
+    project: str = Field(pattern=r"^(?:[a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+    dataset: str = Field(pattern=r"^[A-Za-z0-9_]{1,1024}$")
+    table: str = Field(pattern=r"^gcp_billing_export_resource_v1_[A-Za-z0-9_]+$")
+    job_project: str | None = Field(default=None, pattern=r"^(?:[a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+    endpoint_url: str | None = None
+
+    @property
+    def table_id(self) -> str:
+        return f"{self.project}.{self.dataset}.{self.table}"
+
+
+class BillingSettings(BaseModel):
+    """Where billing comes from. ``focus``: directories and ``s3://bucket/prefix`` URIs of FOCUS files (AWS
+    Data Exports below a prefix are found by their manifests); ``azure``: Cost Management scopes;
+    ``bigquery``: GCP billing export tables. With none of them configured and ``aws.mode`` demo, the demo
+    billing is read instead.
+
+    How the FOCUS files are read (docs/focus.md): the most bytes one file may expand to (a larger or more
+    compressed file is quarantined, rule expanded_size; parsing takes about 2-3 times the expanded size in
+    memory), and whether a link in a source directory to a file outside it is followed."""
+
+    focus: list[str] = Field(default_factory=list)
+    s3_endpoint_url: str | None = None  # an S3-compatible store or a VPC endpoint; None: AWS S3
+    azure: list[AzureCostSource] = Field(default_factory=list)
+    bigquery: list[BigQueryExport] = Field(default_factory=list)
     max_expanded_bytes: int = Field(default=2 * 1024**3, gt=0)
     follow_symlinks: bool = False
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.focus or self.azure or self.bigquery)
+
+
+class TerraformStateSource(BaseModel):
+    """A local directory (or file) or ``s3://bucket/prefix`` of Terraform states. An S3 source is read through
+    the read role of the ``aws.accounts`` entry ``account_id`` (the inventory's assume-role session), else with
+    the default credential chain. A plain string in the list stands for ``{uri: ...}``."""
+
+    uri: str = Field(min_length=1)
+    account_id: str | None = Field(default=None, pattern=r"^\d{12}$")
+
+
+class TerraformSettings(BaseModel):
+    """Declared state: where the Terraform states are (none: the state ingestion is not part of the platform)."""
+
+    state_sources: list[TerraformStateSource] = Field(default_factory=list)
+    s3_endpoint_url: str | None = None  # for sources without account_id; those with one use aws.endpoint_url
+
+    @field_validator("state_sources", mode="before")
+    @classmethod
+    def _plain_uris(cls, value: object) -> object:
+        return [{"uri": item} if isinstance(item, str) else item for item in value] if isinstance(value, list) else value
 
 
 class Settings(BaseSettings):
@@ -269,6 +341,17 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     costs: CostSettings = Field(default_factory=CostSettings)
     billing: BillingSettings = Field(default_factory=BillingSettings)
+    terraform: TerraformSettings = Field(default_factory=TerraformSettings)
+    clock: Clock = Field(default_factory=Clock)  # clock.today pins the date (see cloudforge/clock.py)
+
+    @model_validator(mode="after")
+    def _known_state_accounts(self) -> Settings:
+        known = {account.id for account in self.aws.accounts}
+        for source in self.terraform.state_sources:
+            if source.account_id is not None and source.account_id not in known:
+                raise ValueError(f"terraform state source {source.uri} names account {source.account_id}, "
+                                 "which is not in aws.accounts")
+        return self
 
     @field_validator("state_dir")
     @classmethod

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime, timezone
 from pathlib import Path
 
 import psycopg
@@ -114,7 +113,7 @@ def status_lines(settings: Settings) -> list[str]:
         lines.append(f"warehouse      unavailable ({type(exc).__name__})")
         return lines
     lines.append("warehouse      reachable")
-    now = datetime.now(timezone.utc)
+    now = settings.clock.now()
     for source, last_success, failed, slices in rows:
         age = f"{(now - last_success).total_seconds() / 3600:.1f} h ago" if last_success else "never"
         lines.append(f"{source:<15}last success {age}; {slices} slices, {failed} failed")

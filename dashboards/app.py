@@ -1,14 +1,17 @@
 """CloudForge dashboards: ``streamlit run dashboards/app.py``.
 
-The entry point names the pages and catches the one condition every page shares, a warehouse that cannot
+The entry point reads the settings, names the pages and catches the one condition every page shares, a warehouse that cannot
 answer yet, so a fresh install shows what to do instead of a traceback.
 """
 
 import streamlit as st
 
-from dashboards.data import WarehouseNotReady
+from cloudforge.settings import load_settings
+from dashboards.connection import WarehouseNotReady
 
 st.set_page_config(page_title="CloudForge", page_icon=":material/cloud:", layout="wide")
+if "settings" not in st.session_state:  # read once per session; the pages take them from dashboards.connection
+    st.session_state.settings = load_settings()
 
 inventory = st.Page("views/inventory.py", title="Inventory", icon=":material/inventory_2:", default=True)
 compliance = st.Page("views/compliance.py", title="Compliance", icon=":material/policy:")

@@ -15,6 +15,7 @@ import string
 
 _PUNCTUATION = re.compile(f"([{re.escape(string.punctuation)}])")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+NONE_LABEL = "(none)"  # how a missing value (an empty string) shows in charts and filters
 
 
 def literal(value: object) -> str:

@@ -75,8 +75,12 @@ class CloudForgeDbtTranslator(DagsterDbtTranslator):
 
 
 def dbt_vars(settings: Settings) -> dict[str, Any]:
-    """The dbt vars that come from settings."""
-    return {"required_tags": list(settings.tags.required), "costs": settings.costs.model_dump(mode="json")}
+    """The dbt vars that come from settings, ``today`` from their clock as it reads now."""
+    return {
+        "required_tags": list(settings.tags.required),
+        "costs": settings.costs.model_dump(mode="json"),
+        "today": settings.clock.today().isoformat(),
+    }
 
 
 # One Dagster step per domain, so a failure upstream of one (a billing slice the gate refused, say, whose check
@@ -95,8 +99,6 @@ def build_dbt_assets(settings: Settings, project: DbtProject | None = None) -> l
     project = project or dbt_project()
     if os.getenv("DAGSTER_IS_DEV_CLI") or not project.manifest_path.exists():
         prepare_dbt_manifest(project)
-    build_args = ["build", "--vars", json.dumps(dbt_vars(settings))]
-
     def domain_assets(domain: str, select: str) -> AssetsDefinition:
         @dbt_assets(
             name=f"dbt_{domain}",
@@ -106,6 +108,9 @@ def build_dbt_assets(settings: Settings, project: DbtProject | None = None) -> l
             dagster_dbt_translator=CloudForgeDbtTranslator(),
         )
         def build(context: AssetExecutionContext, dbt: DbtCliResource):
+            # The vars as of this build, not of when the definitions loaded: a long-lived code location's
+            # daily schedule builds each day's "today".
+            build_args = ["build", "--vars", json.dumps(dbt_vars(settings))]
             yield from dbt.cli(build_args, context=context).stream()
 
         return build

@@ -1,26 +1,33 @@
 """The Dagster code location: every asset, check, job and schedule, with their resources.
 
 `workspace.yaml` loads this module; Dagster calls `defs()` when it loads the location, so nothing here
-connects or parses at import time.
+connects or parses at import time. Every resource is built from the ``Settings`` given to
+``build_definitions``; nothing below this module reads settings itself.
 """
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
+from pydantic import SecretStr
 
 from assets.aws.assets import AWS_INVENTORY_ASSETS, AWS_INVENTORY_CHECKS
 from assets.aws.resource import AwsInventoryResource
-from assets.billing.alerts import COST_ALERT_ASSETS
+from assets.billing.alerts import build_cost_alert_assets
+from assets.billing.api_assets import build_api_billing_assets
 from assets.billing.assets import BILLING_ASSETS, FocusSourcesResource
 from assets.policies.assets import build_policy_assets, build_policy_automation_sensor
 from assets.resources import WarehouseResource
+from assets.terraform.assets import build_terraform_assets
 from cloudforge.settings import Settings, load_settings
 from cloudforge.warehouse import database_url
 from pipelines.dbt import build_dbt_assets, dbt_resource
 from pipelines.run_lock import run_locked
-from pipelines.sensors import AlertNotifiersResource, alert_delivery_sensor
+from pipelines.sensors import build_alert_delivery_sensor
 
 REFRESH_JOB_NAME = "refresh_everything"
+DATABASE_URL_VARIABLE = "CLOUDFORGE_DATABASE_URL"
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
@@ -31,23 +38,50 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         description="Ingest every source, then build every dbt model and test (one run at a time).",
         executor_def=run_locked(lambda: database_url(settings)),
     )
+    owner_url = secret(settings.database_url, DATABASE_URL_VARIABLE)
+    terraform_assets, terraform_checks = build_terraform_assets(settings.terraform, settings.aws)
     return dg.Definitions(
-        assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, build_policy_assets(settings), *build_dbt_assets(settings),
-                *COST_ALERT_ASSETS],
-        asset_checks=AWS_INVENTORY_CHECKS,
+        assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, *build_api_billing_assets(settings.billing, settings.clock),
+                *terraform_assets,
+                build_policy_assets(settings), *build_dbt_assets(settings),
+                *build_cost_alert_assets(settings.costs, settings.clock)],
+        asset_checks=[*AWS_INVENTORY_CHECKS, *terraform_checks],
         jobs=[refresh],
         schedules=[dg.ScheduleDefinition(job=refresh, cron_schedule="0 6 * * *", execution_timezone="UTC")],
-        sensors=[alert_delivery_sensor, build_policy_automation_sensor()],
+        sensors=[build_alert_delivery_sensor(settings), build_policy_automation_sensor()],
         resources={
-            "aws_inventory": AwsInventoryResource(),
-            "warehouse": WarehouseResource(),
-            "focus_sources": FocusSourcesResource(
-                max_expanded_bytes=settings.billing.max_expanded_bytes,
-                follow_symlinks=settings.billing.follow_symlinks,
-            ),
-            "dbt": dbt_resource(),
-            "alert_notifiers": AlertNotifiersResource(),
+            "aws_inventory": AwsInventoryResource.from_settings(settings),
+            "warehouse": WarehouseResource(database_url=owner_url, state_dir=str(settings.state_dir)),
+            "focus_sources": focus_sources(settings),
+            "dbt": dbt_resource(owner_url or dg.EnvVar(DATABASE_URL_VARIABLE)),
         },
+    )
+
+
+def secret(value: SecretStr | None, variable: str) -> str | dg.EnvVar | None:
+    """A secret for a resource field: by the name of the environment variable that holds it, so Dagster shows
+    the name and never the value; the value itself only when it came from elsewhere (a test's settings)."""
+    if value is None:
+        return None
+    if os.environ.get(variable) == value.get_secret_value():
+        return dg.EnvVar(variable)
+    return value.get_secret_value()
+
+
+def focus_sources(settings: Settings) -> FocusSourcesResource:
+    """The configured FOCUS directories and prefixes; in demo mode with no billing source configured, the
+    demo billing published in the demo cloud's S3 and the state directory."""
+    from cloudforge.local.billing_exports import demo_sources
+
+    billing = settings.billing
+    sources, s3_endpoint_url = billing.focus, billing.s3_endpoint_url
+    if not billing.configured and (demo := demo_sources(settings)):
+        sources, s3_endpoint_url = demo[0], s3_endpoint_url or demo[1]
+    return FocusSourcesResource(
+        sources=sources,
+        s3_endpoint_url=s3_endpoint_url,
+        max_expanded_bytes=billing.max_expanded_bytes,
+        follow_symlinks=billing.follow_symlinks,
     )
 
 

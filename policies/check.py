@@ -67,7 +67,7 @@ def read_plan(plan: Mapping[str, Any] | str | Path) -> tuple[Any, str]:
 
 
 def check_plan(
-    plan: Mapping[str, Any] | str | Path, config: PolicyConfig | None = None, *, now: datetime | None = None
+    plan: Mapping[str, Any] | str | Path, config: PolicyConfig | None = None, *, now: datetime
 ) -> CheckResult:
     """Evaluate every policy on every resource the plan leaves in place; PlanFormatError on bad input."""
     decoded, source = read_plan(plan)

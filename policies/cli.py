@@ -87,8 +87,9 @@ def check_command(
     cloudforge policy check plan.json --format sarif > policy.sarif
     """
     try:
-        config = policy_config(load_settings(), list(policy_dirs))
-        result = check_plan(plan_file, config)
+        settings = load_settings()
+        config = policy_config(settings, list(policy_dirs))
+        result = check_plan(plan_file, config, now=settings.clock.now())
     except (ValueError, OSError, RegoError) as error:  # includes PlanFormatError and invalid settings
         _bad_input(error)
     click.echo(RENDERERS[output_format](result))

@@ -59,10 +59,10 @@ class Evaluator:
         )
 
     def evaluate(
-        self, documents: Iterable[Document], now: datetime | None = None, batch_size: int = BATCH_SIZE
+        self, documents: Iterable[Document], now: datetime, batch_size: int = BATCH_SIZE
     ) -> list[Finding]:
-        """Findings of every policy over the documents, sorted by policy, then resource."""
-        moment = rfc3339(now or datetime.now(UTC))
+        """Findings of every policy over the documents as of ``now``, sorted by policy, then resource."""
+        moment = rfc3339(now)
         findings: list[Finding] = []
         for resources, types in _batches(documents, batch_size):
             findings.extend(self._evaluate_batch(resources, types, moment))
@@ -117,7 +117,7 @@ def _batches(
 
 
 def evaluate(
-    documents: Iterable[Document], config: PolicyConfig | None = None, now: datetime | None = None
+    documents: Iterable[Document], config: PolicyConfig | None = None, *, now: datetime
 ) -> list[Finding]:
     """Load the library and evaluate once; keep an ``Evaluator`` to evaluate repeatedly."""
     return Evaluator(config).evaluate(documents, now)

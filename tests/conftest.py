@@ -1,13 +1,57 @@
-"""Shared fixtures: a real embedded PostgreSQL and a real moto server, one each per test session."""
+"""Shared fixtures: a real embedded PostgreSQL and a real moto server, one each per test session; the
+session's clock, pinned to one date (``--today``) for every test and every process the tests start."""
 
 from __future__ import annotations
 
+import os
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from cloudforge.clock import Clock
 from cloudforge.local.postgres import embedded_postgres_url
+
+CLOCK_VARIABLE = "CLOUDFORGE_CLOCK__TODAY"  # the setting clock.today
+PREVIOUS_CLOCK = pytest.StashKey[str | None]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+        help="pin the clock (setting clock.today) to this UTC date for the session; default: its first day",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pin the clock in the environment, so settings loaded by tests, the CLI and the processes they start
+    (Dagster steps, the embedded cloud) all read the same date, even across midnight."""
+    today = config.getoption("--today") or Clock().today()
+    config.stash[PREVIOUS_CLOCK] = os.environ.get(CLOCK_VARIABLE)
+    os.environ[CLOCK_VARIABLE] = today.isoformat()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses the session's clock (directly or through a fixture, like the demo run) depends on the
+    date: it is marked `calendar`, the set `.ci/run` repeats for each date of its CALENDAR_DATES."""
+    for item in items:
+        if "clock" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.calendar)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    previous = config.stash.get(PREVIOUS_CLOCK, None)
+    if previous is None:
+        os.environ.pop(CLOCK_VARIABLE, None)
+    else:
+        os.environ[CLOCK_VARIABLE] = previous
+
+
+@pytest.fixture(scope="session")
+def clock() -> Clock:
+    """The session's clock: the date of --today (or the session's first day) at the wall clock's time."""
+    return Clock(today=date.fromisoformat(os.environ[CLOCK_VARIABLE]))
 
 
 @pytest.fixture(scope="session")

@@ -68,7 +68,9 @@ def aws_resources(
         context.log.info(f"{done}/{total} {result}")
 
     with warehouse.connect() as conn:
-        report = sync_inventory(aws_inventory.settings(), conn, progress=log_progress)
+        report = sync_inventory(
+            aws_inventory.aws_settings(), conn, clock=aws_inventory.clock(), progress=log_progress
+        )
     metadata = report_metadata(report)
     if report.slices_ok == 0:
         raise Failure(

@@ -16,16 +16,16 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from importlib import resources
+from datetime import datetime
 
 import psycopg
 
 from assets.aws.clients import AccountSession, open_account
 from assets.aws.collectors import GLOBAL_REGION, RESOURCE_TYPES, ResourceType
 from assets.aws.errors import describe_error
-from cloudforge.settings import Settings
-from cloudforge.warehouse import connect, replace_slice
+from cloudforge.clock import Clock
+from cloudforge.settings import AwsSettings
+from cloudforge.warehouse import connect, ensure_schema, replace_slice
 
 log = logging.getLogger(__name__)
 
@@ -122,18 +122,11 @@ class SyncReport:
 Progress = Callable[[SliceResult, int, int], None]
 
 
-def ensure_raw_schema(conn: psycopg.Connection) -> None:
-    """Create the raw_aws schema and tables if missing; safe to run from several processes at once."""
-    schema = resources.files("assets.aws").joinpath("raw_schema.sql").read_text()
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext('cloudforge raw_aws schema'))")
-        conn.execute(schema)
-
-
 def sync_inventory(
-    settings: Settings,
+    aws: AwsSettings,
     conn_or_url: psycopg.Connection | str,
     *,
+    clock: Clock,
     resource_types: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> SyncReport:
@@ -145,9 +138,8 @@ def sync_inventory(
     """
     if isinstance(conn_or_url, str):
         with connect(conn_or_url, autocommit=True) as conn:
-            return sync_inventory(settings, conn, resource_types=resource_types, progress=progress)
+            return sync_inventory(aws, conn, clock=clock, resource_types=resource_types, progress=progress)
     conn = conn_or_url
-    aws = settings.aws
     if not aws.regions:
         raise ValueError("aws.regions is empty: name at least one region to inventory")
     unknown = sorted(set(resource_types or ()) - RESOURCE_TYPES.keys())
@@ -160,10 +152,10 @@ def sync_inventory(
         for resource_type in types
         for region in ([GLOBAL_REGION] if resource_type.is_global else aws.regions)
     ]
-    report = SyncReport(sync_id=str(uuid.uuid4()), started_at=datetime.now(UTC))
-    clock = time.monotonic()
+    report = SyncReport(sync_id=str(uuid.uuid4()), started_at=clock.now())
+    started = time.monotonic()
     log.info("aws inventory %s: %d slices in %d accounts", report.sync_id, len(plan), len(aws.accounts))
-    ensure_raw_schema(conn)
+    ensure_schema(conn)
     # Workers hand each fetched slice over through a queue rather than keeping it in a Future, so its rows
     # are freed as soon as they are stored, whatever the size of the estate.
     fetched: queue.Queue[tuple[_Slice, list[tuple] | None, Exception | None]] = queue.Queue()
@@ -184,7 +176,8 @@ def sync_inventory(
         for done in range(1, len(plan) + 1):
             job, rows, error = fetched.get()
             secrets = _secrets(sessions[job.account_id]) if error is not None else []
-            result = store_slice(conn, report.sync_id, job.key, rows, error, secrets)
+            now = clock.now()
+            result = store_slice(conn, report.sync_id, job.key, rows, error, secrets, now=now)
             report.slices.append(result)
             log.info("aws inventory %d/%d %s", done, len(plan), result)
             if progress is not None:
@@ -192,7 +185,7 @@ def sync_inventory(
     finally:  # if the warehouse fails mid-sync, do not start the slices still queued
         pool.shutdown(cancel_futures=True)
     report.slices.sort(key=lambda result: (result.account_id, result.region, result.resource_type))
-    report.duration_seconds = round(time.monotonic() - clock, 3)
+    report.duration_seconds = round(time.monotonic() - started, 3)
     return report
 
 
@@ -225,12 +218,14 @@ def store_slice(
     rows: list[tuple] | None,
     error: Exception | None = None,
     secrets: Sequence[str] = (),
+    *,
+    now: datetime,
 ) -> SliceResult:
-    """Write one fetched slice (rows of resource_id, arn, document JSON), or its failure, in one transaction.
+    """Write one fetched slice (rows of resource_id, arn, document JSON), or its failure, in one transaction,
+    stamped ``now`` (the clock's).
 
     Rows the warehouse rejects (say a NUL character in a document) fail their slice like an API error would.
     """
-    now = datetime.now(UTC)
     record = dict(key, sync_id=sync_id, attempted_at=now)
     if error is None:
         try:

@@ -22,7 +22,8 @@ from psycopg.rows import dict_row
 
 from assets.resources import WarehouseResource
 from cloudforge.alerts.outbox import Alert, Severity, enqueue_alerts
-from cloudforge.settings import CostSettings, load_settings
+from cloudforge.clock import Clock
+from cloudforge.settings import CostSettings
 
 BUDGET_STATUS = dg.AssetKey(["marts", "budget_status"])
 COST_ANOMALIES = dg.AssetKey(["marts", "cost_anomalies"])
@@ -143,22 +144,25 @@ def summarize(alerts: Iterable[Alert]) -> str:
     return "\n".join(holding) or "none"
 
 
-@dg.asset(
-    key=dg.AssetKey(["alerts", "cost_alerts"]),
-    deps=[BUDGET_STATUS, COST_ANOMALIES],
-    group_name="alerts",
-    description="Budget thresholds crossed (actual and forecast) and recent cost anomalies as alerts in the "
-    "outbox for the delivery sensor; each condition triggered once, resolved when it stops holding.",
-)
-def cost_alerts_asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    with warehouse.connect() as conn:
-        alerts = cost_alerts(conn, load_settings().costs)
-        changes = enqueue_alerts(conn, alerts)
-    return dg.MaterializeResult(metadata={
-        "conditions_holding": sum(alert.action == "trigger" for alert in alerts),
-        "state_changes": changes,
-        "holding": dg.MetadataValue.md(summarize(alerts)),
-    })
+def build_cost_alert_assets(costs: CostSettings, clock: Clock) -> list[dg.AssetsDefinition]:
+    """The cost alerts asset, judging budgets and anomalies by ``costs`` (the settings' ``costs``); alerts are
+    stamped by ``clock``."""
 
+    @dg.asset(
+        key=dg.AssetKey(["alerts", "cost_alerts"]),
+        deps=[BUDGET_STATUS, COST_ANOMALIES],
+        group_name="alerts",
+        description="Budget thresholds crossed (actual and forecast) and recent cost anomalies as alerts in the "
+        "outbox for the delivery sensor; each condition triggered once, resolved when it stops holding.",
+    )
+    def cost_alerts_asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connect() as conn:
+            alerts = cost_alerts(conn, costs)
+            changes = enqueue_alerts(conn, alerts, clock.now())
+        return dg.MaterializeResult(metadata={
+            "conditions_holding": sum(alert.action == "trigger" for alert in alerts),
+            "state_changes": changes,
+            "holding": dg.MetadataValue.md(summarize(alerts)),
+        })
 
-COST_ALERT_ASSETS = [cost_alerts_asset]
+    return [cost_alerts_asset]

@@ -3,6 +3,7 @@
 For pipelines/definitions.py: ``BILLING_ASSETS`` (one multi-asset writing focus_charges and load_log;
 focus_charges carries the check ``focus_slices_valid``) and
 ``FocusSourcesResource`` under the resource key ``focus_sources``, beside ``warehouse`` (WarehouseResource).
+The Azure and BigQuery assets (assets/billing/api_assets.py) load into the same table before it.
 """
 
 from collections.abc import Iterator
@@ -13,19 +14,17 @@ from botocore.exceptions import BotoCoreError, ClientError
 from assets.billing.focus_files import DEFAULT_MAX_EXPANDED_BYTES, ReadOptions
 from assets.billing.loader import IngestReport, ensure_schema, ingest_focus_source
 from assets.resources import WarehouseResource
-from cloudforge.settings import load_settings
 
 FOCUS_CHARGES = dg.AssetKey(["raw_billing", "focus_charges"])
+AZURE_COSTS = dg.AssetKey(["raw_billing", "azure_cost_management"])
+BIGQUERY_BILLING = dg.AssetKey(["raw_billing", "bigquery_billing_export"])
 LOAD_LOG = dg.AssetKey(["raw_billing", "load_log"])
 CHECK_NAME = "focus_slices_valid"
 
 
 class FocusSourcesResource(dg.ConfigurableResource):
     """Where FOCUS billing files are delivered: directories and ``s3://bucket/prefix`` URIs. AWS Data Exports
-    below an S3 prefix are found by their manifests. S3 credentials come from the boto3 chain.
-
-    With no sources given in demo mode (cloudforge's default), the demo billing is read: the AWS export in
-    the demo cloud's S3 and the Azure and GCP files under the state directory (``with_demo_defaults``)."""
+    below an S3 prefix are found by their manifests. S3 credentials come from the boto3 chain."""
 
     sources: list[str] = []
     s3_endpoint_url: str | None = None  # a moto server or another S3-compatible store; None: AWS
@@ -40,21 +39,6 @@ class FocusSourcesResource(dg.ConfigurableResource):
 
         return boto3.client("s3", endpoint_url=self.s3_endpoint_url)
 
-    def with_demo_defaults(self) -> "FocusSourcesResource":
-        """This resource, or in demo mode without sources, one naming the published demo billing."""
-        from cloudforge.local.billing_exports import demo_sources
-
-        demo = None if self.sources else demo_sources(load_settings())
-        if demo is None:
-            return self
-        sources, endpoint_url = demo
-        return FocusSourcesResource(
-            sources=sources,
-            s3_endpoint_url=self.s3_endpoint_url or endpoint_url,
-            max_expanded_bytes=self.max_expanded_bytes,
-            follow_symlinks=self.follow_symlinks,
-        )
-
 
 @dg.multi_asset(
     name="focus_billing",
@@ -64,7 +48,8 @@ class FocusSourcesResource(dg.ConfigurableResource):
             group_name="billing",
             description="FOCUS billing rows of every provider, one atomically replaced slice per provider, "
             "billing account and billing period; slices that fail validation are quarantined "
-            "(raw_billing.quarantine).",
+            "(raw_billing.quarantine). The Azure and BigQuery assets load their slices first.",
+            deps=[AZURE_COSTS, BIGQUERY_BILLING],
         ),
         dg.AssetSpec(
             LOAD_LOG,
@@ -85,7 +70,6 @@ class FocusSourcesResource(dg.ConfigurableResource):
 def focus_billing(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, focus_sources: FocusSourcesResource
 ) -> Iterator[dg.MaterializeResult]:
-    focus_sources = focus_sources.with_demo_defaults()
     s3 = focus_sources.s3_client() if any(s.startswith("s3://") for s in focus_sources.sources) else None
     reports: list[IngestReport] = []
     unreachable: list[str] = []
@@ -102,10 +86,14 @@ def focus_billing(
                 unreachable.append(f"{source}: {type(exc).__name__}: {exc}")
                 context.log.error(unreachable[-1])
     yield from results_of(reports, unreachable)
+    yield dg.MaterializeResult(asset_key=LOAD_LOG, metadata={"attempts": sum(len(r.slices) for r in reports)})
 
 
-def results_of(reports: list[IngestReport], unreachable: list[str]) -> Iterator[dg.MaterializeResult]:
-    """Materialization metadata (rows per slice), the verdict of the blocking check, and the load log's."""
+def results_of(
+    reports: list[IngestReport], unreachable: list[str], asset_key: dg.AssetKey = FOCUS_CHARGES,
+    check_name: str = CHECK_NAME,
+) -> Iterator[dg.MaterializeResult]:
+    """Materialization metadata (rows per slice) and the verdict of the blocking check."""
     slices = [s for report in reports for s in report.slices]
     refused = [s for report in reports for s in report.refused]
     table = ["| slice | status | rows |", "| --- | --- | --- |"] + [
@@ -114,7 +102,7 @@ def results_of(reports: list[IngestReport], unreachable: list[str]) -> Iterator[
     problems = [s.message() for s in refused] + unreachable
     warned = [s.message() for report in reports for s in report.warned]
     yield dg.MaterializeResult(
-        asset_key=FOCUS_CHARGES,
+        asset_key=asset_key,
         metadata={
             "rows_loaded": sum(report.rows_loaded for report in reports),
             "slices_loaded": sum(len(report.loaded) for report in reports),
@@ -125,13 +113,12 @@ def results_of(reports: list[IngestReport], unreachable: list[str]) -> Iterator[
         },
         check_results=[
             dg.AssetCheckResult(
-                check_name=CHECK_NAME,
+                check_name=check_name,
                 passed=not problems,
                 metadata={"problems": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems) or "none")},
             )
         ],
     )
-    yield dg.MaterializeResult(asset_key=LOAD_LOG, metadata={"attempts": len(slices)})
 
 
 BILLING_ASSETS = [focus_billing]

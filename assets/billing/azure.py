@@ -48,7 +48,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import polars as pl
 from azure.core.credentials import TokenCredential
-from azure.core.exceptions import AzureError, HttpResponseError
+from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpResponseError
 from azure.core.pipeline.policies import RetryPolicy
 from azure.mgmt.costmanagement import CostManagementClient, models
 
@@ -222,6 +222,11 @@ def _query_rows(
     while True:
         try:
             page = client.query.usage(scope, definition, params=params, **options)
+        except ClientAuthenticationError as err:  # no token: the credential chain says why, without secrets
+            raise AzureCostError(
+                f"Azure Cost Management {definition['type']} query for scope /{scope} got no token: "
+                f"{err.message}"
+            ) from None
         except HttpResponseError as err:
             code = err.error.code if err.error else None
             message = err.error.message if err.error else err.reason

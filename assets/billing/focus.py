@@ -1,8 +1,8 @@
 """How FOCUS charges are loaded: which columns are essential, the extension and meta columns, the slice key.
 
 The columns themselves (FOCUS name -> PostgreSQL column, type, presence, nulls, allowed values) are the
-project's one FOCUS specification, ``cloudforge.focus``; the reader, the validation gate, the loader and
-``raw_schema.sql`` follow it (a test holds the SQL to it). Extension columns (prefix ``x_``, such as
+project's one FOCUS specification, ``cloudforge.focus``; the reader, the validation gate, the loader and the
+table's migrations follow it (a test holds the table to it). Extension columns (prefix ``x_``, such as
 ``x_ServiceCode`` in AWS exports) are kept together in the jsonb column ``extensions``.
 
 A frame handed to the loader uses the FOCUS names as column names. Values may be text (as in CSV files) or

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Literal
 from uuid import UUID, uuid4
 
@@ -37,14 +36,13 @@ from assets.billing.focus_files import (
 )
 from assets.billing.validation import Violation, validate_slice
 from cloudforge.focus import COLUMNS
-from cloudforge.warehouse import replace_slice_csv
+from cloudforge.warehouse import ensure_schema, replace_slice_csv
 
 log = logging.getLogger(__name__)
 
 TABLE = ("raw_billing", "focus_charges")
 TABLE_COLUMNS = [c.column for c in COLUMNS] + list(META_COLUMNS)
 COPY_CHUNK_ROWS = 50_000
-SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
 
 Status = Literal["loaded", "quarantined", "failed", "skipped"]
 
@@ -90,13 +88,6 @@ class IngestReport:
     @property
     def rows_loaded(self) -> int:
         return sum(s.rows for s in self.loaded)
-
-
-def ensure_schema(conn: psycopg.Connection) -> None:
-    """Create raw_billing if needed (idempotent; serialised so concurrent first runs do not collide)."""
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext('raw_billing schema'))")
-        conn.execute(SCHEMA_SQL.read_text())
 
 
 def load_focus_slice(

@@ -71,6 +71,7 @@ def build_policy_assets(settings: Settings) -> dg.AssetsDefinition:
                 conn,
                 evaluator,
                 config_waivers=settings.policies.waivers,
+                now=settings.clock.now(),
                 alert_link=f"{settings.dashboard_url.rstrip('/')}/{COMPLIANCE_PAGE}",
             )
         context.log.info(

@@ -2,7 +2,7 @@
 
 from cloudforge.alerts.delivery import DeliveryPolicy, DeliveryReport, deliver_pending, drain
 from cloudforge.alerts.notifiers import LogNotifier, Notifier
-from cloudforge.alerts.outbox import Alert, enqueue_alerts, ensure_outbox
+from cloudforge.alerts.outbox import Alert, enqueue_alerts
 from cloudforge.alerts.pagerduty import PagerDutyNotifier
 from cloudforge.alerts.slack import SlackWebhookNotifier
 
@@ -17,5 +17,4 @@ __all__ = [
     "deliver_pending",
     "drain",
     "enqueue_alerts",
-    "ensure_outbox",
 ]

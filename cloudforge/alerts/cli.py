@@ -42,7 +42,8 @@ def deliver_outbox(url: str, settings: Settings, *, wait_seconds: float = 0.0) -
     """
     notifiers = build_notifiers(settings)
     with connect(url, autocommit=True) as conn:
-        return drain(conn, notifiers, wait_seconds=wait_seconds, policy=delivery_policy(settings))
+        return drain(conn, notifiers, clock=settings.clock, wait_seconds=wait_seconds,
+                     policy=delivery_policy(settings))
 
 
 @contextmanager

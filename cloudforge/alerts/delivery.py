@@ -17,14 +17,16 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import psycopg
 from psycopg.rows import dict_row
 
 from cloudforge.alerts.notifiers import SEVERITIES, Notifier
-from cloudforge.alerts.outbox import Alert, ensure_outbox
+from cloudforge.alerts.outbox import Alert
 from cloudforge.alerts.transport import DeliveryError
+from cloudforge.clock import Clock
+from cloudforge.warehouse import ensure_schema
 
 log = logging.getLogger("cloudforge.alerts")
 
@@ -63,7 +65,7 @@ RECORD = """
     UPDATE alerts.deliveries
     SET status = %(status)s, attempts = attempts + 1, last_error = coalesce(%(error)s, last_error),
         next_attempt_at = %(next_attempt_at)s,
-        delivered_at = CASE WHEN %(status)s = 'delivered' THEN clock_timestamp() END
+        delivered_at = CASE WHEN %(status)s = 'delivered' THEN %(next_attempt_at)s END
     WHERE alert_id = %(alert_id)s AND channel = %(channel)s
 """
 
@@ -126,7 +128,7 @@ def deliver_pending(
     conn: psycopg.Connection,
     notifiers: Sequence[Notifier],
     *,
-    now: datetime | None = None,
+    now: datetime,
     policy: DeliveryPolicy = DeliveryPolicy(),
     time_budget: float | None = None,
 ) -> DeliveryReport:
@@ -139,11 +141,9 @@ def deliver_pending(
     """
     if not conn.autocommit:
         raise ValueError("deliver_pending needs an autocommit connection, so each delivery commits on its own")
-    now = now or datetime.now(UTC)
     started = time.monotonic()
     by_channel = {notifier.channel: notifier for notifier in notifiers}
-    if conn.execute("SELECT to_regclass('alerts.deliveries')").fetchone()[0] is None:
-        ensure_outbox(conn)
+    ensure_schema(conn)
     with conn.transaction():
         opened = conn.execute(OPEN, {
             "now": now,
@@ -214,6 +214,7 @@ def drain(
     conn: psycopg.Connection,
     notifiers: Sequence[Notifier],
     *,
+    clock: Clock,
     wait_seconds: float = 0.0,
     policy: DeliveryPolicy = DeliveryPolicy(),
 ) -> DeliveryReport:
@@ -222,11 +223,11 @@ def drain(
     deadline = time.monotonic() + wait_seconds
     total = DeliveryReport()
     while True:
-        report = deliver_pending(conn, notifiers, policy=policy)
+        report = deliver_pending(conn, notifiers, now=clock.now(), policy=policy)
         total = total.then(report)
         if report.next_attempt_at is None:
             return total
-        delay = max(0.0, (report.next_attempt_at - datetime.now(UTC)).total_seconds())
+        delay = max(0.0, (report.next_attempt_at - clock.now()).total_seconds())
         if time.monotonic() + delay > deadline:
             return total
         time.sleep(delay)

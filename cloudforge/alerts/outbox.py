@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from importlib import resources
+from datetime import datetime
 from typing import Any, Literal
 
 import psycopg
 from psycopg.types.json import Jsonb
 
+from cloudforge.warehouse import ensure_schema
+
 Severity = Literal["critical", "high", "medium", "low", "info"]
 
 # A state change only: the condition's latest action differs (no row yet counts as resolved).
 INSERT = """
-    INSERT INTO alerts.outbox (dedup_key, action, source, severity, title, summary, details, link)
-    SELECT %(dedup_key)s, %(action)s, %(source)s, %(severity)s, %(title)s, %(summary)s, %(details)s, %(link)s
+    INSERT INTO alerts.outbox (dedup_key, action, source, severity, title, summary, details, link, created_at)
+    SELECT %(dedup_key)s, %(action)s, %(source)s, %(severity)s, %(title)s, %(summary)s, %(details)s, %(link)s,
+           %(now)s
     WHERE coalesce(
         (SELECT action FROM alerts.outbox WHERE dedup_key = %(dedup_key)s ORDER BY alert_id DESC LIMIT 1),
         'resolve'
@@ -37,22 +40,15 @@ class Alert:
     action: Literal["trigger", "resolve"] = "trigger"
 
 
-def ensure_outbox(conn: psycopg.Connection) -> None:
-    """Create the alerts schema and outbox if missing."""
-    ddl = resources.files("cloudforge.alerts").joinpath("outbox_schema.sql").read_text()
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext('cloudforge alerts outbox'))")
-        conn.execute(ddl)
-
-
-def enqueue_alerts(conn: psycopg.Connection, alerts: Iterable[Alert]) -> int:
+def enqueue_alerts(conn: psycopg.Connection, alerts: Iterable[Alert], now: datetime) -> int:
     """Insert the alerts that change their condition's state (trigger an untriggered one, resolve a
-    triggered one); returns how many were new. Detectors may therefore send their whole current view."""
-    ensure_outbox(conn)
+    triggered one), created at ``now`` (the clock's: delivery judges their age by it); returns how many were
+    new. Detectors may therefore send their whole current view."""
+    ensure_schema(conn)
     new = 0
     with conn.transaction(), conn.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(hashtext('cloudforge alerts enqueue'))")
         for alert in alerts:
-            cur.execute(INSERT, {**asdict(alert), "details": Jsonb(alert.details)})
+            cur.execute(INSERT, {**asdict(alert), "details": Jsonb(alert.details), "now": now})
             new += cur.rowcount
     return new

@@ -1,8 +1,9 @@
 """The embedded cloud: a moto server on loopback, seeded with the demo estate, kept running for the platform.
 
-``python -m cloudforge.local.cloud --state-dir DIR --seed N --size N`` starts moto's ThreadedMotoServer on a
-free 127.0.0.1 port *in its own process*, seeds the estate through real boto3 calls, writes
-``DIR/cloud.json`` ({"endpoint_url", "pid", "seed", "size", "seeded_at"}) and serves until SIGTERM/SIGINT.
+``python -m cloudforge.local.cloud --state-dir DIR --seed N --size N [--today YYYY-MM-DD]`` starts moto's
+ThreadedMotoServer on a free 127.0.0.1 port *in its own process*, seeds the estate through real boto3 calls,
+writes ``DIR/cloud.json`` ({"endpoint_url", "pid", "seed", "size", "seeded_at", "pinned_date"}) and serves
+until SIGTERM/SIGINT. ``--today`` pins its clock (``cloudforge.clock``): ages and billing count back from it.
 ``start_embedded_cloud`` starts (or reuses) that process; ``find_embedded_cloud`` finds a running one.
 
 Why in-process: moto stamps every creation time with "now", but the estate needs old things (access keys
@@ -34,10 +35,11 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from cloudforge.clock import Clock
 from cloudforge.local.estate import GLOBAL_REGION, ROOT_DEVICE, Estate, ResourceSpec, generate_estate
 from cloudforge.local.processes import stop_groups
 from cloudforge.settings import READ_ROLE_NAME
@@ -61,6 +63,7 @@ class EmbeddedCloud:
     size: int
     seeded_at: str
     state_dir: Path
+    pinned_date: str | None = None  # the date its clock was pinned to, if it was
 
     def stop(self) -> None:
         """Stop the process (SIGTERM, SIGKILL after a grace period) and wait until it has exited; on SIGTERM it
@@ -91,12 +94,12 @@ def start_moto_server() -> tuple[Any, str]:
     return server, endpoint_url
 
 
-def seed_estate(estate: Estate, endpoint_url: str) -> ResourceIds:
+def seed_estate(estate: Estate, endpoint_url: str, now: datetime) -> ResourceIds:
     """Make the moto server at ``endpoint_url`` (running in this process) hold exactly ``estate``.
 
     What the server held in the estate's accounts is discarded first; other accounts are left alone.
     Accounts are entered through ``sts.assume_role`` into ``arn:aws:iam::<account>:role/CloudForgeReadOnly``
-    (moto maps the assumed-role credentials to that account). Ages count back from when seeding starts.
+    (moto maps the assumed-role credentials to that account). Ages count back from ``now``.
     Returns the (resource_id, ARN) of every resource seeding created, as the inventory will report them,
     since moto assigns the ids (the demo billing names resources by them).
     """
@@ -113,7 +116,6 @@ def seed_estate(estate: Estate, endpoint_url: str) -> ResourceIds:
     _forget_accounts(accounts)
     requests.post(f"{endpoint_url}/moto-api/seed", params={"a": estate.seed}, timeout=30).raise_for_status()
     session = boto3.Session(region_name="us-east-1")
-    now = datetime.now(UTC)
     identities: ResourceIds = {}
     for account_id in accounts:
         specs = [r for r in estate.resources if r.account_id == account_id]
@@ -503,8 +505,10 @@ def find_embedded_cloud(state_dir: Path) -> EmbeddedCloud | None:
     return cloud
 
 
-def start_embedded_cloud(state_dir: Path, seed: int, size: int, timeout: float = 180.0) -> EmbeddedCloud:
-    """Reuse the running cloud for this seed and size, or replace any other one with a fresh process.
+def start_embedded_cloud(
+    state_dir: Path, seed: int, size: int, clock: Clock = Clock(), timeout: float = 180.0
+) -> EmbeddedCloud:
+    """Reuse the running cloud of this seed, size and pinned date, or replace any other with a new process.
 
     The process outlives the caller (its own session; output in ``state_dir/cloud.log``). A file lock keeps
     two callers from starting two clouds over the same state directory.
@@ -513,18 +517,21 @@ def start_embedded_cloud(state_dir: Path, seed: int, size: int, timeout: float =
     state_dir.mkdir(parents=True, exist_ok=True)
     with _locked(state_dir / "cloud.lock"):
         running = find_embedded_cloud(state_dir)
-        if running is not None and (running.seed, running.size) == (seed, size):
+        pinned = clock.pinned_date and clock.pinned_date.isoformat()
+        if running is not None and (running.seed, running.size, running.pinned_date) == (seed, size, pinned):
             return running
         if running is not None:
             running.stop()
-        return _spawn(state_dir, seed, size, timeout)
+        return _spawn(state_dir, seed, size, clock, timeout)
 
 
-def _spawn(state_dir: Path, seed: int, size: int, timeout: float) -> EmbeddedCloud:
+def _spawn(state_dir: Path, seed: int, size: int, clock: Clock, timeout: float) -> EmbeddedCloud:
     (state_dir / STATE_FILE).unlink(missing_ok=True)
     log_path = state_dir / LOG_FILE
     command = [sys.executable, "-m", "cloudforge.local.cloud", "--state-dir", str(state_dir)]
     command += ["--seed", str(seed), "--size", str(size)]
+    if clock.pinned_date is not None:
+        command += ["--today", clock.pinned_date.isoformat()]
     with log_path.open("wb") as log_file:
         output = {"stdin": subprocess.DEVNULL, "stdout": log_file, "stderr": subprocess.STDOUT}
         process = subprocess.Popen(command, start_new_session=True, **output)
@@ -587,7 +594,7 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
-def serve(state_dir: Path, seed: int, size: int) -> None:
+def serve(state_dir: Path, seed: int, size: int, clock: Clock = Clock()) -> None:
     """Run the embedded cloud until SIGTERM or SIGINT: start moto, seed the estate, publish its billing
     (``billing_exports``; the last billed day is the day before seeding), then ``cloud.json``. A signal ends it at
     once, seeding or not."""
@@ -598,8 +605,8 @@ def serve(state_dir: Path, seed: int, size: int) -> None:
     state_path = Path(state_dir) / STATE_FILE
     try:
         started = time.monotonic()
-        resource_ids = seed_estate(estate, endpoint_url)
-        seeded_at = datetime.now(UTC)
+        seeded_at = clock.now()
+        resource_ids = seed_estate(estate, endpoint_url, seeded_at)
         elapsed = time.monotonic() - started
         log.info("seeded %d resources into %s in %.1f s", len(estate.resources), endpoint_url, elapsed)
         from cloudforge.local.billing_exports import publish_demo_billing
@@ -612,6 +619,7 @@ def serve(state_dir: Path, seed: int, size: int) -> None:
             "seed": seed,
             "size": size,
             "seeded_at": seeded_at.isoformat(),
+            "pinned_date": clock.pinned_date and clock.pinned_date.isoformat(),
         }
         _write_atomically(state_path, json.dumps(state))
         while True:
@@ -634,9 +642,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--state-dir", type=Path, required=True)
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--today", type=date.fromisoformat, help="pin the clock to this UTC date")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    serve(args.state_dir, args.seed, args.size)
+    serve(args.state_dir, args.seed, args.size, Clock(today=args.today))
 
 
 if __name__ == "__main__":

@@ -12,9 +12,11 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from cloudforge.local.processes import spawn, stop_groups, stopping
 from cloudforge.settings import Settings
-from cloudforge.warehouse import connect, database_url
+from cloudforge.warehouse import connect, database_url, ensure_schema
 from cloudforge.warehouse.reader import grant_reader
 
 DAGSTER_YAML = """\
@@ -41,7 +43,9 @@ class LocalStack:
         """Start what the settings say is embedded; reuse what is already running."""
         progress("warehouse: " + ("external (CLOUDFORGE_DATABASE_URL)" if settings.database_url else "embedded PostgreSQL"))
         url = database_url(settings)
-        connect(url).close()  # a wrong URL or password ends here, in one line, before anything starts
+        with connect(url, autocommit=True) as conn:  # a wrong URL or password ends here, in one line
+            for migration in ensure_schema(conn):  # before anything reads or writes the warehouse
+                progress(f"warehouse schema: applied migration {migration.id}")
         stack = cls(settings=settings, warehouse_url=url, aws_endpoint_url=settings.aws.endpoint_url)
         try:
             if settings.database_url is None:
@@ -51,7 +55,8 @@ class LocalStack:
 
                 progress(f"cloud: embedded demo estate (seed {settings.demo.seed}, size {settings.demo.size})")
                 running = find_embedded_cloud(settings.state_dir)
-                cloud = start_embedded_cloud(settings.state_dir, seed=settings.demo.seed, size=settings.demo.size)
+                cloud = start_embedded_cloud(settings.state_dir, seed=settings.demo.seed, size=settings.demo.size,
+                                             clock=settings.clock)
                 stack.aws_endpoint_url = cloud.endpoint_url
                 # Stop only what this call started: a `cloudforge demo` in another terminal keeps its cloud.
                 stack._cloud = None if running is not None and running.pid == cloud.pid else cloud
@@ -68,6 +73,11 @@ class LocalStack:
         self._servers.append(server)
         return server
 
+    def resolved_settings(self) -> Settings:
+        """The settings with this stack's warehouse and cloud filled in: what the pipelines are built from."""
+        aws = self.settings.aws.model_copy(update={"endpoint_url": self.aws_endpoint_url})
+        return self.settings.model_copy(update={"database_url": SecretStr(self.warehouse_url), "aws": aws})
+
     def environment(self) -> dict[str, str]:
         """Variables that point a child process at this stack (secrets only for the local demo cloud)."""
         env = {
@@ -79,6 +89,8 @@ class LocalStack:
             env["CLOUDFORGE_READER_DATABASE_URL"] = self.reader_url
         if self.aws_endpoint_url:
             env["CLOUDFORGE_AWS__ENDPOINT_URL"] = self.aws_endpoint_url
+        if self.settings.clock.pinned_date is not None:  # every process of the stack on the same date
+            env["CLOUDFORGE_CLOCK__TODAY"] = self.settings.clock.pinned_date.isoformat()
         if self.settings.aws.mode == "demo":
             # moto accepts any key; these dummies keep boto3 from searching for real ones.
             env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")

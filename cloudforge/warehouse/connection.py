@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import psycopg
@@ -11,11 +12,17 @@ from cloudforge.settings import Settings
 
 def database_url(settings: Settings) -> str:
     """The libpq URL of the warehouse, starting the embedded PostgreSQL if that is the one configured."""
-    if settings.database_url is not None:
-        return settings.database_url.get_secret_value()
+    url = settings.database_url.get_secret_value() if settings.database_url is not None else None
+    return warehouse_url(url, settings.state_dir)
+
+
+def warehouse_url(url: str | None, state_dir: Path) -> str:
+    """``url``, else that of the embedded PostgreSQL of ``state_dir`` (started if need be)."""
+    if url:
+        return url
     from cloudforge.local.postgres import embedded_postgres_url
 
-    return embedded_postgres_url(settings.state_dir)
+    return embedded_postgres_url(state_dir)
 
 
 def connect(url: str, **kwargs) -> psycopg.Connection:

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from cloudforge.settings import load_settings
-from dashboards import finance_data as fin
-from dashboards.finance_charts import anomaly_history, money, money_column, show_line_items
+from dashboards import connection
+from dashboards.finance import queries
+from dashboards.finance.charts import anomaly_history, money, money_column, show_line_items
 from dashboards.text import literal
 
 COLUMNS = (
@@ -31,7 +31,7 @@ HISTORY_DAYS_AFTER = 14
 
 def show_anomaly(anomaly: pd.Series, window_days: int, as_of: date) -> None:
     """The anomaly in words, its series around the day with the baseline, and its billing lines."""
-    key = fin.Anomaly(
+    key = queries.Anomaly(
         charge_day=anomaly["charge_day"],
         provider=anomaly["provider"],
         currency=anomaly["billing_currency"],
@@ -55,29 +55,29 @@ def show_anomaly(anomaly: pd.Series, window_days: int, as_of: date) -> None:
         day - timedelta(days=window_days),
         min(day + timedelta(days=HISTORY_DAYS_AFTER), as_of),
     )
-    st.altair_chart(anomaly_history(fin.anomaly_history(key, window_start, last), anomaly, window_days))
+    st.altair_chart(anomaly_history(queries.anomaly_history(key, window_start, last), anomaly, window_days))
     st.markdown("**Billing lines behind it**")
-    show_line_items(fin.anomaly_line_items(key), currency, key="anomaly_lines")
+    show_line_items(queries.anomaly_line_items(key), currency, key="anomaly_lines")
 
 
 st.title("Anomalies")
-settings = load_settings().costs.anomalies
+detector = connection.settings().costs.anomalies
 st.caption(
-    f"Days when a team's usage of a service cost at least {settings.min_deviation} robust standard deviations "
-    f"and {settings.min_impact} (in its currency) more than its baseline, the median of the same weekday over the previous "
-    f"{settings.window_days} days; weekly patterns are the baseline, not anomalies. Shared pools count as team "
+    f"Days when a team's usage of a service cost at least {detector.min_deviation} robust standard deviations "
+    f"and {detector.min_impact} (in its currency) more than its baseline, the median of the same weekday over the previous "
+    f"{detector.window_days} days; weekly patterns are the baseline, not anomalies. Shared pools count as team "
     "'shared'."
 )
 
-as_of = fin.billing_as_of()
+as_of = queries.billing_as_of()
 st.sidebar.caption(f"Billing data through {as_of:%Y-%m-%d}")
-anomalies = fin.anomalies()
-recent = anomalies[anomalies["charge_day"] > as_of - timedelta(days=settings.alert_days)]
+anomalies = queries.anomalies()
+recent = anomalies[anomalies["charge_day"] > as_of - timedelta(days=detector.alert_days)]
 
 count, alerting, latest = st.columns(3)
 count.metric("Anomalies", f"{len(anomalies):,}")
 alerting.metric(
-    f"In the last {settings.alert_days} days",
+    f"In the last {detector.alert_days} days",
     f"{len(recent):,}",
     help="These raise alerts (costs.anomalies.alert_days); older ones are resolved",
 )
@@ -114,4 +114,4 @@ else:
     )
     selected = [row for row in selection.selection.rows if row < len(anomalies)] or [0]
     with st.container(border=True):
-        show_anomaly(anomalies.iloc[selected[0]], settings.window_days, as_of)
+        show_anomaly(anomalies.iloc[selected[0]], detector.window_days, as_of)

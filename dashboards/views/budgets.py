@@ -7,8 +7,8 @@ the table gives the amounts.
 
 import streamlit as st
 
-from dashboards import finance_data as fin
-from dashboards.finance_charts import budget_bullets, money_column, percent_column
+from dashboards.finance import queries
+from dashboards.finance.charts import budget_bullets, money_column, percent_column
 
 COLUMNS = (
     "budget_scope",
@@ -34,12 +34,12 @@ st.title("Budgets")
 st.caption(
     "Effective (amortised) cost against each monthly budget: for a team or project its allocated cost, shared "
     "parts included (see Showback); for an account its own cost. The forecast adds, for each day left in the "
-    f"month, the average weekday or weekend day of the last {fin.forecast_window_days()} days."
+    f"month, the average weekday or weekend day of the last {queries.forecast_window_days()} days."
 )
 
-as_of = fin.billing_as_of()
+as_of = queries.billing_as_of()
 st.sidebar.caption(f"Billing data through {as_of:%Y-%m-%d}")
-months = fin.budget_months()
+months = queries.budget_months()
 if not months:
     st.info(
         "No budgets yet: add them under costs.budgets in cloudforge.yaml (scope team, project or account, "
@@ -49,7 +49,7 @@ else:
     month = st.columns(4)[0].selectbox(
         "Month", months, format_func=lambda first: f"{first:%B %Y}", key="budgets_month"
     )
-    budgets = fin.budgets(month)
+    budgets = queries.budgets(month)
     through = budgets["through_day"].max()
 
     count, over, forecast_over, alerting = st.columns(4)

@@ -6,8 +6,8 @@ posture per control, the failing resources with their remediation and the trend;
 
 import streamlit as st
 
-from dashboards import charts, data
-from dashboards.charts import SEVERITY_ORDER
+from dashboards.compliance import charts, queries
+from dashboards.compliance.charts import SEVERITY_ORDER
 
 FINDING_COLUMNS = (
     "severity",
@@ -44,7 +44,7 @@ POSTURE_COLUMNS = (
 )
 
 
-def filter_controls(options: dict[str, list[str]]) -> data.ComplianceFilters:
+def filter_controls(options: dict[str, list[str]]) -> queries.ComplianceFilters:
     """Framework first (it decides the controls), then severity, account and team."""
     frameworks = options.get("framework", [])
     framework, severity, account, team = st.columns(4)
@@ -55,7 +55,7 @@ def filter_controls(options: dict[str, list[str]]) -> data.ComplianceFilters:
         key="compliance_framework",
         help="'cloudforge' is the whole library, one control per policy.",
     )
-    return data.ComplianceFilters(
+    return queries.ComplianceFilters(
         framework=chosen,
         severities=tuple(severity.multiselect("Severity", SEVERITY_ORDER, key="compliance_severity")),
         accounts=tuple(account.multiselect("Account", options.get("account", []), key="compliance_account")),
@@ -73,7 +73,7 @@ st.caption(
     "and how to fix it, and the exceptions we accepted."
 )
 
-summary = data.compliance_summary()
+summary = queries.compliance_summary()
 st.sidebar.caption(f"Policies evaluated {when(summary.evaluated_at)}")
 
 open_, urgent, waived, passing = st.columns(4)
@@ -90,10 +90,10 @@ passing.metric(
     help=f"Share of the {summary.checks:,} (resource, policy) checks of the latest run with no open finding",
 )
 
-filters = filter_controls(data.compliance_options())
+filters = filter_controls(queries.compliance_options())
 
 st.header("Posture by control")
-posture = data.control_posture(filters)
+posture = queries.control_posture(filters)
 if posture.empty:
     st.info("No resource matches these filters.")
 else:
@@ -116,7 +116,7 @@ else:
     )
 
 st.header("Failing resources")
-findings, matches = data.failing_resources(filters)
+findings, matches = queries.failing_resources(filters)
 shown = f"the first {len(findings):,} of " if len(findings) < matches else ""
 st.caption(f"Showing {shown}{matches:,} open findings, most severe first.")
 st.dataframe(
@@ -139,14 +139,14 @@ st.dataframe(
 )
 
 st.header("Trend")
-trend = data.compliance_trend(filters)
+trend = queries.compliance_trend(filters)
 if trend.empty:
     st.info("No findings recorded yet for these filters.")
 else:
     st.altair_chart(charts.findings_trend(trend))
 
 st.header("Waivers")
-waivers = data.waivers()
+waivers = queries.waivers()
 expired = int((~waivers["is_active"]).sum()) if len(waivers) else 0
 st.caption(
     f"{len(waivers) - expired:,} active, {expired:,} expired. "

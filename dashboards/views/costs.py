@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import streamlit as st
 
-from dashboards import finance_data as fin
-from dashboards.charts import NONE_LABEL
-from dashboards.finance_charts import daily_trend, money, money_column, percent_column
+from dashboards.finance import calculations, queries
+from dashboards.finance.charts import daily_trend, money, money_column, percent_column
+from dashboards.text import NONE_LABEL
 
 FILTERS = {
     "provider": "Provider",
@@ -24,15 +24,15 @@ FILTERS = {
 STACKS = {"team": "Team", "service_name": "Service"}
 
 
-def filter_controls(options: fin.CostOptions) -> tuple[fin.CostFilters, str]:
+def filter_controls(options: queries.CostOptions) -> tuple[queries.CostFilters, str]:
     """Currency and cost measure first (they decide what adds up), then one multiselect per dimension."""
     currency, measure = st.columns([1, 2])
     chosen_currency = currency.selectbox("Currency", options.currencies, key="costs_currency")
     chosen_measure = measure.segmented_control(
         "Cost",
-        list(fin.MEASURES),
+        list(calculations.MEASURES),
         default="effective_cost",
-        format_func=fin.MEASURES.get,
+        format_func=calculations.MEASURES.get,
         key="costs_measure",
         help="Effective cost spreads commitments (Savings Plans, reservations) over the days they cover; "
         "billed cost is what the invoice charges, upfront fees on the day they are bought.",
@@ -41,7 +41,7 @@ def filter_controls(options: fin.CostOptions) -> tuple[fin.CostFilters, str]:
         name: tuple(slot.multiselect(label, options.values[name], key=f"costs_{name}", format_func=or_none))
         for slot, (name, label) in zip(st.columns(len(FILTERS)), FILTERS.items(), strict=True)
     }
-    return fin.CostFilters(currency=chosen_currency, **chosen), chosen_measure or "effective_cost"
+    return queries.CostFilters(currency=chosen_currency, **chosen), chosen_measure or "effective_cost"
 
 
 def or_none(value: str) -> str:
@@ -69,8 +69,8 @@ st.caption(
     "direct cost; shared pools (support, tax, commitments) show as 'shared' here and are split on the Showback page."
 )
 
-slices = fin.billing_slices()
-refused = slices[slices["latest_status"].isin(fin.REFUSED)]
+slices = queries.billing_slices()
+refused = slices[slices["latest_status"].isin(queries.REFUSED)]
 if not refused.empty:
     st.warning(
         f"{len(refused)} of {len(slices)} billing slices were refused on their latest load; the figures use "
@@ -78,21 +78,22 @@ if not refused.empty:
         icon=":material/report:",
     )
 
-options = fin.cost_options()
-as_of, window_days = options.as_of, fin.forecast_window_days()
+options = queries.cost_options()
+as_of = options.as_of
 st.sidebar.caption(f"Billing data through {as_of:%Y-%m-%d}")
 
 filters, measure = filter_controls(options)
-since = fin.costs_since(as_of, window_days)
-daily = fin.daily_costs(filters, since)
+since = calculations.costs_since(as_of)
+daily = queries.daily_costs(filters, since)
 currency = filters.currency
 
 if daily.empty:
     st.info("No cost matches these filters.")
 else:
-    summary = fin.cost_summary(fin.daily_totals(daily, measure), options.first_day, as_of, window_days)
-    previous = fin.previous_month(as_of)
-    same_days = span(previous, fin.same_day_last_month(as_of))
+    summary = calculations.cost_summary(calculations.daily_totals(daily, measure), as_of)
+    month_forecast = queries.month_forecast(filters, measure, as_of)
+    previous = calculations.previous_month(as_of)
+    same_days = span(previous, calculations.same_day_last_month(as_of))
     to_date, forecast, last_month, latest = st.columns(4)
     to_date.metric(
         "Month to date",
@@ -103,11 +104,11 @@ else:
     )
     forecast.metric(
         f"Forecast for {as_of:%B}",
-        money(summary.forecast, currency),
-        change(summary.forecast, summary.previous_month, f"{previous:%B}"),
+        money(month_forecast, currency),
+        change(month_forecast, summary.previous_month, f"{previous:%B}"),
         delta_color="inverse",
         help=f"Month to date plus each remaining day at the average weekday or weekend day of the last "
-        f"{window_days} days, as the budgets forecast",
+        f"{queries.forecast_window_days()} days, as the budgets forecast",
     )
     last_month.metric(f"{previous:%B %Y}", money(summary.previous_month, currency))
     latest.metric(
@@ -124,18 +125,18 @@ else:
         )
         or "team"
     )
-    trend_from = as_of - timedelta(days=fin.TREND_DAYS - 1)
-    trend = fin.stacked_trend(daily, stack, measure, trend_from)
-    st.altair_chart(daily_trend(trend, STACKS[stack], f"{fin.MEASURES[measure]} ({currency})"))
+    trend_from = as_of - timedelta(days=calculations.TREND_DAYS - 1)
+    trend = calculations.stacked_trend(daily, stack, measure, trend_from)
+    st.altair_chart(daily_trend(trend, STACKS[stack], f"{calculations.MEASURES[measure]} ({currency})"))
 
     st.header("Top movers")
-    last_week = as_of - timedelta(days=fin.MOVER_DAYS - 1)
-    week_before = last_week - timedelta(days=fin.MOVER_DAYS)
+    last_week = as_of - timedelta(days=calculations.MOVER_DAYS - 1)
+    week_before = last_week - timedelta(days=calculations.MOVER_DAYS)
     st.caption(
         f"Team and service pairs whose cost changed most: {span(last_week, as_of)} against "
         f"{span(week_before, last_week - timedelta(days=1))}."
     )
-    movers = fin.top_movers(daily, as_of, measure)
+    movers = calculations.top_movers(daily, as_of, measure)
     st.dataframe(
         movers.assign(change_ratio=movers["change_ratio"] * 100).astype(
             {"previous": float, "current": float, "change": float}
@@ -171,7 +172,7 @@ st.dataframe(
     },
 )
 
-warnings = fin.billing_warnings()
+warnings = queries.billing_warnings()
 if not warnings.empty:
     st.subheader("Conformance warnings")
     st.caption(

@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data
-from dashboards.charts import NONE_LABEL
-from dashboards.text import literal
+from dashboards.inventory import charts, queries
+from dashboards.text import NONE_LABEL, literal
 
 LABELS = {
     "name": "Name",
@@ -39,7 +38,7 @@ MISSING_COLUMNS = ("name", "resource_id", "cloud", "account_id", "region", "reso
 COVERAGE_COLUMNS = ("account_id", "team", "resource_count", "compliant_resource_count", "coverage_ratio")
 
 
-def filter_controls(totals: pd.DataFrame) -> data.ResourceFilters:
+def filter_controls(totals: pd.DataFrame) -> queries.ResourceFilters:
     """Search box and one multiselect per column, offering the values the estate actually has."""
     search = st.text_input("Search name, ID or ARN", key="search", placeholder="e.g. web, i-0abc, arn:aws:s3")
     chosen = {}
@@ -47,12 +46,12 @@ def filter_controls(totals: pd.DataFrame) -> data.ResourceFilters:
         options = sorted(totals.loc[totals["dimension"] == column, "value"])
         picked = slot.multiselect(LABELS[column], options, key=f"filter_{column}", format_func=or_none)
         chosen[column] = tuple(picked)
-    return data.ResourceFilters(search=search, **chosen)
+    return queries.ResourceFilters(search=search, **chosen)
 
 
 def show_resource(resource_key: str) -> None:
     """Attributes, tags, missing required tags and the configuration document of one resource."""
-    item = data.resource(resource_key)
+    item = queries.resource(resource_key)
     if item is None:
         st.info("This resource is no longer in the inventory.")
         return
@@ -64,14 +63,14 @@ def show_resource(resource_key: str) -> None:
             [(LABELS[key], display(item[key])) for key in ATTRIBUTES], columns=["Attribute", "Value"]
         )
         st.dataframe(attributes, hide_index=True, height="content")
-        missing = data.missing_required_tags(resource_key)
+        missing = queries.missing_required_tags(resource_key)
         if len(missing):
             st.warning("Missing required tags: " + literal(", ".join(missing["missing_tags"].iloc[0])))
         else:
             st.success("Carries every required tag.")
         st.markdown("**Tags**")
         st.dataframe(
-            data.resource_tags(resource_key),
+            queries.resource_tags(resource_key),
             hide_index=True,
             height="content",
             column_config={"tag_key": "Key", "tag_value": "Value", "canonical_key": "Counts as"},
@@ -103,7 +102,7 @@ def display(value: object) -> str:
 st.title("Inventory")
 st.caption("What we run across clouds, where it runs, and who owns it.")
 
-summary = data.inventory_summary()
+summary = queries.inventory_summary()
 st.sidebar.caption(f"Inventory synced {display(summary.synced_at)}")
 
 resources, accounts, regions, types, coverage = st.columns(5)
@@ -118,13 +117,13 @@ coverage.metric(
 )
 
 st.header("Where it runs")
-totals = data.totals()
+totals = queries.totals()
 for slot, column in zip(st.columns(2) + st.columns(2), CHARTED):
     slot.altair_chart(charts.resources_by(totals[totals["dimension"] == column], LABELS[column]))
 
 st.header("Resources")
 filters = filter_controls(totals)
-table, matches = data.search_resources(filters)
+table, matches = queries.search_resources(filters)
 shown = f"the first {len(table):,} of " if len(table) < matches else ""
 st.caption(f"Showing {shown}{matches:,} matching resources. Select a row to see its tags and configuration.")
 selection = st.dataframe(
@@ -144,7 +143,7 @@ if selected:
         show_resource(table["resource_key"].iloc[selected[0]])
 
 st.header("Tag coverage")
-coverage_by_team = data.tag_coverage()
+coverage_by_team = queries.tag_coverage()
 heatmap, numbers = st.columns([2, 3])
 heatmap.altair_chart(charts.coverage_heatmap(coverage_by_team))
 numbers.dataframe(
@@ -163,7 +162,7 @@ numbers.dataframe(
 )
 
 st.subheader("Resources missing required tags")
-missing = data.missing_required_tags()
+missing = queries.missing_required_tags()
 st.caption(f"{len(missing):,} resources lack at least one required tag.")
 st.dataframe(
     missing,

@@ -11,9 +11,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards import finance_data as fin
 from dashboards.export import csv_bytes
-from dashboards.finance_charts import money, money_column, percent_column, show_line_items, showback_bars
+from dashboards.finance import calculations, queries
+from dashboards.finance.charts import money, money_column, percent_column, show_line_items, showback_bars
 from dashboards.text import literal
 
 
@@ -29,9 +29,9 @@ def period_controls(periods: pd.DataFrame) -> tuple:
     measure = (
         measure_slot.segmented_control(
             "Cost",
-            list(fin.MEASURES),
+            list(calculations.MEASURES),
             default="effective_cost",
-            format_func=fin.MEASURES.get,
+            format_func=calculations.MEASURES.get,
             key="showback_measure",
             help="Showback usually charges effective cost: commitments spread over the days they cover.",
         )
@@ -80,7 +80,7 @@ def show_row(row: pd.Series, parts: pd.DataFrame, month: date, currency: str, me
         f"Allocated direct cost: {money(row['direct'], currency)}. Allocation rounds each day's parts to the cent, "
         "so the lines' exact sum may differ by a few cents."
     )
-    items = fin.allocation_line_items(month, currency, team, project)
+    items = queries.allocation_line_items(month, currency, team, project)
     show_line_items(items, currency, key="showback_lines")
     st.download_button(
         "Download these lines (CSV)",
@@ -97,17 +97,17 @@ st.caption(
     "share of the shared pools, to the cent; the parts add up to the billing data (cost_reconciliation)."
 )
 
-st.sidebar.caption(f"Billing data through {fin.billing_as_of():%Y-%m-%d}")
-month, currency, measure, through = period_controls(fin.allocation_periods())
-parts = fin.allocation_parts(month, currency)
-table = fin.showback_table(parts, measure)
+st.sidebar.caption(f"Billing data through {queries.billing_as_of():%Y-%m-%d}")
+month, currency, measure, through = period_controls(queries.allocation_periods())
+parts = queries.allocation_parts(month, currency)
+table = calculations.showback_table(parts, measure)
 
 total, direct, shared, unallocated = st.columns(4)
 grand_total = sum(table["total"])
 total.metric(
     "Total",
     money(grand_total, currency),
-    help=f"{fin.MEASURES[measure]} cost, {month:%B} 1 to {through:%B} {through.day}",
+    help=f"{calculations.MEASURES[measure]} cost, {month:%B} 1 to {through:%B} {through.day}",
 )
 direct.metric("Direct", money(sum(table["direct"]), currency))
 shared.metric("Shared", money(sum(table["shared"]), currency), help="Cost of shared pools, split among teams")
@@ -138,7 +138,7 @@ selection = st.dataframe(
 )
 st.download_button(
     "Download showback (CSV)",
-    fin.showback_csv(table, month, currency, measure),
+    calculations.showback_csv(table, month, currency, measure),
     file_name=f"showback-{month:%Y-%m}-{currency}.csv",
     mime="text/csv",
     key="showback_csv",

@@ -33,16 +33,61 @@
     ) / 100)::numeric(18, 2)
 {%- endmacro %}
 
-{#- Pre-hook of cost_daily: remove the rows of slices whose load is no longer the current one in the source
-    (the slice was reloaded or deleted), so the model can insert the new load's rows in their place. The sets of
-    (slice, load) are compared, not rows: few, so the delete is one hash join whatever the planner estimates. -#}
-{% macro cost_delete_replaced_slices(source_relation) -%}
+{#- The (slice, load) pairs of a relation of billing lines or of cost_daily: each billing slice (provider, billing
+    account, billing period) it holds and the load its rows come from (a slice is replaced whole, by one load).
+    A loose index scan: each slice is found by one probe of the relation's index on the slice key, and its load
+    by another, so the cost is a few probes per slice however many lines there are. -#}
+{% macro cost_slice_loads(relation) -%}
+    (
+        with recursive slices as (
+            (
+                select provider, billing_account_id, billing_period
+                from {{ relation }}
+                order by provider, billing_account_id, billing_period
+                limit 1
+            )
+            union all
+            select next_slice.*
+            from slices
+            cross join lateral (
+                select lines.provider, lines.billing_account_id, lines.billing_period
+                from {{ relation }} as lines
+                where (lines.provider, lines.billing_account_id, lines.billing_period)
+                    > (slices.provider, slices.billing_account_id, slices.billing_period)
+                order by lines.provider, lines.billing_account_id, lines.billing_period
+                limit 1
+            ) as next_slice
+        )
+        select
+            slices.provider,
+            slices.billing_account_id,
+            slices.billing_period,
+            (
+                select lines.load_id
+                from {{ relation }} as lines
+                where lines.provider = slices.provider
+                    and lines.billing_account_id = slices.billing_account_id
+                    and lines.billing_period = slices.billing_period
+                limit 1
+            ) as load_id
+        from slices
+    )
+{%- endmacro %}
+
+{#- Pre-hook of cost_daily's incremental build (it runs in the model's transaction). The planner cannot estimate
+    how many lines the changed slices hold (it multiplies the slice columns' selectivities to about one row),
+    and with one row it joins the tag sets to every line by nested loop, for hours: so nested loops are off for
+    this transaction, but for the index probes that have no other way. Then the rows of slices whose load is no
+    longer the current one in the source go (the slice was deleted, or reloaded: the model then inserts the new
+    load's rows). -#}
+{% macro cost_prepare_incremental(source_relation) -%}
     {%- if is_incremental() -%}
+        set local enable_nestloop = off;
         delete from {{ this }}
         where (provider, billing_account_id, billing_period, load_id) in (
-            select provider, billing_account_id, billing_period, load_id from {{ this }}
+            select * from {{ cost_slice_loads(this) }} as built
             except
-            select provider, billing_account_id, billing_period, load_id from {{ source_relation }}
+            select * from {{ cost_slice_loads(source_relation) }} as loaded
         )
     {%- endif -%}
 {%- endmacro %}

@@ -10,20 +10,19 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import psycopg
 
 from cloudforge.alerts import enqueue_alerts
 from cloudforge.settings import PolicyWaiver
-from cloudforge.warehouse import lock_slice
+from cloudforge.warehouse import ensure_schema, lock_slice
 from policies.evaluate import Evaluator, Finding
 from policies.runtime.alerts import finding_alerts
 from policies.runtime.inventory import InventoryDocuments, MappingError
 from policies.runtime.lifecycle import FindingRow, compare
 from policies.runtime.store import (
     current_findings,
-    ensure_schema,
     store_catalogue,
     store_changes,
     store_mapping_errors,
@@ -64,7 +63,7 @@ def evaluate_inventory(
     evaluator: Evaluator,
     *,
     config_waivers: Sequence[PolicyWaiver] = (),
-    now: datetime | None = None,
+    now: datetime,
     alert_link: str | None = None,
 ) -> EvaluationReport:
     """Evaluate every policy over raw_aws.resources and write the run to raw_policies (one transaction).
@@ -74,7 +73,6 @@ def evaluate_inventory(
     findings, and those resolved, go to the alerts outbox with ``alert_link`` (the Compliance page).
     """
     clock = time.perf_counter()
-    now = now or datetime.now(UTC)
     run_id = str(uuid.uuid4())
     ensure_schema(conn)
     store_config_waivers(conn, config_waivers)
@@ -94,7 +92,7 @@ def evaluate_inventory(
         store_mapping_errors(cur, documents.errors, run_id, now)
         resolved = store_changes(cur, changes, run_id, now)
         alerts = finding_alerts(changes.opened, resolved, evaluator.policies, alert_link)
-        enqueued = enqueue_alerts(conn, alerts) if alerts else 0
+        enqueued = enqueue_alerts(conn, alerts, now) if alerts else 0
         report = EvaluationReport(
             run_id=run_id,
             evaluated_at=now,

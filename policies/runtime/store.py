@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
 import psycopg
@@ -91,14 +90,6 @@ TOUCH_UNCHANGED = """
        AND NOT EXISTS (SELECT FROM raw_policies.mapping_errors AS e
                         WHERE e.run_id = %(run_id)s AND e.resource_key = f.resource_key)
 """
-
-
-def ensure_schema(conn: psycopg.Connection) -> None:
-    """Create the raw_policies schema and tables if missing; safe to run from several processes at once."""
-    ddl = resources.files("policies.runtime").joinpath("schema.sql").read_text()
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext('cloudforge raw_policies schema'))")
-        conn.execute(ddl)
 
 
 def current_findings(cur: psycopg.Cursor) -> dict[str, State]:

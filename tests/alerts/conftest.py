@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 import psycopg
 import pytest
 
-from cloudforge.alerts import ensure_outbox
-from cloudforge.warehouse import connect, create_database
+from cloudforge.clock import Clock
+from cloudforge.warehouse import connect, create_database, ensure_schema
 
 
 @pytest.fixture(scope="session")
 def alerts_url(warehouse_url: str) -> str:
     url = create_database(warehouse_url, "alerts_delivery")
     with connect(url, autocommit=True) as conn:
-        ensure_outbox(conn)
+        ensure_schema(conn)
     return url
 
 
@@ -29,6 +29,6 @@ def conn(alerts_url: str) -> Iterator[psycopg.Connection]:
 
 
 @pytest.fixture
-def now() -> datetime:
-    """The time a test's delivery passes count from."""
-    return datetime.now(UTC).replace(microsecond=0)
+def now(clock: Clock) -> datetime:
+    """The time a test's delivery passes count from, on the session's clock."""
+    return clock.now().replace(microsecond=0)

@@ -51,7 +51,8 @@ SLACK_TOKEN = SLACK_PATH.rsplit("/", 1)[-1]
 
 
 def enqueue(conn: psycopg.Connection, *alerts: Alert) -> None:
-    assert enqueue_alerts(conn, alerts) == len(alerts)
+    """Enqueue now, on the session's clock (pinned by --today, like every setting read in the tests)."""
+    assert enqueue_alerts(conn, alerts, load_settings().clock.now()) == len(alerts)
 
 
 def test_each_alert_reaches_each_channel_once_across_passes(conn, now):
@@ -113,21 +114,21 @@ def test_slack_429_waits_for_retry_after_then_delivers(conn, now):
     assert deliveries(conn)[0][3:6] == ("delivered", 2, "HTTP 429: rate_limited")
 
 
-def test_a_one_shot_flush_rides_out_a_short_retry_after_in_real_time(conn):
+def test_a_one_shot_flush_rides_out_a_short_retry_after_in_real_time(conn, clock):
     enqueue(conn, BUDGET)
     with ReplayServer([slack_throttled("1"), slack_ok()]) as receiver:
         started = time.monotonic()
-        report = drain(conn, [slack(receiver)], wait_seconds=5)
+        report = drain(conn, [slack(receiver)], clock=clock, wait_seconds=5)
 
     assert report == DeliveryReport(delivered=1, retried=1)
     assert len(receiver.received) == 2
     assert receiver.received[1].at - started >= 1.0
 
 
-def test_a_flush_leaves_a_long_retry_after_to_the_sensor(conn):
+def test_a_flush_leaves_a_long_retry_after_to_the_sensor(conn, clock):
     enqueue(conn, BUDGET)
     with ReplayServer([slack_throttled("120")]) as receiver:
-        report = drain(conn, [slack(receiver)], wait_seconds=5)
+        report = drain(conn, [slack(receiver)], clock=clock, wait_seconds=5)
     assert (report.retried, report.pending, len(receiver.received)) == (1, 1, 1)
 
 
@@ -296,7 +297,7 @@ def test_a_time_budget_stops_claiming_and_leaves_the_rest_pending(conn, now):
     assert receiver.received == []
 
 
-def test_delivery_needs_an_autocommit_connection(alerts_url):
+def test_delivery_needs_an_autocommit_connection(alerts_url, now):
     with connect(alerts_url) as conn, pytest.raises(ValueError, match="autocommit"):
-        deliver_pending(conn, [])
+        deliver_pending(conn, [], now=now)
 

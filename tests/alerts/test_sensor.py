@@ -1,4 +1,5 @@
-"""The Dagster sensor and the `cloudforge alerts deliver` command, configured as a user would: environment."""
+"""The Dagster sensor, built from settings, and the `cloudforge alerts deliver` command, configured as a user
+would: environment."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from support.replay import ReplayServer
 from assets.resources import WarehouseResource
 from cloudforge.alerts import enqueue_alerts
 from cloudforge.alerts.cli import alerts
-from cloudforge.settings import load_settings
+from cloudforge.settings import AlertSettings, load_settings
 from pipelines.definitions import build_definitions
-from pipelines.sensors import AlertNotifiersResource, alert_delivery_sensor
+from pipelines.sensors import build_alert_delivery_sensor
 
 
 @pytest.fixture
@@ -24,19 +25,20 @@ def slack_env(monkeypatch: pytest.MonkeyPatch, alerts_url: str):
     return lambda receiver: monkeypatch.setenv("CLOUDFORGE_ALERTS__SLACK_WEBHOOK_URL", receiver.url + SLACK_PATH)
 
 
-def tick(alerts_url: str) -> dg.SkipReason:
-    """One sensor evaluation with a fresh context and fresh resources, as a restarted daemon would build."""
-    resources = {"warehouse": WarehouseResource(database_url=alerts_url), "alert_notifiers": AlertNotifiersResource()}
+def tick(alerts_url: str, slack_url: str) -> dg.SkipReason:
+    """One sensor evaluation with a fresh sensor, context and resources, as a restarted daemon would build,
+    from settings naming the test database's dashboard and the Slack receiver."""
+    settings = load_settings(dashboard_url=DASHBOARD, alerts=AlertSettings(slack_webhook_url=slack_url))
+    resources = {"warehouse": WarehouseResource(database_url=alerts_url)}
     with dg.build_sensor_context(resources=resources) as context:
-        return alert_delivery_sensor(context)
+        return build_alert_delivery_sensor(settings)(context)
 
 
-def test_a_restarted_sensor_does_not_send_again(conn, alerts_url, slack_env):
-    enqueue_alerts(conn, [BUDGET, alert(1)])
+def test_a_restarted_sensor_does_not_send_again(conn, clock, alerts_url):
+    enqueue_alerts(conn, [BUDGET, alert(1)], clock.now())
     with ReplayServer([slack_ok(), slack_ok()]) as receiver:
-        slack_env(receiver)
-        first = tick(alerts_url)
-        after_restart = tick(alerts_url)
+        first = tick(alerts_url, receiver.url + SLACK_PATH)
+        after_restart = tick(alerts_url, receiver.url + SLACK_PATH)
 
     assert first.skip_message == "alerts: delivered 2, retried 0, failed 0"
     assert after_restart.skip_message == "alerts: delivered 0, retried 0, failed 0"
@@ -51,8 +53,8 @@ def test_the_code_location_runs_the_sensor_every_30_seconds_from_the_start():
     assert (sensor.minimum_interval_seconds, sensor.default_status) == (30, dg.DefaultSensorStatus.RUNNING)
 
 
-def test_cloudforge_alerts_deliver_flushes_the_outbox(conn, slack_env):
-    enqueue_alerts(conn, [BUDGET, alert(1)])
+def test_cloudforge_alerts_deliver_flushes_the_outbox(conn, clock, slack_env):
+    enqueue_alerts(conn, [BUDGET, alert(1)], clock.now())
     with ReplayServer([slack_ok(), slack_error(403, "invalid_token")]) as receiver:
         slack_env(receiver)
         first = CliRunner().invoke(alerts, ["deliver"])
@@ -67,9 +69,9 @@ def test_cloudforge_alerts_deliver_flushes_the_outbox(conn, slack_env):
     assert (again.exit_code, again.output) == (0, "alerts: delivered 0, retried 0, failed 0\n")
 
 
-def test_log_only_by_default_the_command_prints_each_alert(conn, alerts_url, monkeypatch):
+def test_log_only_by_default_the_command_prints_each_alert(conn, clock, alerts_url, monkeypatch):
     monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", alerts_url)
-    enqueue_alerts(conn, [BUDGET])
+    enqueue_alerts(conn, [BUDGET], clock.now())
     result = CliRunner().invoke(alerts, ["deliver"])
     assert (result.exit_code, result.stdout) == (0, "alerts: delivered 1, retried 0, failed 0\n")
     assert result.stderr == f"  alert trigger [high] budget: {BUDGET.title} — {BUDGET.summary} ({BUDGET.dedup_key})\n"

@@ -1,7 +1,7 @@
 """Databases for the dashboard tests, each its own database in the session's embedded PostgreSQL.
 
-``marts_url`` holds a small hand-built estate in the marts contract (six resources, three accounts, two
-clouds); the expectations in the tests are counted from ``RESOURCES`` below.
+``marts_url`` holds a small hand-built estate in tables the inventory marts' contracts shape (six resources, three
+accounts, two clouds); the expectations in the tests are counted from ``RESOURCES`` below.
 """
 
 from __future__ import annotations
@@ -12,22 +12,9 @@ import psycopg
 import pytest
 import streamlit as st
 from psycopg.types.json import Jsonb
+from support.marts import create_marts, insert
 
 from cloudforge.warehouse import create_database
-
-MARTS_DDL = """
-CREATE SCHEMA marts;
-CREATE TABLE marts.resources (
-    resource_key text PRIMARY KEY, cloud text, account_id text, region text, resource_type text,
-    resource_id text, arn text, name text, state text, created_at timestamptz, tags jsonb,
-    team text, project text, env text, owner text, configuration jsonb, synced_at timestamptz
-);
-CREATE TABLE marts.resource_tags (resource_key text, tag_key text, tag_value text, canonical_key text);
-CREATE TABLE marts.tag_coverage (
-    account_id text, team text, resource_count bigint, compliant_resource_count bigint, coverage_ratio numeric
-);
-CREATE TABLE marts.missing_required_tags (resource_key text, missing_tags text[]);
-"""
 
 SYNCED = datetime(2026, 11, 28, 6, 30, tzinfo=UTC)
 EARLIER = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
@@ -67,42 +54,71 @@ def canonical(tags: dict) -> dict:
     return {key.lower(): value for key, value in tags.items()}
 
 
-def tag_coverage_rows() -> list[tuple]:
-    """(account, team, resources, compliant, ratio) counted from RESOURCES, as the marts would."""
-    groups: dict[tuple, list[int]] = {}
+def tag_coverage_rows() -> list[dict]:
+    """Coverage per cloud, account and team counted from RESOURCES, as the marts would."""
+    groups: dict[tuple, list[dict]] = {}
     for row in RESOURCES:
         tags = canonical(row[8])
-        counts = groups.setdefault((row[1], tags.get("team")), [0, 0])
-        counts[0] += 1
-        counts[1] += all(tag in tags for tag in REQUIRED)
-    return [(account, team, total, ok, ok / total) for (account, team), (total, ok) in groups.items()]
+        groups.setdefault((row[0], row[1], tags.get("team")), []).append(tags)
+    rows = []
+    for (cloud, account, team), members in groups.items():
+        compliant = sum(all(tag in tags for tag in REQUIRED) for tags in members)
+        missing = {tag: sum(tag not in tags for tags in members) for tag in REQUIRED}
+        rows.append(
+            {
+                "cloud": cloud,
+                "account_id": account,
+                "team": team,
+                "resource_count": len(members),
+                "compliant_resource_count": compliant,
+                "coverage_ratio": compliant / len(members),
+                "missing_tag_counts": Jsonb(missing),
+            }
+        )
+    return rows
 
 
 def fill_marts(conn: psycopg.Connection) -> None:
-    """Insert RESOURCES and what the marts derive from them, with parameterised statements."""
-    with conn.cursor() as cur:
-        for row in RESOURCES:
-            cloud, account, region, resource_type, resource_id, arn, name, state, tags, synced_at = row
-            key, wanted = resource_key(row), canonical(tags)
-            configuration = {"Id": resource_id, "Tags": tags}
-            values = (key, cloud, account, region, resource_type, resource_id, arn, name, state, CREATED,
-                      Jsonb(tags), *(wanted.get(tag) for tag in REQUIRED), Jsonb(configuration), synced_at)
-            cur.execute(f"INSERT INTO marts.resources VALUES ({', '.join(['%s'] * len(values))})", values)
-            cur.executemany(
-                "INSERT INTO marts.resource_tags VALUES (%s, %s, %s, %s)",
-                [(key, tag, value, tag.lower()) for tag, value in tags.items()],
-            )
-            missing = [tag for tag in REQUIRED if tag not in wanted]
-            if missing:
-                cur.execute("INSERT INTO marts.missing_required_tags VALUES (%s, %s)", (key, missing))
-        cur.executemany("INSERT INTO marts.tag_coverage VALUES (%s, %s, %s, %s, %s)", tag_coverage_rows())
+    """Insert RESOURCES and what the marts derive from them."""
+    for row in RESOURCES:
+        cloud, account, region, resource_type, resource_id, arn, name, state, tags, synced_at = row
+        key, wanted = resource_key(row), canonical(tags)
+        resource = {
+            "resource_key": key,
+            "cloud": cloud,
+            "account_id": account,
+            "region": region,
+            "resource_type": resource_type,
+            "resource_id": resource_id,
+            "arn": arn,
+            "name": name,
+            "state": state,
+            "created_at": CREATED,
+            "tags": Jsonb(tags),
+            **{tag: wanted.get(tag) for tag in REQUIRED},
+            "configuration": Jsonb({"Id": resource_id, "Tags": tags}),
+            "synced_at": synced_at,
+        }
+        insert(conn, "resources", [resource])
+        insert(
+            conn,
+            "resource_tags",
+            [
+                {"resource_key": key, "tag_key": tag, "tag_value": value, "canonical_key": tag.lower()}
+                for tag, value in tags.items()
+            ],
+        )
+        missing = [tag for tag in REQUIRED if tag not in wanted]
+        if missing:
+            insert(conn, "missing_required_tags", [{"resource_key": key, "missing_tags": missing}])
+    insert(conn, "tag_coverage", tag_coverage_rows())
 
 
 @pytest.fixture(scope="session")
 def marts_url(warehouse_url: str) -> str:
     url = create_database(warehouse_url, "dashboards_marts")
     with psycopg.connect(url) as conn:
-        conn.execute(MARTS_DDL)
+        create_marts(conn, "inventory")
         fill_marts(conn)
     return url
 
@@ -116,7 +132,7 @@ def no_marts_url(warehouse_url: str) -> str:
 def empty_marts_url(warehouse_url: str) -> str:
     url = create_database(warehouse_url, "dashboards_empty_marts")
     with psycopg.connect(url) as conn:
-        conn.execute(MARTS_DDL)
+        create_marts(conn, "inventory")
     return url
 
 

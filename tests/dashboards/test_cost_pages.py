@@ -1,6 +1,6 @@
-"""The FinOps pages' pure parts: CSV escaping, money on screen, and the forecast the Costs page shares with
-budget_status. The pages themselves run against built cost marts in tests/dbt/test_cost_dashboards.py (hand-built
-billing) and tests/pipelines/test_cost_dashboards_demo.py (the demo run)."""
+"""The FinOps pages' pure parts: CSV escaping, money on screen, the headline figures and the top movers (the
+forecast is the cost_forecast mart's, unit-tested in dbt). The pages themselves run against built cost marts in
+tests/dbt/test_cost_dashboards.py (hand-built billing) and tests/pipelines/test_cost_dashboards_demo.py (the demo run)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from dashboards.export import csv_bytes, escape_cell
-from dashboards.finance_charts import money
-from dashboards.finance_data import cost_summary, month_forecast, top_movers
+from dashboards.finance.calculations import cost_summary, top_movers
+from dashboards.finance.charts import money
 
 
 @pytest.mark.parametrize(
@@ -80,37 +80,19 @@ def series(first: date, last: date, weekday: str, weekend: str) -> dict[date, De
     return {day: Decimal(weekend if day.isoweekday() >= 6 else weekday) for day in days}
 
 
-def test_forecast_projects_remaining_weekdays_and_weekend_days_apart():
-    """As of Wednesday 2024-06-19 (7 weekdays and 4 weekend days left): 300 a weekday, 60 a weekend day."""
-    totals = series(date(2024, 5, 1), date(2024, 6, 19), "300", "60")
-    actual = 13 * 300 + 6 * 60
-
-    assert month_forecast(totals, date(2024, 5, 1), date(2024, 6, 19), 28) == actual + 7 * 300 + 4 * 60
-
-
-def test_forecast_counts_days_without_cost_as_zero_and_falls_back_to_all_days():
-    """Billing from Monday 2024-06-24, 70 a day but nothing on Tuesday; as of Friday the 28th with a 7-day window:
-    the window is the five days since billing began, averaging 4 * 70 / 5 = 56 a weekday; it has no weekend day,
-    so the two weekend days left in June take the average of all its days, also 56."""
-    first, as_of = date(2024, 6, 24), date(2024, 6, 28)
-    totals = {first + timedelta(days=n): Decimal(70) for n in (0, 2, 3, 4)}
-
-    assert month_forecast(totals, first, as_of, 7) == 4 * 70 + 2 * 56
-
-
-def test_a_month_that_is_over_forecasts_its_actual_cost():
+def test_month_to_date_is_rounded_to_cents_once():
     totals = series(date(2024, 4, 1), date(2024, 4, 30), "10.005", "1")
 
-    summary = cost_summary(totals, date(2024, 4, 1), date(2024, 4, 30), 28)
+    summary = cost_summary(totals, date(2024, 4, 30))
 
-    assert summary.forecast == summary.month_to_date == Decimal("220.11") + 8  # 22 weekdays, 8 weekend days
+    assert summary.month_to_date == Decimal("220.11") + 8  # 22 weekdays, 8 weekend days
 
 
 def test_summary_compares_with_the_same_days_of_a_shorter_previous_month():
     """March 31st against February 1-29 (2024 is a leap year); the latest day against the week before."""
     totals = series(date(2024, 2, 1), date(2024, 3, 31), "2", "1")
 
-    summary = cost_summary(totals, date(2024, 2, 1), date(2024, 3, 31), 28)
+    summary = cost_summary(totals, date(2024, 3, 31))
 
     assert (summary.previous_month_to_date, summary.previous_month) == (Decimal(21 * 2 + 8), Decimal(50))
     assert (summary.latest_day, summary.week_before) == (Decimal(1), Decimal(1))  # Sundays

@@ -10,7 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support.literal import rendered_text
 
-from dashboards import data
+from dashboards.connection import RUN_FIRST
+from dashboards.inventory.queries import ResourceFilters, search_resources
 from support.pages import point_dashboards_at
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
@@ -166,7 +167,7 @@ def test_tag_coverage_and_missing_tags(marts_url, monkeypatch):
 def test_search_reports_more_matches_than_rows(marts_url, monkeypatch):
     point_dashboards_at(marts_url, monkeypatch)
 
-    rows, matches = data.search_resources(data.ResourceFilters(cloud=("aws",)), limit=2)
+    rows, matches = search_resources(ResourceFilters(cloud=("aws",)), limit=2)
 
     assert (list(rows["name"]), matches) == (["batch_1", "web-1"], 5)
 
@@ -181,8 +182,8 @@ def test_search_reports_more_matches_than_rows(marts_url, monkeypatch):
 def test_warehouse_not_ready_says_what_to_do(request, monkeypatch, database, message):
     app = run_app(request.getfixturevalue(database), monkeypatch)
 
-    assert [info.value for info in app.info] == [f"{message} {data.RUN_FIRST}"]
-    assert "cloudforge run" in data.RUN_FIRST
+    assert [info.value for info in app.info] == [f"{message} {RUN_FIRST}"]
+    assert "cloudforge run" in RUN_FIRST
     assert not app.metric and not app.dataframe
 
 

@@ -16,14 +16,13 @@ from dbt_raw_inventory import REQUIRED_TAGS, load_raw_inventory
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from assets.billing.loader import ensure_schema as ensure_billing_schema
 from cloudforge.settings import Settings, load_settings
-from cloudforge.warehouse import connect, create_database
-from policies.runtime import ensure_schema as ensure_policy_schema
+from cloudforge.warehouse import connect, create_database, ensure_schema
 
 # The cost build covers the cost marts and what they read, so it needs no raw tables of other domains.
 COST_MARTS = ("cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation", "cost_reconciliation",
-              "budget_status", "cost_anomalies", "billing_slice_status", "billing_line_items")
+              "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
+              "billing_line_items")
 
 
 def load_raw_billing(url: str, records: list[dict] | None = None) -> None:
@@ -32,7 +31,7 @@ def load_raw_billing(url: str, records: list[dict] | None = None) -> None:
         sql.SQL(", ").join(map(sql.Identifier, dbt_raw_billing.COLUMNS))
     )
     with connect(url) as conn, conn.cursor() as cur:
-        ensure_billing_schema(conn)
+        ensure_schema(conn)
         with cur.copy(copy) as copier:
             for record in dbt_raw_billing.focus_records() if records is None else records:
                 copier.write_row([Jsonb(value) if column == "tags" and value else value
@@ -66,10 +65,7 @@ def build(url: str, settings: Settings, selection: AssetSelection | None = None)
 def inventory_build(warehouse_url: str) -> InventoryBuild:
     """A database holding the hand-built raw inventory, built once by the dbt assets (`dbt build`)."""
     url = create_database(warehouse_url, "dbt_inventory")
-    load_raw_inventory(url)
-    with connect(url) as conn:
-        ensure_billing_schema(conn)  # the cost models read it; empty here
-        ensure_policy_schema(conn)  # the compliance models read it; empty here
+    load_raw_inventory(url)  # with every raw table: billing and policies are empty here
     return InventoryBuild(url, build(url, load_settings(tags={"required": REQUIRED_TAGS})))
 
 
@@ -104,7 +100,6 @@ def hostile_url(warehouse_url: str) -> str:
     load_raw_inventory(url, dbt_hostile_names.RESOURCES)
     load_raw_billing(url, dbt_hostile_names.focus_records())
     with connect(url) as conn:
-        ensure_policy_schema(conn)
         dbt_hostile_names.load_finding(conn)
     result = build(url, load_settings(tags={"required": REQUIRED_TAGS}, costs=dbt_hostile_names.COSTS))
     assert result.success

@@ -2,13 +2,11 @@
 synonyms and misspellings, blank values, untagged resources and one malformed Tags entry."""
 
 import json
-from pathlib import Path
 
 from psycopg import sql
 
-from cloudforge.warehouse import connect
+from cloudforge.warehouse import connect, ensure_schema
 
-RAW_SCHEMA = Path(__file__).resolve().parents[2] / "assets" / "aws" / "raw_schema.sql"
 A, B = "111111111111", "222222222222"
 SYNC_ID = "00000000-0000-4000-8000-000000000001"
 SYNCED_AT = "2024-06-01T06:00:00+00:00"
@@ -126,7 +124,7 @@ def load_raw_inventory(url: str, resources: list[tuple] = RAW_RESOURCES) -> None
         sql.SQL(", ").join(map(sql.Identifier, columns))
     )
     with connect(url) as conn, conn.cursor() as cur:
-        cur.execute(RAW_SCHEMA.read_text())
+        ensure_schema(conn)
         with cur.copy(copy) as copier:
             for *identity, document in resources:
                 copier.write_row((*identity, json.dumps(document), SYNC_ID, SYNCED_AT))

@@ -26,8 +26,8 @@ from support.literal import rendered_text
 from support.pages import captions, chart_rows, metrics, run_page, selected_row, table_with
 
 from cloudforge.warehouse import connect
-from dashboards import finance_data as fin
-from dashboards.finance_data import NO_BILLING
+from dashboards.finance.calculations import showback_csv, showback_table
+from dashboards.finance.queries import NO_BILLING, allocation_parts
 
 JUNE, MAY = date(2024, 6, 1), date(2024, 5, 1)
 AS_OF = date(2024, 6, 19)
@@ -349,8 +349,8 @@ def test_showback_csv_escapes_formula_looking_names(cost_url, monkeypatch):
         )
     try:
         app = run_page(cost_url, "showback", monkeypatch)
-        expected = fin.showback_csv(
-            fin.showback_table(fin.allocation_parts(JUNE, "USD"), "effective_cost"),
+        expected = showback_csv(
+            showback_table(allocation_parts(JUNE, "USD"), "effective_cost"),
             JUNE,
             "USD",
             "effective_cost",

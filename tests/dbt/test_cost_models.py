@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import yaml
@@ -36,6 +36,7 @@ from cloudforge.warehouse import connect
 from pipelines.dbt import DBT_PROJECT_DIR, dbt_resource
 
 CENT = Decimal("0.01")
+AS_OF = datetime.combine(LAST_DAY + timedelta(days=1), time(6), UTC)  # the morning after the last billed day
 SETTINGS = load_settings(costs=COSTS).costs
 
 
@@ -336,8 +337,9 @@ def test_only_days_with_a_full_window_are_scored(cost_url):
 
 
 def test_a_restated_slice_replaces_its_rows_incrementally(cost_url):
-    """GCP restates June with a new load: Cloud Storage gone from the 10th, BigQuery one more on every day. The
-    incremental build replaces that slice only; once the fixture's slice is back, a full refresh restores all."""
+    """GCP restates June with a new load, one day longer: Cloud Storage gone from the 10th, BigQuery one more on
+    every day, the 19th's lines again on the 20th. The incremental build replaces that slice only and equals a
+    full rebuild exactly; once the fixture's slice is back, a full refresh restores all."""
     in_slice = "provider = 'gcp' AND billing_period = '2024-06-01'"
     snapshot = "SELECT * FROM marts.cost_daily ORDER BY cost_daily_id"
 
@@ -362,9 +364,21 @@ def test_a_restated_slice_replaces_its_rows_incrementally(cost_url):
             SET billed_cost = billed_cost + 1, effective_cost = effective_cost + 1, load_id = %s
             WHERE {in_slice}
         """, (load_id("gcp", date(2024, 6, 1), version=2),))
+        conn.execute(f"""
+            CREATE TEMPORARY TABLE next_day AS
+            SELECT * FROM raw_billing.focus_charges WHERE {in_slice} AND charge_period_start = %s
+        """, (datetime.combine(LAST_DAY, time(), UTC),))
+        conn.execute("""
+            UPDATE next_day SET line_item_id = line_item_id || '-next',
+                charge_period_start = charge_period_start + interval '1 day',
+                charge_period_end = charge_period_end + interval '1 day'
+        """)
+        conn.execute("INSERT INTO raw_billing.focus_charges SELECT * FROM next_day")
     try:
         build()
         restated = rows(cost_url, snapshot)
+        assert rows(cost_url, f"SELECT max(charge_day) FROM marts.cost_daily WHERE {in_slice}") == [
+            (LAST_DAY + timedelta(days=1),)]
         [(loads, storage_days, bigquery, billed)] = rows(cost_url, f"""
             SELECT count(DISTINCT load_id),
                    count(*) FILTER (WHERE service_name = 'Cloud Storage' AND {in_slice}),
@@ -376,6 +390,8 @@ def test_a_restated_slice_replaces_its_rows_incrementally(cost_url):
         assert rows(cost_url, f"SELECT sum(billed_cost) FROM raw_billing.focus_charges WHERE {in_slice}") == [
             (billed,)]
         assert outside_slice(restated) == outside_slice(before)
+        build("--full-refresh")
+        assert rows(cost_url, snapshot) == restated
     finally:
         with connect(cost_url) as conn:
             conn.execute(f"DELETE FROM raw_billing.focus_charges WHERE {in_slice}")
@@ -394,13 +410,14 @@ def test_budget_crossings_and_the_spike_alert_once_and_resolve_when_they_stop(co
                      for days in (10, 7))
     with connect(cost_url) as conn:
         # As if May's warehouse budget had alerted at 50 %: the month is over, so this run resolves it.
-        enqueue_alerts(conn, [Alert("budget:project:warehouse:2024-05:50:actual", "budget", "medium", "t", "s")])
+        may = Alert("budget:project:warehouse:2024-05:50:actual", "budget", "medium", "t", "s")
+        enqueue_alerts(conn, [may], AS_OF)
         alerts = cost_alerts(conn, recent)
         triggers = {(a.dedup_key, a.severity, a.link) for a in alerts if a.action == "trigger"}
-        assert enqueue_alerts(conn, alerts) == len(triggers) + 1
-        assert enqueue_alerts(conn, cost_alerts(conn, recent)) == 0  # nothing changed: nothing new
+        assert enqueue_alerts(conn, alerts, AS_OF) == len(triggers) + 1
+        assert enqueue_alerts(conn, cost_alerts(conn, recent), AS_OF) == 0  # nothing changed: none new
         # Three days later (alert_days 7 on the same data) the spike is no longer recent: resolved.
-        assert enqueue_alerts(conn, cost_alerts(conn, later)) == 1
+        assert enqueue_alerts(conn, cost_alerts(conn, later), AS_OF) == 1
     assert triggers == {
         ("budget:project:warehouse:2024-06:50:actual", "medium", "/budgets"),
         ("budget:project:warehouse:2024-06:80:actual", "medium", "/budgets"),

@@ -42,7 +42,7 @@ def test_keys_are_schema_and_relation_groups_are_layers_and_each_domain_is_a_ste
            for name in ("shared_pools", "pool_shares", "tag_rules", "account_defaults", "budgets", "anomaly_scores")},
         **{AssetKey(["marts", name]): "marts"
            for name in ("cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
-                        "cost_reconciliation", "budget_status", "cost_anomalies", "billing_slice_status",
+                        "cost_reconciliation", "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
                         "billing_line_items")},
     }
     domains = {assets.node_def.name: dict(assets.group_names_by_key) for assets in build_dbt_assets(load_settings())}
@@ -61,11 +61,13 @@ def test_staging_models_depend_on_the_raw_ingestion_asset():
     }
 
 
-def test_vars_carry_the_required_tags_and_the_cost_config_from_settings():
-    settings = load_settings(tags={"required": ["team", "cost-center"]}, costs={"budgets": []})
+def test_vars_carry_the_required_tags_the_cost_config_and_today_from_settings():
+    settings = load_settings(tags={"required": ["team", "cost-center"]}, costs={"budgets": []},
+                             clock={"today": "2028-02-29"})
     carried = json.loads(json.dumps(dbt_vars(settings)))
     assert carried["required_tags"] == ["team", "cost-center"]
     assert carried["costs"] == settings.costs.model_dump(mode="json") and carried["costs"]["budgets"] == []
+    assert carried["today"] == "2028-02-29"
 
 
 def test_environment_is_set_only_inside_the_block(monkeypatch):

@@ -6,14 +6,21 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-from cloudforge.local.cloud import DUMMY_CREDENTIALS, find_embedded_cloud, seed_estate, start_embedded_cloud
+from cloudforge.clock import Clock
+from cloudforge.local.cloud import (
+    DUMMY_CREDENTIALS,
+    find_embedded_cloud,
+    is_alive,
+    seed_estate,
+    start_embedded_cloud,
+)
 from cloudforge.local.estate import AVAILABILITY_ZONES, GLOBAL_REGION, Estate, ResourceSpec, generate_estate
 from cloudforge.settings import DEMO_ACCOUNTS, DEMO_REGIONS, READ_ROLE_NAME
 
@@ -94,8 +101,13 @@ def estate() -> Estate:
 
 
 @pytest.fixture(scope="module")
-def inventory(estate: Estate, moto_endpoint: str) -> Inventory:
-    seed_estate(estate, moto_endpoint)
+def seeded_at(clock: Clock) -> datetime:
+    return clock.now()
+
+
+@pytest.fixture(scope="module")
+def inventory(estate: Estate, moto_endpoint: str, seeded_at: datetime) -> Inventory:
+    seed_estate(estate, moto_endpoint, seeded_at)
     return Inventory(moto_endpoint)
 
 
@@ -103,8 +115,9 @@ def specs(estate: Estate, resource_type: str, account_id: str, region: str) -> l
     return [r for r in estate.of_type(resource_type) if (r.account_id, r.region) == (account_id, region)]
 
 
-def days_ago(moment: datetime) -> int:
-    return (datetime.now(UTC) - moment).days
+def days_ago(moment: datetime, seeded_at: datetime) -> int:
+    """Whole days between a creation time AWS reports and the clock's time of seeding."""
+    return (seeded_at - moment).days
 
 
 def test_inventory_finds_exactly_the_expected_counts(estate: Estate, inventory: Inventory) -> None:
@@ -126,23 +139,27 @@ AGE_FIELDS = {  # resource_type -> (the field naming it in AWS, if any; the fiel
 }
 
 
-def test_backdated_ages_come_back_through_the_api(estate: Estate, inventory: Inventory) -> None:
+def test_backdated_ages_come_back_through_the_api(
+    estate: Estate, inventory: Inventory, seeded_at: datetime
+) -> None:
     for account_id in DEMO_ACCOUNTS:
         iam = inventory.client(account_id, "iam", GLOBAL_REGION)
         for user in specs(estate, "iam_user", account_id, GLOBAL_REGION):
             keys = iam.list_access_keys(UserName=user.name)["AccessKeyMetadata"]
-            key_ages = sorted(days_ago(k["CreateDate"]) for k in keys)
+            key_ages = sorted(days_ago(k["CreateDate"], seeded_at) for k in keys)
             assert key_ages == sorted(user.attributes["access_key_ages_days"])
-            assert days_ago(iam.get_user(UserName=user.name)["User"]["CreateDate"]) == user.age_days
+            created = iam.get_user(UserName=user.name)["User"]["CreateDate"]
+            assert days_ago(created, seeded_at) == user.age_days
         for region in DEMO_REGIONS:
             for resource_type, (name_key, time_key) in AGE_FIELDS.items():
                 listed = inventory.list(account_id, region, resource_type)
                 wanted = specs(estate, resource_type, account_id, region)
                 if name_key:
-                    found = {r[name_key]: days_ago(r[time_key]) for r in listed}
+                    found = {r[name_key]: days_ago(r[time_key], seeded_at) for r in listed}
                     assert found == {s.name: s.age_days for s in wanted}
                 else:  # no name in AWS: compare the ages as multisets
-                    assert sorted(days_ago(r[time_key]) for r in listed) == sorted(s.age_days for s in wanted)
+                    ages = sorted(days_ago(r[time_key], seeded_at) for r in listed)
+                    assert ages == sorted(s.age_days for s in wanted)
 
 
 def test_resources_carry_their_tags_and_settings(estate: Estate, inventory: Inventory) -> None:
@@ -190,7 +207,7 @@ def test_resources_carry_their_tags_and_settings(estate: Estate, inventory: Inve
 
 def test_seeding_refuses_a_server_outside_this_process(estate: Estate) -> None:
     with pytest.raises(RuntimeError, match="not started in this process by start_moto_server"):
-        seed_estate(estate, "http://127.0.0.1:9")
+        seed_estate(estate, "http://127.0.0.1:9", datetime(2026, 1, 1, tzinfo=UTC))
 
 
 IDS = ("vpc", "ec2_instance")
@@ -212,20 +229,25 @@ def resource_ids(endpoint: str) -> dict[str, list[str]]:
     }
 
 
-def test_embedded_cloud_process_serves_is_reused_stops_and_restarts_identically(tmp_path: Path) -> None:
+def test_embedded_cloud_process_serves_is_reused_stops_and_restarts_identically(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """The process runs on the clock it is given: seeded (and billed) as of the session's pinned date."""
     estate = generate_estate(seed=7, size=30)
-    cloud = start_embedded_cloud(tmp_path, seed=7, size=30, timeout=240)
+    cloud = start_embedded_cloud(tmp_path, seed=7, size=30, clock=clock, timeout=240)
     try:
         state = json.loads((tmp_path / "cloud.json").read_text())
         described = {"endpoint_url": cloud.endpoint_url, "pid": cloud.pid, "seeded_at": cloud.seeded_at}
-        assert state == described | {"seed": 7, "size": 30}
+        assert state == described | {"seed": 7, "size": 30, "pinned_date": clock.today().isoformat()}
+        assert datetime.fromisoformat(cloud.seeded_at).date() == clock.today()
         assert cloud.pid != os.getpid() and cloud.endpoint_url.startswith("http://127.0.0.1:")
-        assert start_embedded_cloud(tmp_path, seed=7, size=30) == cloud == find_embedded_cloud(tmp_path)
+        again = start_embedded_cloud(tmp_path, seed=7, size=30, clock=clock)
+        assert again == cloud == find_embedded_cloud(tmp_path)
         first_ids = resource_ids(cloud.endpoint_url)
         in_first_account = [r.resource_type for r in estate.resources if r.account_id == DEMO_ACCOUNTS[0]]
         assert {t: len(first_ids[t]) for t in IDS} == {t: in_first_account.count(t) for t in IDS}
         with pytest.raises(RuntimeError, match="not started in this process"):
-            seed_estate(estate, cloud.endpoint_url)
+            seed_estate(estate, cloud.endpoint_url, clock.now())
     finally:
         (find_embedded_cloud(tmp_path) or cloud).stop()  # stopping a found cloud, as another process would
     assert not (tmp_path / "cloud.json").exists()
@@ -233,12 +255,17 @@ def test_embedded_cloud_process_serves_is_reused_stops_and_restarts_identically(
     with pytest.raises(ProcessLookupError):
         os.kill(cloud.pid, 0)
 
-    restarted = start_embedded_cloud(tmp_path, seed=7, size=30, timeout=240)
+    restarted = start_embedded_cloud(tmp_path, seed=7, size=30, clock=clock, timeout=240)
     try:
         assert restarted.pid != cloud.pid
         assert resource_ids(restarted.endpoint_url) == first_ids
+        # pinned to another date, the cloud is seeded again for it rather than reused
+        tomorrow = Clock(today=clock.today() + timedelta(days=1))
+        moved = start_embedded_cloud(tmp_path, seed=7, size=30, clock=tomorrow, timeout=240)
+        assert moved.pid != restarted.pid and not is_alive(restarted.pid)
+        assert datetime.fromisoformat(moved.seeded_at).date() == tomorrow.today()
     finally:
-        restarted.stop()
+        (find_embedded_cloud(tmp_path) or restarted).stop()
 
 
 def test_a_cloud_that_dies_reports_why(tmp_path: Path) -> None:

@@ -7,13 +7,13 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from cloudforge.cli import main
+from cloudforge.clock import Clock
 from cloudforge.local.billing import DemoBilling
 from cloudforge.local.billing_exports import publish_demo_billing
 from cloudforge.local.cloud import seed_estate
@@ -34,13 +34,17 @@ class DemoRun:
 
 
 @pytest.fixture(scope="session")
-def demo_run(warehouse_url: str, moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
-    """Seed the demo estate into the moto server and publish its billing as the embedded cloud does, then
-    `cloudforge run` against a database of its own, with a second `cloudforge run` at the same time."""
+def demo_run(
+    warehouse_url: str, moto_endpoint: str, clock: Clock, tmp_path_factory: pytest.TempPathFactory
+) -> DemoRun:
+    """Seed the demo estate into the moto server and publish its billing as the embedded cloud does, on the
+    session's clock, then `cloudforge run` against a database of its own, with a second `cloudforge run` at
+    the same time."""
     estate = generate_estate(SEED, SIZE)
-    resource_ids = seed_estate(estate, moto_endpoint)
+    seeded_at = clock.now()
+    resource_ids = seed_estate(estate, moto_endpoint, seeded_at)
     state_dir = tmp_path_factory.mktemp("cloudforge-state")
-    billing = publish_demo_billing(estate, resource_ids, moto_endpoint, state_dir, datetime.now(UTC).date())
+    billing = publish_demo_billing(estate, resource_ids, moto_endpoint, state_dir, seeded_at.date())
     url = create_database(warehouse_url, "end_to_end")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("CLOUDFORGE_STATE_DIR", str(state_dir))

@@ -9,7 +9,6 @@ name) for the types whose inventory name is the estate's name, by (account, regi
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -143,8 +142,8 @@ def test_posture_per_policy_and_per_cis_control(demo_run):
     assert posture["cis-aws-foundations-v3.0", "5.2"] == (groups, len(open_groups))
 
 
-def test_the_trend_starts_today_with_every_open_finding(demo_run):
-    today = datetime.now(UTC).date()
+def test_the_trend_starts_today_with_every_open_finding(demo_run, clock):
+    today = clock.today()
     expected = Counter()
     for ((account, *_), policy), count in expected_findings(demo_run.estate).items():
         expected[account, POLICIES[policy].severity] += count

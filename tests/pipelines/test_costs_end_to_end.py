@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import polars as pl
 from click.testing import CliRunner
 from support.replay import Exchange, ReplayServer
 
 from cloudforge.alerts.cli import alerts as alerts_command
-from cloudforge.local.billing import INJECTED_SPIKE
+from cloudforge.local.billing import INJECTED_SPIKE, DemoBilling
+from cloudforge.settings import DEMO_ACCOUNTS, demo_budgets
 from cloudforge.warehouse import connect
 
 SLACK_PATH = "/services/T0DEMO/B0COSTS/d3moS3cret"
@@ -46,6 +51,32 @@ def test_the_injected_spike_is_the_only_anomaly(demo_run):
     assert anomalies == [(demo_run.billing.spike_day, spike.provider, spike.team, spike.service)]
 
 
+def month_to_date(billing: DemoBilling, sub_account_id: str) -> tuple[date, Decimal]:
+    """The last billed day, and a sub account's effective cost from the first of its month through it, summed
+    from the generated charges: what the account's budget counts."""
+    as_of = billing.end - timedelta(days=1)
+    costs = [
+        cost
+        for frame in billing.frames.values()
+        for cost in frame.filter(
+            (pl.col("SubAccountId") == sub_account_id)
+            & pl.col("ChargePeriodStart").dt.date().is_between(as_of.replace(day=1), as_of)
+        )["EffectiveCost"]
+    ]
+    return as_of, sum(costs, Decimal(0)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def test_the_current_budget_month_is_the_month_of_the_last_billed_day(demo_run, clock):
+    """Billing runs through yesterday: on the 1st the current month is the one just over, complete."""
+    yesterday = clock.today() - timedelta(days=1)
+    assert demo_run.billing.end == clock.today()
+    assert query(demo_run, "SELECT DISTINCT budget_month, through_day, days_elapsed, days_in_month"
+                           " FROM marts.budget_status WHERE is_current_month") == [
+        (yesterday.replace(day=1), yesterday, yesterday.day,
+         ((yesterday.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)).day)
+    ]
+
+
 def test_budget_crossings_and_the_spike_are_in_the_alerts_outbox_once(demo_run):
     """The data team's default budget (3,500 a month) is below its run rate: its forecast crosses 100 %."""
     [(month,)] = query(demo_run,
@@ -77,7 +108,19 @@ def test_each_cost_alert_reaches_a_local_slack_receiver_exactly_once(demo_run, m
     reached = query(demo_run, "SELECT budget_scope, budget_name, budget_month, threshold"
                               " FROM marts.budget_status, unnest(actual_thresholds_crossed) AS threshold"
                               " WHERE is_current_month")
-    assert reached  # the data team's budget at least (see above)
     expected = {f"budget:{scope}:{name}:{month:%Y-%m}:{limit}:actual"
                 for scope, name, month, limit in reached}
     assert expected <= set(cost_alerts)
+    # The shared-services account's budget counts its own charges only: its crossings follow from the billing.
+    [budget] = [b for b in demo_budgets() if b.scope == "account"]
+    as_of, spent = month_to_date(demo_run.billing, budget.name)
+    crossed = [t for t in budget.thresholds if spent >= budget.monthly_amount * t / 100]
+    assert budget.name == DEMO_ACCOUNTS[2]
+    assert query(demo_run, "SELECT actual_cost, actual_thresholds_crossed FROM marts.budget_status"
+                           " WHERE budget_id = %s AND is_current_month", (f"account:{budget.name}",)) == [
+        (spent, crossed)
+    ]
+    account_alerts = {key for key in cost_alerts if key.startswith(f"budget:account:{budget.name}:")}
+    assert {key for key in account_alerts if key.endswith(":actual")} == {
+        f"budget:account:{budget.name}:{as_of:%Y-%m}:{threshold}:actual" for threshold in crossed
+    }

@@ -29,3 +29,47 @@ def test_definitions_load_with_the_inventory_graph():
     assert refresh.executor_def.name == "run_locked_multi_or_in_process_executor"  # one run at a time
     [schedule] = definitions.schedules
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", "UTC")
+
+
+def test_every_resource_is_built_from_the_settings_given_not_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", "postgresql://elsewhere/ignored")
+    monkeypatch.setenv("CLOUDFORGE_AWS__REGIONS", '["ap-south-1"]')
+    url = "postgresql://cloudforge@warehouse.example/cloudforge"
+    settings = load_settings(
+        database_url=url,
+        state_dir=tmp_path,
+        aws={"mode": "real", "regions": ["eu-central-1"], "accounts": [{"id": "123456789012"}]},
+        billing={"focus": ["s3://acme-billing/focus/"], "s3_endpoint_url": "http://s3.example"},
+    )
+    resources = build_definitions(settings).resources
+
+    assert resources["warehouse"].url() == url
+    assert resources["dbt"].warehouse_url == url
+    aws = resources["aws_inventory"].aws_settings()
+    assert (aws.mode, aws.regions, [account.id for account in aws.accounts]) == (
+        "real", ["eu-central-1"], ["123456789012"]
+    )
+    assert (resources["focus_sources"].sources, resources["focus_sources"].s3_endpoint_url) == (
+        ["s3://acme-billing/focus/"], "http://s3.example"
+    )
+
+
+def test_a_database_url_from_the_environment_reaches_dagster_by_its_name_only(monkeypatch):
+    url = "postgresql://cloudforge:s3cret@warehouse.example/cloudforge"
+    monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", url)
+    resources = build_definitions(load_settings()).resources
+
+    assert resources["warehouse"].database_url == dg.EnvVar("CLOUDFORGE_DATABASE_URL")
+    assert resources["dbt"].warehouse_url == dg.EnvVar("CLOUDFORGE_DATABASE_URL")
+
+
+def test_declared_state_is_wired_only_when_state_sources_are_configured(tmp_path):
+    declared = dg.AssetKey(["raw_terraform", "declared_resources"])
+    without = build_definitions(load_settings()).resolve_asset_graph().get_all_asset_keys()
+    settings = load_settings(terraform={"state_sources": [str(tmp_path)]})
+    definitions = build_definitions(settings)
+    dg.Definitions.validate_loadable(definitions)
+    assert declared not in without
+    assert declared in definitions.resolve_asset_graph().get_all_asset_keys()
+    checks = {key.name for key in definitions.resolve_asset_graph().asset_check_keys if key.asset_key == declared}
+    assert checks == {"terraform_single_declaration", "terraform_states_ok"}

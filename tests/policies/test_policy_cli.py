@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from policies.documents import PlanFormatError
 from policies.library import load_library
 
 FIXTURES = Path(__file__).parent / "fixtures"
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 FAILING = FIXTURES / "public_unencrypted_bucket.plan.json"
 COMPLIANT = FIXTURES / "compliant.plan.json"
 BUCKET_FINDINGS = [
@@ -34,7 +36,7 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 
 
 def test_check_plan_fails_the_public_unencrypted_bucket() -> None:
-    result = check_plan(FAILING, PolicyConfig())
+    result = check_plan(FAILING, PolicyConfig(), now=NOW)
     assert not result.passed
     assert [(f.policy_id, f.resource_key, f.severity) for f in result.findings] == [
         (policy_id, "aws_s3_bucket.public", severity) for policy_id, severity in BUCKET_FINDINGS
@@ -46,7 +48,7 @@ def test_check_plan_fails_the_public_unencrypted_bucket() -> None:
 
 
 def test_check_plan_passes_the_compliant_plan_given_as_a_dict() -> None:
-    result = check_plan(json.loads(COMPLIANT.read_text()), PolicyConfig())
+    result = check_plan(json.loads(COMPLIANT.read_text()), PolicyConfig(), now=NOW)
     assert (result.passed, result.source, len(result.evaluated)) == (True, "plan", 6)
 
 
@@ -56,7 +58,7 @@ def test_check_plan_rejects_a_binary_plan(tmp_path: Path) -> None:
     with pytest.raises(
         PlanFormatError, match="binary plan file; expected the JSON of `terraform show -json PLANFILE`"
     ):
-        check_plan(binary)
+        check_plan(binary, now=NOW)
 
 
 def test_table_lists_findings_and_remediation(runner: CliRunner) -> None:

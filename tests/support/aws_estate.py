@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import boto3
 import pytest
 
-from cloudforge.settings import Settings, load_settings
+from cloudforge.settings import AwsSettings
 
 ACCOUNTS = ("410000000001", "410000000002")  # distinct from the demo accounts other tests seed
 REGIONS = ("us-east-1", "eu-west-1")
@@ -230,8 +230,8 @@ def credentials(env: pytest.MonkeyPatch) -> None:
     env.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
-def inventory_settings(endpoint: str, **aws: object) -> Settings:
-    """Settings for the two test accounts, reached through their read role at ``endpoint``."""
+def inventory_settings(endpoint: str, **aws: object) -> AwsSettings:
+    """AWS settings for the two test accounts, reached through their read role at ``endpoint``."""
     accounts = [{"id": account, "role_arn": f"arn:aws:iam::{account}:role/{ROLE}"} for account in ACCOUNTS]
     aws = {
         "mode": "demo",
@@ -243,4 +243,4 @@ def inventory_settings(endpoint: str, **aws: object) -> Settings:
         "timeout_seconds": 10,
         **aws,
     }
-    return load_settings(aws=aws)
+    return AwsSettings.model_validate(aws)

@@ -10,14 +10,18 @@ import streamlit as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from cloudforge.settings import load_settings
 from cloudforge.warehouse.reader import grant_reader
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
 
 
 def point_dashboards_at(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The dashboards read the database of ``url`` (a superuser's) as its read-only role, as deployed."""
-    monkeypatch.setenv("CLOUDFORGE_READER_DATABASE_URL", grant_reader(url))
+    """The dashboards read the database of ``url`` (a superuser's) as its read-only role, as deployed: the
+    app from its environment, and a data function called here from the settings app.py would load."""
+    reader = grant_reader(url)
+    monkeypatch.setenv("CLOUDFORGE_READER_DATABASE_URL", reader)
+    monkeypatch.setitem(st.session_state, "settings", load_settings(reader_database_url=reader))
 
 
 def run_page(url: str, page: str, monkeypatch: pytest.MonkeyPatch, **state: object) -> AppTest:

@@ -12,6 +12,7 @@ from psycopg import sql
 from support.aws_estate import Estate, credentials, inventory_settings, seed_estate
 
 from assets.aws.inventory import SyncReport, sync_inventory
+from cloudforge.clock import Clock
 from cloudforge.warehouse import create_database
 
 
@@ -44,13 +45,13 @@ def inventory_db(warehouse_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def synced(aws_estate: Estate, warehouse_url: str) -> Iterator[tuple[str, SyncReport, list]]:
+def synced(aws_estate: Estate, warehouse_url: str, clock: Clock) -> Iterator[tuple[str, SyncReport, list]]:
     """One sync of the estate into a fresh database, for tests that only read: (url, report, progress)."""
     progress = []
     with fresh_database(warehouse_url) as url, pytest.MonkeyPatch.context() as env:
         credentials(env)
         settings = inventory_settings(aws_estate.endpoint)
         report = sync_inventory(
-            settings, url, progress=lambda result, done, total: progress.append((done, total))
+            settings, url, clock=clock, progress=lambda result, done, total: progress.append((done, total))
         )
         yield url, report, progress

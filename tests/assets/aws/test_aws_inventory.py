@@ -12,6 +12,7 @@ from support.aws_proxy import access_denied_in, assume_role_denied, refusing_pro
 
 from assets.aws.collectors import RESOURCE_TYPES
 from assets.aws.inventory import sync_inventory
+from cloudforge.clock import Clock
 
 pytestmark = pytest.mark.usefixtures("aws_credentials")
 
@@ -148,11 +149,11 @@ def test_documents_carry_uniform_tags_and_enrichment(aws_estate: Estate, synced)
     assert rows[(rich, east, "load_balancer", "cf-web")][1]["Tags"] == SORTED_TAGS
 
 
-def test_rerun_loads_identical_rows(aws_estate: Estate, inventory_db: str) -> None:
+def test_rerun_loads_identical_rows(aws_estate: Estate, inventory_db: str, clock: Clock) -> None:
     settings = inventory_settings(aws_estate.endpoint)
-    first = sync_inventory(settings, inventory_db)
+    first = sync_inventory(settings, inventory_db, clock=clock)
     before = loaded(inventory_db)
-    second = sync_inventory(settings, inventory_db)
+    second = sync_inventory(settings, inventory_db, clock=clock)
     after = loaded(inventory_db)
 
     assert first.sync_id != second.sync_id
@@ -163,12 +164,12 @@ def test_rerun_loads_identical_rows(aws_estate: Estate, inventory_db: str) -> No
     ]
 
 
-def test_denied_region_fails_its_slices_and_keeps_their_rows(aws_estate: Estate, inventory_db: str) -> None:
-    baseline = sync_inventory(inventory_settings(aws_estate.endpoint), inventory_db)
+def test_denied_region_fails_its_slices_and_keeps_their_rows(aws_estate: Estate, inventory_db: str, clock: Clock) -> None:
+    baseline = sync_inventory(inventory_settings(aws_estate.endpoint), inventory_db, clock=clock)
     rows_before, slices_before = loaded(inventory_db), slice_outcomes(inventory_db)
     denied = REGIONS[1]
     with refusing_proxy(aws_estate.endpoint, access_denied_in(denied)) as proxy:
-        report = sync_inventory(inventory_settings(proxy.url), inventory_db)
+        report = sync_inventory(inventory_settings(proxy.url), inventory_db, clock=clock)
     rows_after, slices_after = loaded(inventory_db), slice_outcomes(inventory_db)
 
     expected_failures = {
@@ -210,10 +211,10 @@ def test_denied_region_fails_its_slices_and_keeps_their_rows(aws_estate: Estate,
     assert {row[4] for row in errors} == {failure.message for failure in report.failures}
 
 
-def test_refused_assume_role_fails_every_slice_of_that_account(aws_estate: Estate, inventory_db: str) -> None:
+def test_refused_assume_role_fails_every_slice_of_that_account(aws_estate: Estate, inventory_db: str, clock: Clock) -> None:
     refused = ACCOUNTS[1]
     with refusing_proxy(aws_estate.endpoint, assume_role_denied(refused)) as proxy:
-        report = sync_inventory(inventory_settings(proxy.url), inventory_db)
+        report = sync_inventory(inventory_settings(proxy.url), inventory_db, clock=clock)
 
     assert {(f.account_id, f.error_code) for f in report.failures} == {(refused, "AccessDenied")}
     assert report.slices_failed == SLICES_PER_ACCOUNT
@@ -221,10 +222,10 @@ def test_refused_assume_role_fails_every_slice_of_that_account(aws_estate: Estat
     assert proxy.refused == {("us-east-1", "sts", "AccessDenied"): 1}  # assumed once, not once per slice
 
 
-def test_throttling_is_retried_then_fails_only_its_slices(aws_estate: Estate, inventory_db: str) -> None:
+def test_throttling_is_retried_then_fails_only_its_slices(aws_estate: Estate, inventory_db: str, clock: Clock) -> None:
     region = REGIONS[1]
     with refusing_proxy(aws_estate.endpoint, throttled(region, "kms")) as proxy:
-        report = sync_inventory(inventory_settings(proxy.url, max_attempts=2), inventory_db)
+        report = sync_inventory(inventory_settings(proxy.url, max_attempts=2), inventory_db, clock=clock)
 
     assert {(f.account_id, f.region, f.resource_type, f.error_code) for f in report.failures} == {
         (account, region, "kms_key", "ThrottlingException") for account in ACCOUNTS
@@ -232,12 +233,12 @@ def test_throttling_is_retried_then_fails_only_its_slices(aws_estate: Estate, in
     assert proxy.refused == {(region, "kms", "ThrottlingException"): 2 * 2}  # max_attempts per account
 
 
-def test_sync_can_be_limited_to_some_types(aws_estate: Estate, inventory_db: str) -> None:
+def test_sync_can_be_limited_to_some_types(aws_estate: Estate, inventory_db: str, clock: Clock) -> None:
     settings = inventory_settings(aws_estate.endpoint)
-    report = sync_inventory(settings, inventory_db, resource_types=["vpc", "iam_role"])
+    report = sync_inventory(settings, inventory_db, clock=clock, resource_types=["vpc", "iam_role"])
 
     expected = {key: ids for key, ids in aws_estate.slices.items() if key[2] in {"vpc", "iam_role"}}
     assert {(s.account_id, s.region, s.resource_type) for s in report.slices} == expected.keys()
     assert by_slice(loaded(inventory_db)) == expected
     with pytest.raises(ValueError, match=r"unknown AWS resource types \['vpcs'\]; known: ec2_instance, "):
-        sync_inventory(settings, inventory_db, resource_types=["vpcs"])
+        sync_inventory(settings, inventory_db, clock=clock, resource_types=["vpcs"])

@@ -20,9 +20,9 @@ from assets.aws.assets import (
     aws_inventory_unique_arns,
 )
 from assets.aws.collectors import RESOURCE_TYPES
-from assets.aws.inventory import ensure_raw_schema
 from assets.aws.resource import AwsAccountConfig, AwsInventoryResource
 from assets.resources import WarehouseResource
+from cloudforge.warehouse import ensure_schema
 
 pytestmark = pytest.mark.usefixtures("aws_credentials")
 
@@ -127,7 +127,7 @@ def test_checks_find_malformed_documents_and_duplicate_arns(inventory_db: str) -
         ("us-east-1", "vpc", "vpc-5", None, {"Tags": []}),
     ]
     with psycopg.connect(inventory_db, autocommit=True) as conn:
-        ensure_raw_schema(conn)
+        ensure_schema(conn)
         for region, resource_type, resource_id, arn, document in rows:
             conn.execute(
                 "INSERT INTO raw_aws.resources"

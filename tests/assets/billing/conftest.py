@@ -7,8 +7,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from assets.billing.loader import ensure_schema
-from cloudforge.warehouse import connect
+from cloudforge.warehouse import connect, ensure_schema
 
 
 @pytest.fixture

@@ -59,8 +59,7 @@ def test_the_check_passes_on_a_clean_load_and_fails_when_a_slice_is_quarantined(
     ]
 
 
-def test_with_no_source_configured_the_raw_table_exists_empty_for_the_cost_models(warehouse_url, monkeypatch):
-    monkeypatch.setenv("CLOUDFORGE_AWS__MODE", "real")  # outside demo mode no demo billing is implied
+def test_with_no_source_configured_the_raw_table_exists_empty_for_the_cost_models(warehouse_url):
     url = create_database(warehouse_url, "billing_no_sources")
 
     result = materialize(url)

@@ -11,8 +11,7 @@ from collections.abc import Iterable
 
 from psycopg import sql
 
-from assets.aws.inventory import ensure_raw_schema
-from cloudforge.warehouse import connect
+from cloudforge.warehouse import connect, ensure_schema
 from policies.documents import from_inventory
 from policies.evaluate import Evaluator, Finding
 
@@ -114,7 +113,7 @@ def load_inventory(url: str, rows: Iterable[tuple]) -> None:
         sql.SQL(", ").join(map(sql.Identifier, columns))
     )
     with connect(url, autocommit=True) as conn:
-        ensure_raw_schema(conn)
+        ensure_schema(conn)
         with conn.transaction(), conn.cursor() as cur:
             cur.execute("TRUNCATE raw_aws.resources")
             with cur.copy(copy) as copier:

@@ -92,8 +92,7 @@ class ReplayServer:
 
     @classmethod
     def from_scenario(cls, path: Path) -> ReplayServer:
-        spec = json.loads(path.read_text(encoding="utf-8"))
-        return cls([Exchange.from_json(item, path.parent) for item in spec["exchanges"]])
+        return cls(scenario_exchanges(path))
 
     def __enter__(self) -> Self:
         self._thread.start()
@@ -130,6 +129,12 @@ class ReplayServer:
         return exchange.status, headers, exchange.response.replace("{base_url}", self.url).encode()
 
 
+def scenario_exchanges(path: Path) -> list[Exchange]:
+    """The exchanges of a scenario file, to replay alone or beside others'."""
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    return [Exchange.from_json(item, path.parent) for item in spec["exchanges"]]
+
+
 class _Handler(BaseHTTPRequestHandler):
     def _replay(self) -> None:
         url = urlsplit(self.path)
@@ -143,7 +148,7 @@ class _Handler(BaseHTTPRequestHandler):
             path=unquote(url.path),
             query=dict(parse_qsl(url.query, keep_blank_values=True)),
             headers=headers,
-            body=json.loads(raw) if raw else None,
+            body=_parse_body(raw, self.headers.get("Content-Type") or ""),
             at=time.monotonic(),
             authorization=self.headers.get("Authorization"),
         )
@@ -160,6 +165,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's signature
         """Silent: request lines carry tokens in some APIs, and tests read ``received`` instead."""
+
+
+def _parse_body(raw: bytes, content_type: str) -> Any:
+    """JSON, or a form (an OAuth token request) as {field: value}."""
+    if not raw:
+        return None
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return dict(parse_qsl(raw.decode()))
+    return json.loads(raw)
 
 
 def _contains(actual: Any, expected: Any) -> bool:

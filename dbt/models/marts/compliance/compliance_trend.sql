@@ -18,7 +18,7 @@ days as (
     select day::date as trend_date
     from generate_series(
         (select min(first_seen_on) from versions)::timestamp,
-        (now() at time zone 'utc')::date::timestamp,
+        {{ today() }}::timestamp,
         interval '1 day'
     ) as day
 ),

@@ -16,8 +16,8 @@ select
     waivers.waiver_reason,
     waivers.waiver_owner,
     waivers.expires_on,
-    waivers.expires_on >= (now() at time zone 'utc')::date as is_active,
-    waivers.expires_on - (now() at time zone 'utc')::date as days_until_expiry,
+    waivers.expires_on >= {{ today() }} as is_active,
+    waivers.expires_on - {{ today() }} as days_until_expiry,
     coalesce(waived.waived_findings, 0) as waived_findings,
     waivers.created_at
 from {{ ref('stg_policies__waivers') }} as waivers

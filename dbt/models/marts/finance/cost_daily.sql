@@ -2,34 +2,51 @@
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
-        unique_key='cost_daily_id',
+        unique_key=['provider', 'billing_account_id', 'billing_period'],
         on_schema_change='append_new_columns',
-        pre_hook="{{ cost_delete_replaced_slices(ref('stg_billing__focus_charges')) }}",
+        pre_hook="{{ cost_prepare_incremental(ref('stg_billing__focus_charges')) }}",
+        indexes=[{'columns': ['provider', 'billing_account_id', 'billing_period', 'load_id']}],
     )
 }}
 -- Billing lines summed per day and what they are about, with team/project/env from tags: a resource the inventory
 -- knows takes its inventory tags, any other line its own tags, normalised by the same rules (tag_normalisation).
--- Incremental by billing slice: a run adds the slices whose current load is not here yet; the pre-hook has
--- removed the rows of slices that were reloaded since (providers restate the open month every day).
+-- Incremental by billing slice (provider, billing account, billing period), the unit the ingestion replaces: a run
+-- builds the slices whose current load is not here yet (new, or reloaded: providers restate the open month every
+-- day) and replaces those slices' rows with them; the pre-hook removes the rows of loads no longer in the source.
 
-with charges as (
+with
+
+{% if is_incremental() -%}
+-- The slices whose current load is not here yet: a few (slice, load) pairs, found through the slice indexes.
+changed_slices as materialized (
+    select * from {{ cost_slice_loads(ref('stg_billing__focus_charges')) }} as loaded
+    except
+    select * from {{ cost_slice_loads(this) }} as built
+),
+
+{% endif -%}
+charges as (
     select
         charges.charge_day, charges.billing_period, charges.provider, charges.billing_account_id,
         charges.billing_account_name, charges.sub_account_id, charges.sub_account_name, charges.service_category,
         charges.service_name, charges.region_id, charges.resource_id, charges.resource_name,
         charges.charge_category, charges.billing_currency, charges.tags, charges.billed_cost,
         charges.effective_cost, charges.list_cost, charges.load_id, charges.loaded_at
-    from {{ ref('stg_billing__focus_charges') }} as charges
     {% if is_incremental() -%}
-    -- Only slices whose current load is not here yet. An anti-join, which the planner estimates sensibly.
-    where not exists (
-        select 1
-        from {{ this }} as loaded
-        where loaded.provider = charges.provider
-            and loaded.billing_account_id = charges.billing_account_id
-            and loaded.billing_period = charges.billing_period
-            and loaded.load_id = charges.load_id
-    )
+    -- Slice by slice, so each slice's lines are read through the slice index, not by scanning every line
+    -- (offset 0 keeps the planner from turning this into a join over all lines).
+    from changed_slices
+    cross join lateral (
+        select *
+        from {{ ref('stg_billing__focus_charges') }} as lines
+        where lines.provider = changed_slices.provider
+            and lines.billing_account_id = changed_slices.billing_account_id
+            and lines.billing_period = changed_slices.billing_period
+            and lines.load_id = changed_slices.load_id
+        offset 0
+    ) as charges
+    {%- else -%}
+    from {{ ref('stg_billing__focus_charges') }} as charges
     {%- endif %}
 ),
 

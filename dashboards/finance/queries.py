@@ -1,10 +1,7 @@
-"""The FinOps pages' queries: parameterised SQL on the finance marts (through ``data.query``), cached like the
-rest, and the figures the pages derive from them.
+"""The FinOps pages' queries: parameterised SQL on the finance marts, cached like the rest.
 
-Money stays exact: the marts' numerics arrive as ``Decimal``, every figure here is a ``Decimal`` sum rounded to
-cents once at the end (as ``budget_status`` rounds), and only charts turn amounts into floats. "Today" is the
-latest day with billing data, not the clock: billing arrives a day or more late, and the demo's ends on the day
-its estate was seeded.
+Money stays exact: the marts' numerics arrive as ``Decimal``. "Today" is the latest day with billing data, not the
+clock: billing arrives a day or more late, and the demo's ends on the day its estate was seeded.
 
 The Costs page reads ``cost_attribution`` (one row per day, account, service, charge category and tags), never the
 line items, so it stays quick however many billing lines there are; only a drill-down reads line items, a
@@ -14,29 +11,22 @@ bounded page of them.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
+from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
 
-from cloudforge.settings import load_settings
-from dashboards.data import TTL, WarehouseNotReady, any_of, query
-from dashboards.export import csv_bytes
+from dashboards.connection import TTL, WarehouseNotReady, any_of, query, settings
 
 REFUSED = ("quarantined", "failed")  # load statuses of a slice the validation gate or the warehouse refused
 NO_BILLING = (
     "No billing data has reached the cost marts yet. `cloudforge run` loads the billing exports (FOCUS) and "
     "builds them."
 )
-CENT = Decimal("0.01")
-TREND_DAYS = 90
-MOVER_DAYS = 7
 LINE_ITEM_LIMIT = 1000
-OTHER = "other"
-MEASURES = {"effective_cost": "Effective (amortised)", "billed_cost": "Billed (invoiced)"}
 
-# cost_attribution's columns as the Costs page filters them. Who pays is the allocated team and project; cost in a
+# cost_attribution's (and cost_forecast's) columns as the Costs page filters them. Who pays is the allocated team and project; cost in a
 # shared pool is 'shared' (as in cost_anomalies) until the Showback page splits it. '' is a missing account or env.
 _DIMENSIONS = {
     "provider": "provider",
@@ -50,9 +40,8 @@ _FILTERED = " AND ".join(any_of(column, name) for name, column in _DIMENSIONS.it
 
 @dataclass(frozen=True)
 class CostOptions:
-    """What the billing data spans and holds, for the Costs page's filters."""
+    """The latest billed day and what the billing data holds, for the Costs page's filters."""
 
-    first_day: date
     as_of: date  # the latest day with billing data: month to date ends here
     currencies: tuple[str, ...]  # most cost first
     values: dict[str, tuple[str, ...]]  # dimension of _DIMENSIONS -> its values, sorted
@@ -77,15 +66,6 @@ class CostFilters:
         }
 
 
-@dataclass(frozen=True)
-class CostSummary:
-    month_to_date: Decimal
-    previous_month_to_date: Decimal  # the same days of the previous month
-    forecast: Decimal  # end of this month, as budget_status forecasts
-    previous_month: Decimal
-    latest_day: Decimal
-    week_before: Decimal  # the same weekday a week before the latest day
-
 
 @dataclass(frozen=True)
 class LineItems:
@@ -108,13 +88,9 @@ class Anomaly:
     service_name: str
 
 
-def cents(amount: Decimal) -> Decimal:
-    """Rounded to cents half away from zero, as PostgreSQL's round() does."""
-    return Decimal(amount).quantize(CENT, ROUND_HALF_UP)
-
 
 def forecast_window_days() -> int:
-    return load_settings().costs.forecast_window_days
+    return settings().costs.forecast_window_days
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -160,13 +136,13 @@ def billing_warnings() -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def cost_options() -> CostOptions:
-    """Currencies (most cost first), each dimension's values and the days the billing data spans; no billing
+    """Currencies (most cost first), each dimension's values and the latest billed day; no billing
     data raises WarehouseNotReady. One pass: the combinations of values are few, however many rows."""
     dimensions = ", ".join(f"{column} AS {name}" for name, column in _DIMENSIONS.items())
     frame = query(
         f"""
         SELECT billing_currency AS currency, {dimensions}, sum(abs(effective_cost)) AS cost,
-               min(charge_day) AS first_day, max(charge_day) AS last_day
+               max(charge_day) AS last_day
           FROM marts.cost_attribution
          GROUP BY billing_currency, provider, sub_account_id, allocated_team, allocated_project, env
         """
@@ -175,7 +151,6 @@ def cost_options() -> CostOptions:
         raise WarehouseNotReady(NO_BILLING)
     currencies = frame.groupby("currency")["cost"].sum().sort_values(ascending=False, kind="stable")
     return CostOptions(
-        first_day=frame["first_day"].min(),
         as_of=frame["last_day"].max(),
         currencies=tuple(currencies.index),
         values={name: tuple(sorted(frame[name].unique())) for name in _DIMENSIONS},
@@ -200,95 +175,23 @@ def daily_costs(filters: CostFilters, since: date) -> pd.DataFrame:
     )
 
 
-def costs_since(as_of: date, window_days: int) -> date:
-    """The first day the Costs page needs: the trend's, the forecast window's and the previous month's."""
-    return min(as_of - timedelta(days=max(TREND_DAYS, window_days) - 1), previous_month(as_of))
 
-
-def previous_month(day: date) -> date:
-    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
-def same_day_last_month(day: date) -> date:
-    """The day of the previous month that month to date compares with: the same day, or that month's last."""
-    previous = previous_month(day)
-    return min(previous + timedelta(days=day.day - 1), month_end(previous))
-
-
-def month_end(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def daily_totals(daily: pd.DataFrame, measure: str) -> dict[date, Decimal]:
-    """Day -> the day's exact total of ``measure`` over every team and service."""
-    return {day: Decimal(total) for day, total in daily.groupby("charge_day")[measure].sum().items()}
-
-
-def total(totals: dict[date, Decimal], first: date, last: date) -> Decimal:
-    return sum((cost for day, cost in totals.items() if first <= day <= last), Decimal(0))
-
-
-def month_forecast(totals: dict[date, Decimal], first_day: date, as_of: date, window_days: int) -> Decimal:
-    """The month's cost so far plus each remaining day at the average cost of its kind (weekday or weekend day)
-    over the trailing ``window_days`` days with data, days without cost counting as zero (the average of all of
-    them when the window has no day of a kind): budget_status's forecast (the budget_forecast doc)."""
-    window = [as_of - timedelta(days=n) for n in range(window_days) if as_of - timedelta(days=n) >= first_day]
-    overall = sum((totals.get(day, Decimal(0)) for day in window), Decimal(0)) / len(window)
-    average = {}
-    for weekend in (False, True):
-        costs = [totals.get(day, Decimal(0)) for day in window if (day.isoweekday() >= 6) == weekend]
-        average[weekend] = sum(costs, Decimal(0)) / len(costs) if costs else overall
-    remaining = (as_of + timedelta(days=n) for n in range(1, (month_end(as_of) - as_of).days + 1))
-    projected = sum((average[day.isoweekday() >= 6] for day in remaining), Decimal(0))
-    return cents(total(totals, as_of.replace(day=1), as_of) + projected)
-
-
-def cost_summary(totals: dict[date, Decimal], first_day: date, as_of: date, window_days: int) -> CostSummary:
-    """The headline figures of a daily series, as of its latest day."""
-    previous = previous_month(as_of)
-    return CostSummary(
-        month_to_date=cents(total(totals, as_of.replace(day=1), as_of)),
-        previous_month_to_date=cents(total(totals, previous, same_day_last_month(as_of))),
-        forecast=month_forecast(totals, first_day, as_of, window_days),
-        previous_month=cents(total(totals, previous, month_end(previous))),
-        latest_day=cents(totals.get(as_of, Decimal(0))),
-        week_before=cents(totals.get(as_of - timedelta(days=7), Decimal(0))),
+@st.cache_data(ttl=TTL, show_spinner=False)
+def month_forecast(filters: CostFilters, measure: str, as_of: date) -> Decimal:
+    """The end-of-month forecast of ``measure`` for the month of ``as_of`` within the filters, to the cent: the
+    cost_forecast rows they select, added up (the same forecast as budget_status's)."""
+    frame = query(
+        f"""
+        SELECT coalesce(round(sum(forecast_cost), 2), 0) AS forecast_cost
+          FROM marts.cost_forecast
+         WHERE forecast_month = date_trunc('month', CAST(:as_of AS date)) AND cost_measure = :measure
+           AND billing_currency = :currency AND {_FILTERED}
+        """,
+        as_of=as_of,
+        measure=measure,
+        **filters.params(),
     )
-
-
-def stacked_trend(daily: pd.DataFrame, by: str, measure: str, since: date, top: int = 8) -> pd.DataFrame:
-    """Cost per day and value of ``by`` (team or service_name) from ``since``: the ``top`` values with the most
-    cost, the rest as 'other'. Columns charge_day, group, cost."""
-    recent = daily[daily["charge_day"] >= since]
-    ranked = recent.groupby(by)[measure].sum().sort_values(ascending=False).index
-    kept = ranked if len(ranked) <= top + 1 else ranked[:top]
-    group = recent[by].where(recent[by].isin(kept), OTHER)
-    trend = recent.assign(group=group).groupby(["charge_day", "group"], as_index=False)[measure].sum()
-    return trend.rename(columns={measure: "cost"})
-
-
-def top_movers(
-    daily: pd.DataFrame, as_of: date, measure: str, days: int = MOVER_DAYS, limit: int = 10
-) -> pd.DataFrame:
-    """The team-service pairs whose cost changed most between the last ``days`` days and the ``days`` before:
-    team, service_name, previous, current, change (exact) and change_ratio (None from zero)."""
-    current_from = as_of - timedelta(days=days - 1)
-    recent = daily[daily["charge_day"] >= current_from - timedelta(days=days)]
-    period = recent["charge_day"].map(lambda day: "current" if day >= current_from else "previous")
-    sums = recent.assign(period=period).groupby(["team", "service_name", "period"])[measure].sum()
-    movers = (
-        sums.unstack("period")
-        .reindex(columns=["previous", "current"])
-        .map(lambda cost: Decimal(0) if pd.isna(cost) else cents(cost))
-    )
-    movers["change"] = movers["current"] - movers["previous"]
-    movers["change_ratio"] = [
-        float(change / previous) if previous else None
-        for change, previous in zip(movers["change"], movers["previous"], strict=True)
-    ]
-    movers = movers[movers["change"] != 0].reset_index().rename_axis(columns=None)
-    order = movers["change"].map(abs).sort_values(ascending=False, kind="stable").index
-    return movers.loc[order].head(limit).reset_index(drop=True)
+    return Decimal(frame["forecast_cost"].iloc[0])
 
 
 # --- Budgets ----------------------------------------------------------------------------------------------
@@ -416,39 +319,6 @@ def allocation_parts(month: date, currency: str) -> pd.DataFrame:
         month=month,
         currency=currency,
     )
-
-
-def showback_table(parts: pd.DataFrame, measure: str) -> pd.DataFrame:
-    """One row per team and project, the costliest first: direct cost, the share of each shared pool (a column
-    'shared: <pool>' each), shared and total cost, exact, and the share of the grand total (a float)."""
-    wide = parts.pivot_table(
-        index=["team", "project"],
-        columns="cost_pool",
-        values=measure,
-        aggfunc="sum",
-        fill_value=Decimal("0.00"),
-    )
-    pools = sorted(pool for pool in wide.columns if pool != "direct")
-    table = pd.DataFrame(index=wide.index)
-    table["direct"] = wide["direct"] if "direct" in wide else Decimal("0.00")
-    for pool in pools:
-        table[f"shared: {pool}"] = wide[pool]
-    table["shared"] = sum(
-        (wide[pool] for pool in pools), pd.Series(Decimal("0.00"), index=wide.index, dtype=object)
-    )
-    table["total"] = table["direct"] + table["shared"]
-    grand_total = sum(table["total"], Decimal(0))
-    table["share"] = [float(cost / grand_total) if grand_total else None for cost in table["total"]]
-    table = table.reset_index()
-    order = table["total"].sort_values(ascending=False, kind="stable").index
-    return table.loc[order].reset_index(drop=True)
-
-
-def showback_csv(table: pd.DataFrame, month: date, currency: str, measure: str) -> bytes:
-    """The showback table as a spreadsheet-safe CSV, exact amounts, each row naming its month, currency and
-    cost measure."""
-    export = table.assign(month=f"{month:%Y-%m}", currency=currency, cost=MEASURES[measure])
-    return csv_bytes(export, {column: column.capitalize() for column in export.columns})
 
 
 def allocation_line_items(

@@ -12,7 +12,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards.finance_data import OTHER, LineItems, cents
+from dashboards.finance.calculations import OTHER, cents
+from dashboards.finance.queries import LineItems
 from dashboards.text import literal
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}

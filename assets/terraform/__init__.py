@@ -1,0 +1,1 @@
+"""Declared state: Terraform state files (format version 4) read into raw_terraform."""

@@ -1,0 +1,158 @@
+"""Load state files into raw_terraform: each file one slice, replaced atomically with its serial and lineage.
+
+A state whose (lineage, serial) equals the one loaded last is not read again into the warehouse; a file that
+cannot be read or parsed is recorded as failed in raw_terraform.states and keeps its previous rows; a file no
+longer found below its source declares nothing any more: its rows are removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from importlib import resources
+
+import psycopg
+from botocore.exceptions import BotoCoreError, ClientError
+from psycopg.types.json import Jsonb
+
+from assets.terraform.sources import read_state_file, state_files, workspace
+from assets.terraform.state import State, StateError, parse_state
+from cloudforge.warehouse.loader import replace_slice
+
+DECLARED = ("raw_terraform", "declared_resources")
+COLUMNS = ("source_uri", "serial", "lineage", "address", "module", "mode", "type", "name", "index_key",
+           "provider", "inventory_type", "resource_id", "attributes", "loaded_at")
+CONFLICTS = """
+    SELECT inventory_type, resource_id, array_agg(source_uri || ' ' || address ORDER BY source_uri, address)
+    FROM raw_terraform.declared_resources
+    WHERE mode = 'managed' AND resource_id IS NOT NULL
+    GROUP BY inventory_type, resource_id
+    HAVING count(DISTINCT source_uri) > 1
+    ORDER BY 1, 2
+"""
+
+
+@dataclass
+class LoadReport:
+    loaded: dict[str, int] = field(default_factory=dict)  # source_uri -> declared rows
+    unchanged: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # source_uri (or source) -> message
+    removed: list[str] = field(default_factory=list)  # states no longer found below their source
+
+    @property
+    def rows(self) -> int:
+        return sum(self.loaded.values())
+
+
+def ensure_raw_schema(conn: psycopg.Connection) -> None:
+    """Create raw_terraform if missing; safe from several processes at once."""
+    schema = resources.files("assets.terraform").joinpath("raw_schema.sql").read_text()
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('cloudforge raw_terraform schema'))")
+        conn.execute(schema)
+
+
+def load_sources(
+    conn: psycopg.Connection, sources: Iterable[tuple[str, Callable[[], object]]], log=None
+) -> LoadReport:
+    """Load every state file of each (source, opener of its boto3 S3 client or None); a source or file that
+    fails is reported, not raised."""
+    ensure_raw_schema(conn)
+    report = LoadReport()
+    for source, open_s3 in sources:
+        try:
+            s3 = open_s3()
+            uris = state_files(source, s3)
+        except (OSError, BotoCoreError, ClientError, ValueError) as error:
+            report.failed[source] = f"{source}: cannot list state files: {_reason(error)}"
+            continue
+        for uri in uris:
+            load_state_file(conn, source, uri, partial(read_state_file, uri, s3), report)
+        _remove_vanished(conn, source, set(uris), report)
+    if log:
+        log.info(f"{len(report.loaded)} states loaded ({report.rows} resources), {len(report.unchanged)} "
+                 f"unchanged, {len(report.failed)} failed, {len(report.removed)} removed")
+    return report
+
+
+def load_state_file(
+    conn: psycopg.Connection, source: str, uri: str, read: Callable[[], bytes], report: LoadReport
+) -> None:
+    now = datetime.now(UTC)
+    try:
+        state = parse_state(uri, read())
+    except (OSError, BotoCoreError, ClientError, StateError) as error:
+        message = str(error) if isinstance(error, StateError) else f"{uri}: cannot read: {_reason(error)}"
+        _record(conn, source, uri, now, status="failed", message=message)
+        report.failed[uri] = message
+        return
+    if state.lineage is not None and _loaded(conn, uri) == (state.lineage, state.serial):
+        _record(conn, source, uri, now, status="ok")  # the rows loaded before are the state's rows
+        report.unchanged.append(uri)
+        return
+    with conn.transaction():
+        count = replace_slice(conn, DECLARED, {"source_uri": uri}, COLUMNS, _rows(state, now))
+        _record(conn, source, uri, now, status="ok", state=state, count=count)
+    report.loaded[uri] = count
+
+
+def conflicts(conn: psycopg.Connection) -> list[tuple[str, str, list[str]]]:
+    """Resources declared by more than one state: (inventory_type, resource_id, ['<state> <address>', ...])."""
+    return conn.execute(CONFLICTS).fetchall()
+
+
+def _rows(state: State, now: datetime):
+    for r in state.resources:
+        yield (state.source_uri, state.serial, state.lineage, r.address, r.module, r.mode, r.type, r.name,
+               None if r.index_key is None else Jsonb(r.index_key), r.provider, r.inventory_type, r.resource_id,
+               Jsonb(r.attributes), now)
+
+
+def _loaded(conn: psycopg.Connection, uri: str) -> tuple[str, int] | None:
+    row = conn.execute(
+        "SELECT lineage, serial FROM raw_terraform.states WHERE source_uri = %s AND loaded_at IS NOT NULL", [uri]
+    ).fetchone()
+    return tuple(row) if row else None
+
+
+def _remove_vanished(conn: psycopg.Connection, source: str, listed: set[str], report: LoadReport) -> None:
+    known = conn.execute("SELECT source_uri FROM raw_terraform.states WHERE source = %s ORDER BY 1", [source])
+    for uri in [uri for (uri,) in known.fetchall() if uri not in listed]:
+        with conn.transaction():
+            replace_slice(conn, DECLARED, {"source_uri": uri}, COLUMNS, [])
+            conn.execute("DELETE FROM raw_terraform.states WHERE source_uri = %s", [uri])
+        report.removed.append(uri)
+
+
+def _record(conn, source: str, uri: str, now: datetime, *, status: str, message: str | None = None,
+            state: State | None = None, count: int | None = None) -> None:
+    """The latest attempt of ``uri``; a failure keeps the serial, lineage and loaded_at of the rows still there."""
+    loaded = state is not None
+    conn.execute(
+        """
+        INSERT INTO raw_terraform.states AS s (source_uri, source, workspace, serial, lineage, terraform_version,
+            resource_count, status, message, attempted_at, loaded_at)
+        VALUES (%(uri)s, %(source)s, %(workspace)s, %(serial)s, %(lineage)s, %(version)s, %(count)s, %(status)s, %(message)s,
+            %(now)s, %(loaded_at)s)
+        ON CONFLICT (source_uri) DO UPDATE SET source = excluded.source, status = excluded.status, message = excluded.message,
+            attempted_at = excluded.attempted_at,
+            serial = CASE WHEN %(loaded)s THEN excluded.serial ELSE s.serial END,
+            lineage = CASE WHEN %(loaded)s THEN excluded.lineage ELSE s.lineage END,
+            terraform_version = CASE WHEN %(loaded)s THEN excluded.terraform_version ELSE s.terraform_version END,
+            resource_count = CASE WHEN %(loaded)s THEN excluded.resource_count ELSE s.resource_count END,
+            loaded_at = CASE WHEN %(loaded)s THEN excluded.loaded_at ELSE s.loaded_at END
+        """,
+        {"uri": uri, "source": source, "workspace": workspace(uri), "serial": state.serial if state else None,
+         "lineage": state.lineage if state else None, "version": state.terraform_version if state else None,
+         "count": count, "status": status, "message": message, "now": now, "loaded_at": now if loaded else None,
+         "loaded": loaded},
+    )
+
+
+def _reason(error: Exception) -> str:
+    """What went wrong, without the exception's arguments beyond the service's own message."""
+    if isinstance(error, ClientError):
+        return error.response.get("Error", {}).get("Code", "ClientError")
+    return f"{type(error).__name__}: {getattr(error, 'strerror', None) or error}"

@@ -1,0 +1,182 @@
+"""A Terraform state (format version 4, as ``terraform state pull`` writes it) -> declared resource rows.
+
+Plain parsing, no I/O. Secrets never leave this module: every attribute a state instance lists in
+``sensitive_attributes``, and every attribute whose name says it is a secret (password, token, private_key,
+...), at any depth, is replaced by ``REDACTED`` before anything is kept; only the comparable attributes of
+mapped types (cloudforge/terraform/types.py) are kept at all. Errors name the file and the resource, never
+a value.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from cloudforge.terraform.types import TERRAFORM_TYPES
+
+SUPPORTED_VERSION = 4
+REDACTED = "(redacted)"
+SECRET_NAME = re.compile(
+    r"(?i)(?:^|[_\-.])(password|passwd|passphrase|secret|token|private_key|access_key|api_key|credentials?)"
+    r"(?:$|[_\-.])"
+)
+
+
+class StateError(ValueError):
+    """A state file that cannot be read as a version 4 state; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class DeclaredResource:
+    address: str
+    module: str  # "" for the root module, else "module.a.module.b" with instance keys
+    mode: str  # "managed", or "data" (a data source: read, not declared)
+    type: str
+    name: str
+    index_key: int | str | None  # count -> int, for_each -> str, neither -> None
+    provider: str
+    inventory_type: str | None  # None for data sources and unmapped types
+    resource_id: str | None
+    attributes: dict[str, Any]  # the comparable attributes, scrubbed
+
+
+@dataclass(frozen=True)
+class State:
+    source_uri: str
+    terraform_version: str | None
+    serial: int | None  # None (with lineage) for an empty file: nothing was ever written to it
+    lineage: str | None
+    resources: list[DeclaredResource]
+
+
+def parse_state(source_uri: str, content: bytes) -> State:
+    """The declared resources of one state file; ``StateError`` naming ``source_uri`` when it is not one."""
+    if not content.strip():
+        return State(source_uri, None, None, None, [])
+    try:
+        state = json.loads(content)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise StateError(f"{source_uri}: not JSON ({type(error).__name__} at position "
+                         f"{getattr(error, 'pos', getattr(error, 'start', '?'))})") from None
+    if not isinstance(state, dict):
+        raise StateError(f"{source_uri}: a state is a JSON object, found {type(state).__name__}")
+    version = state.get("version")
+    if version != SUPPORTED_VERSION:
+        raise StateError(
+            f"{source_uri}: state format version {version!r} is not supported; only version 4 (Terraform 0.12 "
+            "and later) is read: run `terraform state pull` with a current Terraform to upgrade it"
+        )
+    serial, lineage = state.get("serial"), state.get("lineage")
+    if not isinstance(serial, int) or not isinstance(lineage, str) or not lineage:
+        raise StateError(f"{source_uri}: a version 4 state needs an integer serial and a lineage")
+    resources = state.get("resources", [])
+    if not isinstance(resources, list):
+        raise StateError(f"{source_uri}: resources is not a list")
+    declared = [row for number, resource in enumerate(resources)
+                for row in _resource_rows(source_uri, number, resource)]
+    return State(source_uri, state.get("terraform_version"), serial, lineage, declared)
+
+
+def _resource_rows(source_uri: str, number: int, resource: Any) -> list[DeclaredResource]:
+    where = f"{source_uri}: resources[{number}]"
+    if not isinstance(resource, dict):
+        raise StateError(f"{where} is not an object")
+    try:
+        mode, type_, name = (resource[key] for key in ("mode", "type", "name"))
+        instances = resource.get("instances", [])
+    except KeyError as missing:
+        raise StateError(f"{where} has no {missing.args[0]}") from None
+    module = resource.get("module", "")
+    if mode not in ("managed", "data") or not all(isinstance(v, str) for v in (type_, name, module)):
+        raise StateError(f"{where}: mode must be managed or data, type, name and module strings")
+    if not isinstance(instances, list) or not all(isinstance(i, dict) for i in instances):
+        raise StateError(f"{where} ({type_}.{name}): instances is not a list of objects")
+    mapped = TERRAFORM_TYPES.get(type_) if mode == "managed" else None
+    rows = []
+    for instance in instances:
+        index_key = instance.get("index_key")
+        if not isinstance(index_key, int | str | None) or isinstance(index_key, bool):
+            raise StateError(f"{where} ({type_}.{name}): index_key must be a number or a string")
+        attributes = instance.get("attributes") or {}
+        if not isinstance(attributes, dict):
+            raise StateError(f"{where} ({type_}.{name}): attributes is not an object")
+        kept = scrub(attributes, instance.get("sensitive_attributes") or [])
+        resource_id = attributes.get(mapped.id_attribute) if mapped else None
+        rows.append(DeclaredResource(
+            address=_address(module, mode, type_, name, index_key),
+            module=module, mode=mode, type=type_, name=name, index_key=index_key,
+            provider=str(resource.get("provider", "")),
+            inventory_type=mapped.inventory_type if mapped else None,
+            resource_id=resource_id if isinstance(resource_id, str) and resource_id else None,
+            attributes={key: kept[key] for key in mapped.comparable if key in kept} if mapped else {},
+        ))
+    return rows
+
+
+def _address(module: str, mode: str, type_: str, name: str, index_key: int | str | None) -> str:
+    """Terraform's resource instance address: module.m.data.aws_x.n["key"] or aws_x.n[0]."""
+    parts = [module] if module else []
+    parts += ["data"] if mode == "data" else []
+    address = ".".join([*parts, type_, name])
+    return address if index_key is None else f"{address}[{json.dumps(index_key)}]"
+
+
+def scrub(attributes: dict[str, Any], sensitive_paths: list[Any]) -> dict[str, Any]:
+    """A copy of ``attributes`` with the sensitive paths and secret-named attributes replaced by REDACTED.
+
+    A path this function cannot follow redacts the whole top-level attribute it starts at, and one it cannot
+    read at all redacts every attribute: an unreadable mark of sensitivity must not let a secret through.
+    """
+    scrubbed = copy.deepcopy(attributes)
+    for path in sensitive_paths:
+        steps = _steps(path)
+        if steps is None:
+            return dict.fromkeys(scrubbed, REDACTED)
+        _redact_path(scrubbed, steps)
+    return _redact_secret_names(scrubbed)
+
+
+def _steps(path: Any) -> list[str | int] | None:
+    """[{"type": "get_attr", "value": "a"}, {"type": "index", "value": {"value": 0, "type": "number"}}] -> ["a", 0]."""
+    if not isinstance(path, list) or not path:
+        return None
+    steps = []
+    for step in path:
+        value = step.get("value") if isinstance(step, dict) else None
+        if isinstance(value, dict):
+            value = value.get("value")
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            return None
+        steps.append(value)
+    return steps if isinstance(steps[0], str) else None
+
+
+def _redact_path(container: Any, steps: list[str | int]) -> None:
+    key, rest = steps[0], steps[1:]
+    if isinstance(container, dict) and key in container or (
+        isinstance(container, list) and isinstance(key, int) and 0 <= key < len(container)
+    ):
+        child = container[key]
+        if rest and isinstance(child, dict | list) and _can_follow(child, rest[0]):
+            _redact_path(child, rest)
+        elif child is not None:
+            container[key] = REDACTED
+
+
+def _can_follow(child: dict | list, key: str | int) -> bool:
+    return key in child if isinstance(child, dict) else isinstance(key, int) and 0 <= key < len(child)
+
+
+def _redact_secret_names(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: REDACTED if SECRET_NAME.search(key) and value[key] not in (None, "", [], {})
+            else _redact_secret_names(value[key])
+            for key in value
+        }
+    if isinstance(value, list):
+        return [_redact_secret_names(item) for item in value]
+    return value

@@ -1,0 +1,1 @@
+"""Terraform knowledge shared by the state ingestion (assets/terraform) and the provisioner."""
