@@ -3,7 +3,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 DEMO_ARGS ?=  # options of `cloudforge demo`, e.g. make demo DEMO_ARGS="--dagster-port 3001 --dashboard-port 8502"
 
-.PHONY: demo run test bench install
+.PHONY: demo run test bench install focus-validator
 
 install:  ## the time-series server (Debian's victoria-metrics), uv (from PyPI) and the locked environment in .venv
 	@command -v victoria-metrics >/dev/null 2>&1 || { \
@@ -22,7 +22,19 @@ demo: install  ## materialise the demo estate, then serve the Dagster UI and the
 run: install  ## materialise everything once, headless
 	$(UV) run --frozen cloudforge run
 
-test: install  ## the test suite (real embedded PostgreSQL, moto server, local HTTP receivers)
+# The FinOps Foundation's FOCUS validator for tests/demo/test_focus_validator.py: it needs Python >= 3.12
+# (pyenv's, else python3.12 on the PATH) and numpy >= 2 (pyarrow needs it, though the validator pins < 2).
+FOCUS_VALIDATOR := .focus-validator
+focus-validator:  ## the FOCUS validator's own venv (skipped, with a note, without Python 3.12)
+	@python=$$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python 2>/dev/null | tail -n 1); \
+	python=$${python:-$$(command -v python3.12 || true)}; \
+	if [ -x $(FOCUS_VALIDATOR)/bin/focus-validator ]; then exit 0; fi; \
+	if [ -z "$$python" ]; then echo "no Python 3.12: the FOCUS validator test will be skipped"; exit 0; fi; \
+	$$python -m venv $(FOCUS_VALIDATOR) && \
+	$(FOCUS_VALIDATOR)/bin/pip install --quiet focus-validator==2.2.1 && \
+	$(FOCUS_VALIDATOR)/bin/pip install --quiet 'numpy>=2' 2>&1 | grep -v "dependency conflicts\|requires numpy" || true
+
+test: install focus-validator  ## the test suite (real embedded PostgreSQL, moto server, local HTTP receivers)
 	$(UV) run --frozen pytest
 
 bench: install  ## the benchmarks

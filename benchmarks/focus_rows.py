@@ -28,6 +28,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cloudforge.focus import columns_of
 from cloudforge.settings import DEMO_ACCOUNTS
 from demo.billing import (
     AWS_COLUMNS,
@@ -36,7 +37,6 @@ from demo.billing import (
     EC2,
     EC2_HOURLY,
     ELB,
-    FOCUS_COLUMNS,
     KMS,
     LAMBDA,
     RDS,
@@ -45,6 +45,7 @@ from demo.billing import (
 )
 from demo.estate import TEAMS
 
+FOCUS_COLUMNS = tuple(c.name for c in columns_of("1.0"))  # written as FOCUS 1.0 exports are, in spec order
 DAYS = 90
 LAST_DAY = date(2025, 3, 15)
 FIRST_DAY = LAST_DAY - timedelta(days=DAYS - 1)

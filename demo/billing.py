@@ -1,10 +1,13 @@
-"""Demo billing: 90 days of FOCUS 1.0 charges for the demo estate (AWS) and a small Azure and GCP estate.
+"""Demo billing: 90 days of FOCUS 1.2 charges for the demo estate (AWS) and a small Azure and GCP estate.
 
 ``generate_billing(estate, resource_ids, start, days, seed)`` returns a :class:`DemoBilling`: one polars frame
 per provider with FOCUS column names (AWS adds its ``x_`` columns), typed values (costs as exact decimals,
 timestamps in UTC, ``Tags`` as JSON text). Same arguments, equal frames. ``billing_exports`` writes them where
 the providers deliver billing; tests derive their expectations from the same frames
-(``expected_billing_totals``).
+(``expected_billing_totals``). The columns, their types and allowed values are the project's FOCUS
+specification (``cloudforge.focus``); every row conforms to FOCUS 1.2 as the FinOps Foundation's
+focus-validator checks it (tests/local/test_focus_validator.py): one ServiceCategory and ServiceSubcategory
+per ServiceName, units in the FOCUS unit format, an InvoiceId per billing account and period.
 
 AWS is billed from the estate, under the ids the inventory reports: ``resource_ids`` is what
 ``cloud.seed_estate`` returns, since moto assigns them. ``ResourceId`` is the ARN (as in AWS FOCUS exports),
@@ -28,16 +31,17 @@ credits              ``CREDIT`` on the first day of each month (negative; Charge
 tax                  5 % of each AWS account's billed usage (Support included) a day (ChargeCategory Tax)
 purchases            a one-time domain renewal (``DOMAIN_PURCHASE``), and the Savings Plan below
 commitment discount  a Compute Savings Plan (``SavingsPlan``) bought all upfront a third into the window:
-                     the purchase row bills the whole year (EffectiveCost 0); from then on the instances it
-                     covers bill 0 with EffectiveCost at its rate (28 % off list, status Used), and a row a
-                     day holds the unused rest of the daily commitment (status Unused, on the plan). So
-                     sum(BilledCost - EffectiveCost) over AWS = upfront - daily commitment * days amortised.
+                     the purchase row bills the whole year (EffectiveCost 0, as every purchase); from then
+                     on the instances it covers bill 0 with EffectiveCost at its rate (28 % off list, status
+                     Used), and a row a day holds the unused rest of the daily commitment (status Unused, on
+                     the plan). So sum(BilledCost - EffectiveCost) over AWS = the purchases - daily
+                     commitment * days amortised.
 injected spike       ``INJECTED_SPIKE``: the data team's BigQuery costs 6 times its usual on one weekday
                      about ten days before the last day; no other team's service jumps like it
 ===================  ======================================================================================
 
 Every cost and quantity is rounded to 6 decimals per row, so every sum is exact. ListCost >= EffectiveCost
-on every row; BilledCost = EffectiveCost except on the Savings Plan's rows.
+on every row; BilledCost = EffectiveCost except on purchases and the Savings Plan's rows.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from typing import Literal
 
 import polars as pl
 
+from cloudforge.focus import columns_of
 from cloudforge.settings import DEMO_ACCOUNTS, AwsSettings
 from demo.estate import TEAMS, Estate, ResourceSpec
 from demo.seeding import ResourceIds
@@ -66,25 +71,18 @@ PLACES = Decimal("0.000001")  # every cost and quantity is rounded to this per r
 CENT = Decimal("0.01")
 ONE = Decimal(1)
 
-# The FOCUS 1.0 columns in the specification's order, and the five AWS adds in its FOCUS 1.0 export.
-FOCUS_COLUMNS = (
-    "AvailabilityZone", "BilledCost", "BillingAccountId", "BillingAccountName", "BillingCurrency",
-    "BillingPeriodEnd", "BillingPeriodStart", "ChargeCategory", "ChargeClass", "ChargeDescription",
-    "ChargeFrequency", "ChargePeriodEnd", "ChargePeriodStart", "CommitmentDiscountCategory",
-    "CommitmentDiscountId", "CommitmentDiscountName", "CommitmentDiscountStatus", "CommitmentDiscountType",
-    "ConsumedQuantity", "ConsumedUnit", "ContractedCost", "ContractedUnitPrice", "EffectiveCost",
-    "InvoiceIssuerName", "ListCost", "ListUnitPrice", "PricingCategory", "PricingQuantity", "PricingUnit",
-    "ProviderName", "PublisherName", "RegionId", "RegionName", "ResourceId", "ResourceName", "ResourceType",
-    "ServiceCategory", "ServiceName", "SkuId", "SkuPriceId", "SubAccountId", "SubAccountName", "Tags",
-)  # fmt: skip
+FOCUS_VERSION = "1.2"  # the demo writes every column of this version, in the specification's order
+FOCUS_COLUMNS = tuple(c.name for c in columns_of(FOCUS_VERSION))
+# ... and the five extension columns AWS adds in its FOCUS export
 AWS_COLUMNS = ("x_CostCategories", "x_Discounts", "x_Operation", "x_ServiceCode", "x_UsageType")
-DECIMAL_COLUMNS = frozenset({
-    "BilledCost", "ConsumedQuantity", "ContractedCost", "ContractedUnitPrice", "EffectiveCost", "ListCost",
-    "ListUnitPrice", "PricingQuantity",
-})  # fmt: skip
-DATETIME_COLUMNS = frozenset(
-    ("BillingPeriodEnd", "BillingPeriodStart", "ChargePeriodEnd", "ChargePeriodStart")
-)
+DECIMAL_COLUMNS = frozenset(c.name for c in columns_of(FOCUS_VERSION) if c.kind == "decimal")
+DATETIME_COLUMNS = frozenset(c.name for c in columns_of(FOCUS_VERSION) if c.kind == "datetime")
+# Prices are in the billing currency, so each pricing-currency column repeats its billing-currency one.
+IN_PRICING_CURRENCY = {
+    "PricingCurrencyContractedUnitPrice": "ContractedUnitPrice",
+    "PricingCurrencyEffectiveCost": "EffectiveCost",
+    "PricingCurrencyListUnitPrice": "ListUnitPrice",
+}
 DECIMAL_SCALE = 10  # unit prices have up to 10 decimals (Lambda's per GB-second)
 
 
@@ -141,9 +139,22 @@ ELB = "Elastic Load Balancing"
 LAMBDA = "AWS Lambda"
 KMS = "AWS Key Management Service"
 TRANSFER = "AWS Data Transfer"
+EBS = "Amazon Elastic Block Store"
+VPC = "Amazon Virtual Private Cloud"  # bills idle public IPv4 addresses
 AWS_SERVICE_CODES = {  # ServiceName -> x_ServiceCode
-    EC2: "AmazonEC2", RDS: "AmazonRDS", S3: "AmazonS3", ELB: "AWSELB", LAMBDA: "AWSLambda", KMS: "awskms",
-    TRANSFER: "AWSDataTransfer",
+    EC2: "AmazonEC2", EBS: "AmazonEC2", VPC: "AmazonVPC", RDS: "AmazonRDS", S3: "AmazonS3", ELB: "AWSELB",
+    LAMBDA: "AWSLambda", KMS: "awskms", TRANSFER: "AWSDataTransfer",
+}  # fmt: skip
+# FOCUS 1.2: a ServiceName has one ServiceCategory (Sku.category, AccountCharge.service_category) and one
+# ServiceSubcategory, one of that category's in cloudforge.focus.SERVICE_SUBCATEGORIES.
+SERVICE_SUBCATEGORIES = {
+    EC2: "Virtual Machines", EBS: "Block Storage", VPC: "Network Connectivity", RDS: "Relational Databases",
+    S3: "Object Storage", ELB: "Application Networking", LAMBDA: "Serverless Compute", KMS: "Secret Management",
+    TRANSFER: "Network Connectivity", "AWS Support (Business)": "Support", "Tax": "Other (Other)",
+    "Savings Plans for AWS Compute usage": "Other (Compute)", "Amazon Route 53": "Network Routing",
+    "Virtual Machines": "Virtual Machines", "Managed Disks": "Block Storage", "Storage": "Object Storage",
+    "SQL Database": "Relational Databases", "Compute Engine": "Virtual Machines", "Cloud Storage": "Object Storage",
+    "BigQuery": "Analytics Platforms",
 }  # fmt: skip
 AWS_REGION_NAMES = {
     "us-east-1": "US East (N. Virginia)", "us-west-2": "US West (Oregon)", "eu-west-1": "Europe (Ireland)",
@@ -159,16 +170,25 @@ AWS_RESOURCE_TYPES = {
 @dataclass(frozen=True)
 class Provider:
     key: str  # aws | azure | gcp, as ingestion slugs ProviderName
-    name: str  # ProviderName and PublisherName
-    invoice_issuer: str
+    name: str  # ProviderName, PublisherName and InvoiceIssuerName (the provider invoices its own charges)
     billing_account_id: str
     billing_account_name: str
+    billing_account_type: str
+    sub_account_type: str
+    invoice_prefix: str  # InvoiceId: the prefix, then the billing period (one invoice per account a month)
 
 
-AWS = Provider("aws", "AWS", "AWS", MANAGEMENT_ACCOUNT, "CloudForge Demo Organization")
+AWS = Provider(
+    "aws", "AWS", MANAGEMENT_ACCOUNT, "CloudForge Demo Organization", "Management Account", "Member Account",
+    "EUINUS",
+)  # fmt: skip
 AZURE_ACCOUNT = "/providers/Microsoft.Billing/billingAccounts/80912345"
-AZURE = Provider("azure", "Microsoft", "Microsoft", AZURE_ACCOUNT, "CloudForge Demo EA")
-GCP = Provider("gcp", "Google Cloud", "Google", "01D3M0-C10UDF-0RGE42", "CloudForge Demo Billing")
+AZURE = Provider(
+    "azure", "Microsoft", AZURE_ACCOUNT, "CloudForge Demo EA", "Billing Account", "Subscription", "G0"
+)
+GCP = Provider(
+    "gcp", "Google Cloud", "01D3M0-C10UDF-0RGE42", "CloudForge Demo Billing", "Billing Account", "Project", "5"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -326,42 +346,43 @@ def _aws_meters(spec: ResourceSpec, rng: random.Random) -> tuple[Meter, ...]:
         case "ec2_instance" if a["state"] == "running":
             kind = a["instance_type"]
             always_on = spec.canonical_tags.get("env") in (None, "prod")
-            sku = Sku(EC2, "Compute", f"BoxUsage:{kind}", "Hrs", EC2_HOURLY[kind])
+            sku = Sku(EC2, "Compute", f"BoxUsage:{kind}", "Hours", EC2_HOURLY[kind])
             return (Meter(sku, Decimal(24), weekend=ONE if always_on else WEEKEND_SHARE),)
         case "ebs_volume":
             kind = a["volume_type"]
-            sku = Sku(EC2, "Storage", f"EBS:VolumeUsage.{kind}", "GB-Mo", EBS_GB_MONTH[kind])
+            sku = Sku(EBS, "Storage", f"EBS:VolumeUsage.{kind}", "GB-Months", EBS_GB_MONTH[kind])
             return (Meter(sku, Decimal(a["size_gib"]), per="month"),)
         case "ebs_snapshot":
             stored = Decimal(a["size_gib"]) * rng.randint(30, 80) / 100  # snapshots are incremental
-            sku = Sku(EC2, "Storage", "EBS:SnapshotUsage", "GB-Mo", p["snapshot_gb_month"])
+            sku = Sku(EBS, "Storage", "EBS:SnapshotUsage", "GB-Months", p["snapshot_gb_month"])
             return (Meter(sku, stored, per="month"),)
         case "elastic_ip" if a["associated_with"] is None:
-            sku = Sku(EC2, "Networking", "ElasticIP:IdleAddress", "Hrs", p["idle_ip_hour"])
+            sku = Sku(VPC, "Networking", "ElasticIP:IdleAddress", "Hours", p["idle_ip_hour"])
             return (Meter(sku, Decimal(24)),)
         case "rds_instance":
             kind, copies = a["instance_class"], 1 + a["multi_az"]
             usage = "Multi-AZUsage" if a["multi_az"] else "InstanceUsage"
             storage = "RDS:Multi-AZ-GP2-Storage" if a["multi_az"] else "RDS:GP2-Storage"
-            hours = Sku(RDS, "Databases", f"{usage}:{kind}", "Hrs", RDS_HOURLY[kind] * copies)
-            gigabytes = Sku(RDS, "Storage", storage, "GB-Mo", p["rds_gb_month"] * copies)
+            hours = Sku(RDS, "Databases", f"{usage}:{kind}", "Hours", RDS_HOURLY[kind] * copies)
+            gigabytes = Sku(RDS, "Databases", storage, "GB-Months", p["rds_gb_month"] * copies)
             allocated = Decimal(a["allocated_storage_gib"])
             return Meter(hours, Decimal(24)), Meter(gigabytes, allocated, per="month")
         case "s3_bucket":
             stored = Decimal(rng.choice((20, 150, 600, 1500, 4000, 9000)))
-            sku = Sku(S3, "Storage", "TimedStorage-ByteHrs", "GB-Mo", p["s3_gb_month"])
+            sku = Sku(S3, "Storage", "TimedStorage-ByteHrs", "GB-Months", p["s3_gb_month"])
             return (Meter(sku, stored, per="month", growth=Decimal("0.002")),)
         case "load_balancer":
-            return (Meter(Sku(ELB, "Networking", "LoadBalancerUsage", "Hrs", p["lb_hour"]), Decimal(24)),)
+            return (Meter(Sku(ELB, "Networking", "LoadBalancerUsage", "Hours", p["lb_hour"]), Decimal(24)),)
         case "lambda_function":
             requests = Decimal(rng.randint(2, 40) * 100_000)
             gb_seconds = requests * rng.choice((50, 120, 300, 800)) / 1000 * a["memory_mb"] / 1024
             calls = Sku(LAMBDA, "Compute", "Request", "Requests", p["lambda_request"])
-            compute = Sku(LAMBDA, "Compute", "Lambda-GB-Second", "Lambda-GB-Second", p["lambda_gb_second"])
+            compute = Sku(LAMBDA, "Compute", "Lambda-GB-Second", "GB-Seconds", p["lambda_gb_second"])
             weekly = {"weekend": Decimal("0.45"), "noise": 0.08}
             return Meter(calls, requests, **weekly), Meter(compute, gb_seconds, **weekly)
         case "kms_key" if not a["aws_managed"]:
-            return (Meter(Sku(KMS, "Security", "KMS-Keys", "Keys", p["kms_key_month"]), ONE, per="month"),)
+            sku = Sku(KMS, "Security", "KMS-Keys", "Key-Months", p["kms_key_month"])
+            return (Meter(sku, ONE, per="month"),)
     return ()
 
 
@@ -399,7 +420,9 @@ class AccountCharge:
     resource: str | None = None  # ResourceId (the Savings Plan's charges name the plan)
 
 
-SUPPORT = AccountCharge("Usage", "Recurring", "AWS Support (Business)", "Other", "Business support, a day")
+SUPPORT = AccountCharge(
+    "Usage", "Recurring", "AWS Support (Business)", "Management and Governance", "Business support, a day"
+)
 PROMOTION = AccountCharge("Credit", "One-Time", EC2, "Compute", "Promotional credit")
 DOMAIN = AccountCharge(
     "Purchase", "One-Time", "Amazon Route 53", "Networking", "Domain renewal", resource="cloudforge.example"
@@ -419,8 +442,7 @@ def _aws_charges(
         charges = [_covered(row, plan) if row["ResourceId"] in covered else row for row in usage]
         if bought:
             if day == plan.purchase_day:
-                fee = _account_charge(PLAN_FEE, day, MANAGEMENT_ACCOUNT, plan.upfront, plan)
-                charges.append(fee | {"EffectiveCost": Decimal(0)})
+                charges.append(_account_charge(PLAN_FEE, day, MANAGEMENT_ACCOUNT, plan.upfront, plan))
             used = sum(row["EffectiveCost"] for row in charges if row["CommitmentDiscountStatus"] == "Used")
             unused = _account_charge(PLAN_UNUSED, day, MANAGEMENT_ACCOUNT, plan.daily - used, plan)
             charges.append(unused | {"BilledCost": Decimal(0), "CommitmentDiscountStatus": "Unused"})
@@ -460,20 +482,24 @@ def _commitment(plan: SavingsPlan) -> dict:
 def _account_charge(
     kind: AccountCharge, day: date, account_id: str, cost: Decimal, plan: SavingsPlan | None = None
 ) -> dict:
-    """A charge of ``kind`` to an account (no region, no tags); the plan's are charged to the plan."""
+    """A charge of ``kind`` to an account (no region, no tags); the plan's are charged to the plan.
+
+    A purchase pays ahead for what it covers: billed now, effective 0 (FOCUS 1.2)."""
     resource = plan.arn if plan else kind.resource
     row = _charge(AWS, day) | {
         "ChargeCategory": kind.category,
         "ChargeFrequency": kind.frequency,
         "ChargeDescription": kind.description,
         "BilledCost": cost,
-        "EffectiveCost": cost,
+        "EffectiveCost": Decimal(0) if kind.category == "Purchase" else cost,
         "ListCost": cost,
         "ContractedCost": cost,
         "ServiceName": kind.service,
         "ServiceCategory": kind.service_category,
+        "ServiceSubcategory": SERVICE_SUBCATEGORIES[kind.service],
         "SubAccountId": account_id,
         "SubAccountName": _account_names().get(account_id, account_id),
+        "SubAccountType": AWS.sub_account_type,
         "ResourceId": resource,
         "ResourceName": resource,
     }
@@ -494,8 +520,9 @@ def _azure_billed(seed: int) -> Iterator[Billed]:
 
     The search team writes 'Team' and 'Environment'; the platform team left an old disk untagged."""
     rng = random.Random(f"{seed}/azure")
-    disk = Meter(Sku("Storage", "Storage", "P10 LRS Disk", "1/Month", Decimal("19.71")), ONE, per="month")
-    blobs = Sku("Storage", "Storage", "Hot LRS Data Stored", "GB/Month", Decimal("0.0184"))
+    disk_sku = Sku("Managed Disks", "Storage", "P10 LRS Disk", "Disk-Months", Decimal("19.71"))
+    disk = Meter(disk_sku, ONE, per="month")
+    blobs = Sku("Storage", "Storage", "Hot LRS Data Stored", "GB-Months", Decimal("0.0184"))
     vcores = Sku("SQL Database", "Databases", "vCore Hours", "Hours", Decimal("0.2522"))
     for team, env, (project, _), (owner, _), region in _team_envs(rng, AZURE_REGIONS):
         subscription = f"/subscriptions/{uuid.UUID(int=rng.getrandbits(128), version=4)}"
@@ -520,8 +547,8 @@ def _azure_billed(seed: int) -> Iterator[Billed]:
 def _gcp_billed(seed: int) -> Iterator[Billed]:
     """Per team and env a project: a VM, a bucket and BigQuery (heavy for the data team), all labelled."""
     rng = random.Random(f"{seed}/gcp")
-    blobs = Sku("Cloud Storage", "Storage", "Standard Storage", "GiBy.mo", Decimal("0.020"))
-    analysis = Sku("BigQuery", "Analytics", "Analysis", "TiBy", Decimal("6.25"))
+    blobs = Sku("Cloud Storage", "Storage", "Standard Storage", "GiB-Months", Decimal("0.020"))
+    analysis = Sku("BigQuery", "Analytics", "Analysis", "TiB", Decimal("6.25"))
     for team, env, (_, project_tag), (_, owner), region in _team_envs(rng, GCP_REGIONS):
         project = f"{team}-{env}-{rng.randint(1000, 9999)}"
         labels = {"team": team, "env": env, "project": project_tag, "owner": owner.split("@")[0]}
@@ -625,10 +652,12 @@ def _usage(b: Billed, sku: Sku, day: date, quantity: Decimal) -> dict:
         "ConsumedUnit": sku.unit,
         "ServiceName": sku.service,
         "ServiceCategory": sku.category,
+        "ServiceSubcategory": SERVICE_SUBCATEGORIES[sku.service],
         "SkuId": sku_id,
         "SkuPriceId": f"{sku_id}.ONDEMAND",
         "SubAccountId": b.account_id,
         "SubAccountName": b.account_name,
+        "SubAccountType": b.provider.sub_account_type,
         "RegionId": b.region,
         "RegionName": b.region_name,
         "AvailabilityZone": b.zone,
@@ -656,10 +685,13 @@ def _charge(provider: Provider, day: date) -> dict:
     return {
         "ProviderName": provider.name,
         "PublisherName": provider.name,
-        "InvoiceIssuerName": provider.invoice_issuer,
+        "InvoiceIssuerName": provider.name,
+        "InvoiceId": f"{provider.invoice_prefix}{period:%Y%m}",
         "BillingAccountId": provider.billing_account_id,
         "BillingAccountName": provider.billing_account_name,
+        "BillingAccountType": provider.billing_account_type,
         "BillingCurrency": "USD",
+        "PricingCurrency": "USD",
         "BillingPeriodStart": period,
         "BillingPeriodEnd": (period + timedelta(days=32)).replace(day=1),
         "ChargePeriodStart": day,
@@ -676,7 +708,7 @@ def _frame(rows: Iterable[dict], extensions: tuple[str, ...] = ()) -> pl.DataFra
     rows = list(rows)
     columns = []
     for name in (*FOCUS_COLUMNS, *extensions):
-        values = [row.get(name) for row in rows]
+        values = [row.get(IN_PRICING_CURRENCY.get(name, name)) for row in rows]
         if name in DECIMAL_COLUMNS:
             text = pl.Series(name, [None if v is None else str(v) for v in values], pl.String)
             columns.append(text.str.to_decimal(scale=DECIMAL_SCALE))

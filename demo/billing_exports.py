@@ -1,6 +1,6 @@
 """Publish the demo billing where providers deliver billing, for the FOCUS ingestion to find.
 
-* AWS: a FOCUS 1.0 Data Export in the demo cloud's S3, as AWS Data Exports writes one: in the management
+* AWS: a FOCUS 1.2 Data Export in the demo cloud's S3, as AWS Data Exports writes one: in the management
   account's bucket ``EXPORT_BUCKET``, per billing period one Snappy Parquet file (doubles for amounts,
   millisecond timestamps, Tags as a map, the x_ columns) and its manifest:
 

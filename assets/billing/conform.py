@@ -14,16 +14,8 @@ import json
 
 import polars as pl
 
-from assets.billing.focus import (
-    BY_NAME,
-    COLUMNS,
-    DATETIME,
-    DECIMAL,
-    DTYPES,
-    LINE_ITEM_ID,
-    FocusColumn,
-    provider_slug,
-)
+from assets.billing.focus import LINE_ITEM_ID, provider_slug
+from cloudforge.focus import BY_NAME, COLUMNS, DATETIME, DECIMAL, DTYPES, FocusColumn
 
 # Working columns that travel with the rows until the load; never loaded.
 SOURCE_URI = "_source_uri"  # file, object or query the row came from (loaded as source_uri)

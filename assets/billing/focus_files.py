@@ -35,7 +35,7 @@ from typing import IO, Any
 import polars as pl
 
 from assets.billing.conform import conform
-from assets.billing.focus import BY_NAME
+from cloudforge.focus import BY_NAME
 
 DATA_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 MANIFEST_KEY = re.compile(r"^(?P<export>.*)metadata/BILLING_PERIOD=\d{4}-\d{2}/[^/]*Manifest\.json$")

@@ -24,7 +24,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from assets.billing.conform import SOURCE_URI, conform
-from assets.billing.focus import COLUMNS, META_COLUMNS
+from assets.billing.focus import META_COLUMNS
 from assets.billing.focus_files import (
     ReadOptions,
     SliceKey,
@@ -35,6 +35,7 @@ from assets.billing.focus_files import (
     split_slices,
 )
 from assets.billing.validation import Violation, validate_slice
+from cloudforge.focus import COLUMNS
 from cloudforge.warehouse import ensure_schema, replace_slice_csv
 
 log = logging.getLogger(__name__)

@@ -36,7 +36,8 @@ from typing import Any, Literal
 import polars as pl
 
 from assets.billing.conform import ABSENT, NORMALISED, SOURCE_ROW, SOURCE_URI, UNPARSED
-from assets.billing.focus import BY_NAME, COLUMNS, ESSENTIAL
+from assets.billing.focus import ESSENTIAL
+from cloudforge.focus import BY_NAME, COLUMNS
 
 EXAMPLES = 5
 CHECKED = [c for c in COLUMNS if c.mandatory or not c.nullable or c.allowed]  # the columns the rules read

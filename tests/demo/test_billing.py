@@ -16,11 +16,12 @@ import boto3
 import polars as pl
 import pytest
 
-from assets.billing.focus import COLUMNS
 from assets.billing.focus_files import deliveries, read_delivery
+from cloudforge.focus import SERVICE_SUBCATEGORIES, columns_of
 from demo.billing import (
     AWS_COLUMNS,
     DAYS,
+    DOMAIN_PURCHASE,
     FOCUS_COLUMNS,
     INJECTED_SPIKE,
     MANAGEMENT_ACCOUNT,
@@ -195,10 +196,14 @@ def test_the_savings_plan_bills_upfront_and_amortises_over_the_usage_it_covers(a
     daily = rows.filter(pl.col("ChargeCategory") == "Usage").group_by(pl.col("ChargePeriodStart").dt.date())
     effective = dict(daily.agg(pl.col("EffectiveCost").sum()).iter_rows())
     assert effective == {day: plan.daily for day in window(billing) if day >= plan.purchase_day}
-    others = aws.filter(pl.col("CommitmentDiscountId").is_null())
+    purchases = aws.filter(pl.col("ChargeCategory") == "Purchase")
+    assert set(purchases.get_column("EffectiveCost")) == {0}  # paid ahead for what they cover
+    others = aws.filter(pl.col("CommitmentDiscountId").is_null() & (pl.col("ChargeCategory") != "Purchase"))
     assert (others.get_column("BilledCost") == others.get_column("EffectiveCost")).all()
     difference = (aws.get_column("BilledCost") - aws.get_column("EffectiveCost")).sum()
-    assert difference == plan.upfront - plan.daily * plan.amortised_days(billing.end) == plan.daily * 305
+    paid_ahead = purchases.get_column("BilledCost").sum()
+    assert paid_ahead == plan.upfront + DOMAIN_PURCHASE
+    assert difference == paid_ahead - plan.daily * plan.amortised_days(billing.end)
 
 
 @pytest.mark.parametrize(
@@ -271,6 +276,17 @@ def test_azure_and_gcp_bill_two_accounts_per_team_with_labels(billing):
     assert untagged == ["old-jumpbox-osdisk"]
     keys = {key for tags in azure_tags.get_column("Tags").drop_nulls() for key in json.loads(tags)}
     assert keys == {"team", "Team", "env", "Environment", "project", "owner"}
+
+
+def test_every_service_has_one_category_and_one_of_its_subcategories(billing):
+    """FOCUS 1.2: ServiceName -> one ServiceCategory and one ServiceSubcategory belonging to that category."""
+    for frame in billing.frames.values():
+        services = frame.group_by("ServiceName").agg(
+            pl.col("ServiceCategory").unique(), pl.col("ServiceSubcategory").unique()
+        )
+        for service, categories, subcategories in services.iter_rows():
+            assert len(categories) == len(subcategories) == 1, service
+            assert subcategories[0] in SERVICE_SUBCATEGORIES[categories[0]], service
 
 
 def test_expected_totals_are_the_exact_sums(billing):
@@ -354,8 +370,8 @@ def test_the_aws_export_is_laid_out_as_data_exports_writes_it(published):
         "end": "2024-05-01T00:00:00.000Z",
     }
     assert manifest["dataFiles"] == [f"s3://{EXPORT_BUCKET}/{data[-1]}"]
-    focus_1_0 = {c.name for c in COLUMNS if c.since == "1.0"}
-    assert {c["name"] for c in manifest["columns"]} == focus_1_0 | set(AWS_COLUMNS)
+    focus_1_2 = {c.name for c in columns_of("1.2")}
+    assert {c["name"] for c in manifest["columns"]} == focus_1_2 | set(AWS_COLUMNS)
     types = {c["name"]: c["type"] for c in manifest["columns"]}
     assert (types["BilledCost"], types["Tags"]) == ("double", "map<string, string>")
     assert s3.get_bucket_location(Bucket=EXPORT_BUCKET)["LocationConstraint"] == "us-east-2"

@@ -72,13 +72,16 @@ def test_every_aws_usage_row_names_an_inventoried_resource(demo_run):
     assert sum(n for *_, found, n in usage if found) == resourced.height
 
 
-def test_billed_and_effective_cost_differ_by_the_savings_plan_amortisation(demo_run):
+def test_billed_and_effective_cost_differ_by_the_purchases_less_the_savings_plan_amortisation(demo_run):
+    """Purchases bill ahead with EffectiveCost 0; the Savings Plan's covered usage is effective, not billed."""
     plan = demo_run.billing.savings_plan
+    aws = demo_run.billing.frames["aws"]
+    paid_ahead = aws.filter(pl.col("ChargeCategory") == "Purchase").get_column("BilledCost").sum()
     [(difference,)] = query(
         demo_run,
         "SELECT sum(billed_cost - effective_cost) FROM raw_billing.focus_charges WHERE provider = 'aws'",
     )
-    assert difference == plan.upfront - plan.daily * plan.amortised_days(demo_run.billing.end)
+    assert difference == paid_ahead - plan.daily * plan.amortised_days(demo_run.billing.end)
 
 
 def test_the_injected_spike_is_in_the_loaded_data(demo_run):

@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 from support.focus_samples import AWS_ACCOUNT, AZURE_ACCOUNT, GCP_ACCOUNT, charge, write_aws_parquet, write_csv
 
-from assets.billing.focus import COLUMNS, META_COLUMNS
+from assets.billing.focus import META_COLUMNS
+from cloudforge.focus import COLUMNS
 from assets.billing.loader import ingest_focus_source, load_focus_slice
 
 JANUARY, FEBRUARY = date(2024, 1, 1), date(2024, 2, 1)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from assets.billing.focus import COLUMNS, DTYPES
+from cloudforge.focus import COLUMNS, DTYPES
 from assets.billing.focus_files import SliceKey
 from assets.billing.loader import load_focus_slice
 from cloudforge.warehouse import connect
