@@ -17,10 +17,11 @@ import dagster as dg
 import polars as pl
 
 from assets.billing.assets import AZURE_COSTS, BIGQUERY_BILLING, results_of
-from assets.billing.loader import IngestReport, ensure_schema, load_focus_frame
+from assets.billing.loader import IngestReport, load_focus_frame
 from assets.resources import WarehouseResource
 from cloudforge.clock import Clock
 from cloudforge.settings import AzureCostSource, BigQueryExport, BillingMonths, BillingSettings
+from cloudforge.warehouse import ensure_schema
 
 AZURE_CHECK = "azure_slices_valid"
 BIGQUERY_CHECK = "bigquery_slices_valid"

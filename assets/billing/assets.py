@@ -12,8 +12,9 @@ import dagster as dg
 from botocore.exceptions import BotoCoreError, ClientError
 
 from assets.billing.focus_files import DEFAULT_MAX_EXPANDED_BYTES, ReadOptions
-from assets.billing.loader import IngestReport, ensure_schema, ingest_focus_source
+from assets.billing.loader import IngestReport, ingest_focus_source
 from assets.resources import WarehouseResource
+from cloudforge.warehouse import ensure_schema
 
 FOCUS_CHARGES = dg.AssetKey(["raw_billing", "focus_charges"])
 AZURE_COSTS = dg.AssetKey(["raw_billing", "azure_cost_management"])
