@@ -3,6 +3,7 @@ in the ledger. The CLI, the sensor's run and the page call these."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -120,28 +121,29 @@ def apply_request(url: str, ledger: Ledger, graph: Graph, engine: Engine, worker
                   retry: Retry = Retry()) -> Outcome:  # fmt: skip
     """Apply (or resume) the approved request under its lock; ApplyInProgress when another process is at
     it, NotApproved when it is not ready."""
-    request_id = graph.request.id
-    with request_lock(url, request_id, "apply"):
-        ready_to_apply(ledger, graph)
-        ledger.set_status(request_id, "applying")
-        outcome = apply(graph, engine, ledger, workers, retry)
-        if outcome.ok:
-            ledger.set_status(request_id, "applied")
-        else:
-            node, why = next(iter(outcome.failed.items()))
-            ledger.set_status(request_id, "failed", f"node {node} failed: {why}")
-    return outcome
+    return _locked(url, ledger, graph, "apply", lambda: apply(graph, engine, ledger, workers, retry))
 
 
 def destroy_request(url: str, ledger: Ledger, graph: Graph, engine: Engine, workers: int,
                     retry: Retry = Retry()) -> Outcome:  # fmt: skip
+    """Delete what the request created, dependents first, under its lock."""
+    return _locked(url, ledger, graph, "destroy", lambda: destroy(graph, engine, ledger, workers, retry))
+
+
+_STATUSES = {"apply": ("applying", "applied"), "destroy": ("destroying", "destroyed")}
+
+
+def _locked(url: str, ledger: Ledger, graph: Graph, action: str, walk: Callable[[], Outcome]) -> Outcome:
     request_id = graph.request.id
-    with request_lock(url, request_id, "destroy"):
-        ledger.set_status(request_id, "destroying")
-        outcome = destroy(graph, engine, ledger, workers, retry)
+    running, finished = _STATUSES[action]
+    with request_lock(url, request_id, action):
+        if action == "apply":
+            ready_to_apply(ledger, graph)
+        ledger.set_status(request_id, running)
+        outcome = walk()
         if outcome.ok:
-            ledger.set_status(request_id, "destroyed")
+            ledger.set_status(request_id, finished)
         else:
             node, why = next(iter(outcome.failed.items()))
-            ledger.set_status(request_id, "failed", f"destroy: node {node} failed: {why}")
+            ledger.set_status(request_id, "failed", f"{action}: node {node} failed: {why}")
     return outcome

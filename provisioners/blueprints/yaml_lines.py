@@ -58,8 +58,10 @@ def parse_located(text: str, file: str) -> Located:
 
 
 def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], constructor: yaml.SafeLoader) -> Any:
-    lines[path] = node.start_mark.line + 1
+    lines.setdefault(path, node.start_mark.line + 1)  # a mapping's entry: the line of its key
     if isinstance(node, yaml.MappingNode):
+        for key, _ in node.value:
+            lines[(*path, str(key.value))] = key.start_mark.line + 1
         return {
             str(key.value): _construct(value, (*path, str(key.value)), lines, constructor)
             for key, value in node.value
