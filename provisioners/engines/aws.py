@@ -479,3 +479,22 @@ HANDLERS: dict[str, Handler] = {
     "aws_db_subnet_group": DbSubnetGroup(),
     "aws_db_instance": DbInstance(),
 }
+
+
+PROVISIONER_ROLE = "CloudForgeProvisioner"
+
+
+def account_engine(account: str, region: str, endpoint_url: str | None, workers: int,
+                   base: boto3.Session | None = None) -> AwsEngine:  # fmt: skip
+    """The engine for ``account``: the base session (the boto3 chain; in demo mode, moto's test keys) assumes
+    ``arn:aws:iam::<account>:role/CloudForgeProvisioner``, the role allowed to create what blueprints hold."""
+    base = base or boto3.Session()
+    sts = base.client("sts", region_name=region, endpoint_url=endpoint_url)
+    credentials = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/{PROVISIONER_ROLE}", RoleSessionName="cloudforge-provisioner"
+    )["Credentials"]
+    session = boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+    return AwsEngine(session, region, endpoint_url, pool=max(workers, 10))
