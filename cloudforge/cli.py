@@ -327,21 +327,18 @@ def _graph(request):
 
 
 def _engine(settings, request, workers: int):
-    from provisioners.engines.aws import account_engine
+    """The AWS engine for the request's account; in demo mode at the running demo cloud."""
+    from provisioners.engines.aws import engine_for
 
-    endpoint = settings.aws.endpoint_url
-    base = None
-    if settings.aws.mode == "demo" and endpoint is None:
-        import boto3
-
+    aws = settings.aws
+    if aws.mode == "demo" and aws.endpoint_url is None:
         from demo.cloud import find_embedded_cloud
 
         cloud = find_embedded_cloud(settings.state_dir)
         if cloud is None:
             raise click.ClickException("the demo cloud is not running: start it with `cloudforge demo`")
-        endpoint = cloud.endpoint_url
-        base = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing")
-    return account_engine(request.account, request.region, endpoint, workers, base)
+        aws = aws.model_copy(update={"endpoint_url": cloud.endpoint_url})
+    return engine_for(aws, request.account, request.region, workers)
 
 
 @provision.command("plan")

@@ -196,3 +196,14 @@ def request_lock(url: str, request_id: str, action: str) -> Iterator[None]:
                 f"{action} was not started. Run `cloudforge provision status` to follow it."
             )
         yield
+
+
+def approved_requests(conn: psycopg.Connection) -> list[str]:
+    """The id of every approved request; none before the provisioning schema exists."""
+    with conn.transaction():
+        if not conn.execute("SELECT to_regclass('provisioning.requests') IS NOT NULL").fetchone()[0]:
+            return []
+        rows = conn.execute(
+            "SELECT request_id FROM provisioning.requests WHERE status = 'approved' ORDER BY updated_at"
+        ).fetchall()
+    return [row[0] for row in rows]

@@ -16,6 +16,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, HTTPClientError
 
+from cloudforge.settings import AwsSettings
 from provisioners.engines import Created
 from provisioners.graph import NODE_TAG, REQUEST_TAG, Node
 
@@ -482,6 +483,14 @@ HANDLERS: dict[str, Handler] = {
 
 
 PROVISIONER_ROLE = "CloudForgeProvisioner"
+DEMO_KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}  # moto accepts any
+
+
+def engine_for(aws: AwsSettings, account: str, region: str, workers: int) -> AwsEngine:
+    """The engine the settings describe: in demo mode moto's test keys at the demo endpoint, else the boto3
+    chain (at ``aws.endpoint_url`` when set)."""
+    base = boto3.Session(**DEMO_KEYS) if aws.mode == "demo" else boto3.Session()
+    return account_engine(account, region, aws.endpoint_url, workers, base)
 
 
 def account_engine(account: str, region: str, endpoint_url: str | None, workers: int,
