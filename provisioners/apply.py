@@ -1,9 +1,9 @@
 """Walk a request's graph with a bounded worker pool: each node once its dependencies exist (``apply``), or
 each node once everything depending on it is gone (``destroy``), recording every step in the ledger.
 
-Exactly once: before creating, a node is looked up in the ledger (created: done) and then in the cloud (by
-its request and node tags, or its unique name), and a failed attempt is retried the same way, so a create
-whose answer was lost is found rather than repeated. A node that still fails is recorded with why; the
+Exactly once: before creating, a node is looked up in the ledger (created: done) and, when an earlier attempt
+may have reached the cloud (the ledger has a row for it, or this is a retry), in the cloud (by its request and
+node tags, or its unique name), so a create whose answer was lost is found rather than repeated. A node that still fails is recorded with why; the
 nodes already running finish, nothing new starts, and ``resume`` (another apply) carries on.
 """
 
@@ -51,10 +51,15 @@ def apply(graph: Graph, engine: Engine, ledger: Ledger, workers: int, retry: Ret
 
     def create(node: Node) -> Created:
         properties = substitute(node.properties, known)
+        tried_before = node.id in rows  # else the cloud cannot have it: the row is written before a create
         ledger.node_status(request_id, node.id, node.address, node.type, "creating")
-        created = _attempt(engine, retry, lambda: engine.find(node, properties)
-                           or engine.create(node, properties, client_token(request_id, node.id)))  # fmt: skip
-        _attempt(engine, retry, lambda: engine.configure(node, properties, created))
+
+        def find_or_create(attempt: int) -> Created:
+            found = engine.find(node, properties) if attempt or tried_before else None
+            return found or engine.create(node, properties, client_token(request_id, node.id))
+
+        created = _attempt(engine, retry, find_or_create)
+        _attempt(engine, retry, lambda _: engine.configure(node, properties, created))
         ledger.node_status(request_id, node.id, node.address, node.type, "created", created.physical_id,
                            created.attributes, "found in the cloud" if created.adopted else None,
                            created.api_request_id)  # fmt: skip
@@ -82,8 +87,8 @@ def destroy(graph: Graph, engine: Engine, ledger: Ledger, workers: int, retry: R
         created = Created(row.physical_id, row.attributes) if row.physical_id else None
         if created is None:  # it may exist without the ledger knowing its id: ask the cloud
             properties = substitute(node.properties, {n: r.attributes for n, r in rows.items()})
-            created = _attempt(engine, retry, lambda: engine.find(node, properties))
-        api_request = _attempt(engine, retry, lambda: engine.delete(node, created)) if created else None
+            created = _attempt(engine, retry, lambda _: engine.find(node, properties))
+        api_request = _attempt(engine, retry, lambda _: engine.delete(node, created)) if created else None
         ledger.node_status(request_id, node.id, node.address, node.type, "deleted", api_request_id=api_request)
 
     def finished(node: Node, _: object) -> None:
@@ -95,10 +100,11 @@ def destroy(graph: Graph, engine: Engine, ledger: Ledger, workers: int, retry: R
     return outcome
 
 
-def _attempt(engine: Engine, retry: Retry, action: Callable):
+def _attempt(engine: Engine, retry: Retry, action: Callable[[int], object]):
+    """``action(attempt)`` until it succeeds, retrying what the engine calls retryable with backoff."""
     for attempt in range(retry.attempts):
         try:
-            return action()
+            return action(attempt)
         except Exception as error:
             if attempt + 1 == retry.attempts or not engine.retryable(error):
                 raise

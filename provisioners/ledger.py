@@ -63,18 +63,18 @@ class Ledger:
         with connect(url, autocommit=True) as conn:
             yield cls(conn)
 
-    def _execute(self, query: str, params: Any = ()) -> list[tuple]:
+    def _execute(self, query: str, params: Any = (), *also: tuple[str, Any]) -> list[tuple]:
+        """Run ``query`` (and the ``also`` statements after it) in one transaction; the first one's rows."""
         with self._lock, self._conn.transaction():
             cursor = self._conn.execute(query, params)
-            return cursor.fetchall() if cursor.description else []
+            rows = cursor.fetchall() if cursor.description else []
+            for statement, statement_params in also:
+                self._conn.execute(statement, statement_params)
+            return rows
 
     def event(self, request_id: str, event: str, node_id: str | None = None, detail: dict | None = None,
               api_request_id: str | None = None, actor: str | None = None) -> None:  # fmt: skip
-        self._execute(
-            "INSERT INTO provisioning.events (request_id, node_id, event, detail, api_request_id, actor)"
-            " VALUES (%s, %s, %s, %s, %s, %s)",
-            [request_id, node_id, event, Jsonb(detail or {}), api_request_id, actor],
-        )
+        self._execute(*_event(request_id, event, node_id, detail, api_request_id, actor))
 
     # requests -----------------------------------------------------------------------------------------------
     def record_request(self, request_id: str, document: dict[str, Any], actor: str) -> None:
@@ -169,7 +169,9 @@ class Ledger:
     def node_status(self, request_id: str, node_id: str, address: str, resource_type: str, status: str,
                     physical_id: str | None = None, attributes: dict | None = None,
                     message: str | None = None, api_request_id: str | None = None) -> None:  # fmt: skip
-        """Write the node's row (keeping its physical id and attributes unless given) and the event."""
+        """Write the node's row (keeping its physical id and attributes unless given) and its event, at once."""
+        detail = {"address": address, **({"physical_id": physical_id} if physical_id else {}),
+                  **({"message": message} if message else {})}  # fmt: skip
         self._execute(
             "INSERT INTO provisioning.nodes AS n (request_id, node_id, address, resource_type, status,"
             " physical_id, attributes, message) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
@@ -178,10 +180,18 @@ class Ledger:
             " attributes = CASE WHEN EXCLUDED.attributes = '{}' THEN n.attributes ELSE EXCLUDED.attributes END,"
             " message = EXCLUDED.message, updated_at = now()",
             [request_id, node_id, address, resource_type, status, physical_id, Jsonb(attributes or {}), message],
+            _event(request_id, status, node_id, detail, api_request_id, None),
         )  # fmt: skip
-        detail = {"address": address, **({"physical_id": physical_id} if physical_id else {}),
-                  **({"message": message} if message else {})}  # fmt: skip
-        self.event(request_id, status, node_id, detail, api_request_id)
+
+
+def _event(request_id: str, event: str, node_id: str | None, detail: dict | None, api_request_id: str | None,
+           actor: str | None) -> tuple[str, list]:  # fmt: skip
+    """The statement appending one event to the audit log."""
+    return (
+        "INSERT INTO provisioning.events (request_id, node_id, event, detail, api_request_id, actor)"
+        " VALUES (%s, %s, %s, %s, %s, %s)",
+        [request_id, node_id, event, Jsonb(detail or {}), api_request_id, actor],
+    )
 
 
 @contextmanager

@@ -136,8 +136,10 @@ class Vpc(Ec2Tagged):
         return self.created(response["Vpc"], _request_id(response))
 
     def configure(self, aws, p, created):
-        for attribute in ("enable_dns_support", "enable_dns_hostnames"):
-            if attribute in p:
+        """DNS support is on and DNS hostnames off in a new VPC; set what the blueprint declares otherwise."""
+        defaults = {"enable_dns_support": True, "enable_dns_hostnames": False}
+        for attribute, default in defaults.items():
+            if p.get(attribute, default) != default or created.adopted and attribute in p:
                 name = "".join(part.title() for part in attribute.split("_"))
                 aws.client("ec2").modify_vpc_attribute(VpcId=created.physical_id, **{name: {"Value": p[attribute]}})
 
@@ -212,9 +214,13 @@ class SecurityGroup(Ec2Tagged):
         return self.created(item, _request_id(response))
 
     def configure(self, aws, p, created):
-        """Add the declared rules the group lacks (a found group may have some of them already)."""
+        """Add the declared rules the group lacks: a new group has only AWS's default egress (allow all), a
+        found one may have some of them already."""
         ec2 = aws.client("ec2")
-        group = ec2.describe_security_groups(GroupIds=[created.physical_id])["SecurityGroups"][0]
+        if created.adopted:
+            group = ec2.describe_security_groups(GroupIds=[created.physical_id])["SecurityGroups"][0]
+        else:
+            group = {"IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}
         for direction, existing_key, call in (("ingress", "IpPermissions", ec2.authorize_security_group_ingress),
                                               ("egress", "IpPermissionsEgress", ec2.authorize_security_group_egress)):  # fmt: skip
             have = {_rule_key(p_) for p_ in group.get(existing_key, [])}
