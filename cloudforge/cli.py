@@ -453,18 +453,24 @@ def provision_destroy(request_file: Path, workers: int) -> None:
 @provision.command("status")
 @_request_file
 def provision_status(request_file: Path) -> None:
-    """The request's status, approvals and each node's physical id."""
-    _, request, _, ledger_context = _provisioning(request_file)
+    """The request's status, approvals, each node's physical id and how it stands in the latest inventory."""
+    from cloudforge.warehouse import connect
+    from provisioners.reconcile import reconcile
+
+    _, request, url, ledger_context = _provisioning(request_file)
     with ledger_context as ledger:
         row, nodes = ledger.request(request.id), ledger.nodes(request.id)
     if row is None:
         raise click.ClickException(f"request {request.id} was never planned")
+    with connect(url, autocommit=True) as conn:
+        inventory = {match.node_id: match.outcome for match in reconcile(conn, request.id)}
     approvers = ", ".join(row.approvers) or "none"
     click.echo(f"request {row.request_id} ({row.name}): {row.status}; approvals {approvers} of {row.approvals_needed}")
     if row.message:
         click.echo(f"  {row.message}")
     for node_id, node in sorted(nodes.items()):
-        click.echo(f"  {node_id:<30} {node.status:<9} {node.physical_id or ''}  {node.message or ''}".rstrip())
+        seen = inventory.get(node_id, "")
+        click.echo(f"  {node_id:<30} {node.status:<9} {seen:<16} {node.physical_id or ''}  {node.message or ''}".rstrip())
 
 
 if __name__ == "__main__":

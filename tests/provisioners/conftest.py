@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from cloudforge.warehouse import connect, create_database, ensure_schema
-from cloudforge.warehouse.migrations import MIGRATION_FILE, Migration
+from cloudforge.warehouse.migrations import MIGRATION_FILE, Migration, MigrationError, bundled_migrations
 from provisioners.blueprints.request import Request
 from provisioners.engines.aws import AwsEngine
 from provisioners.ledger import Ledger
@@ -27,6 +27,20 @@ def shipped_migrations() -> tuple[Migration, ...]:
         if match:
             found.append(Migration(int(match[1]), match[2], entry.read_text()))
     return tuple(sorted(found, key=lambda m: m.version))
+
+
+def _bundled_migrations_load() -> bool:
+    try:
+        bundled_migrations()
+    except MigrationError:
+        return False
+    return True
+
+
+needs_bundled_migrations = pytest.mark.skipif(
+    not _bundled_migrations_load(),
+    reason="migrations 0004-0006 (other branches) not merged: the numbers have a gap, ensure_schema() refuses",
+)
 
 
 @pytest.fixture
