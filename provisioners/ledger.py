@@ -91,14 +91,13 @@ class Ledger:
 
     def record_plan(self, request_id: str, plan_hash: str, plan: dict[str, Any], monthly: Any,
                     approvals_needed: int, blocked: str | None, actor: str) -> None:  # fmt: skip
-        """The latest plan; a plan that differs from the approved one sends the request back for approval
-        (unless it has been applied: then the ledger's nodes stay what they are)."""
+        """The latest plan. The same plan again keeps the request's status; a different one needs approving
+        (and a blocked one is blocked), whatever was approved or applied before."""
         status = "blocked" if blocked else "awaiting_approval"
         rows = self._execute(
             "UPDATE provisioning.requests SET plan_hash = %(hash)s, plan = %(plan)s, monthly_estimate = %(monthly)s,"
             " approvals_needed = %(needed)s, message = %(message)s, updated_at = now(),"
-            " status = CASE WHEN status IN ('applying', 'applied', 'failed', 'destroying') THEN status"
-            "   WHEN %(status)s = 'awaiting_approval' AND plan_hash = %(hash)s AND status = 'approved'"
+            " status = CASE WHEN plan_hash IS NOT DISTINCT FROM %(hash)s AND status NOT IN ('requested', 'blocked')"
             "   THEN status ELSE %(status)s END"
             " WHERE request_id = %(id)s RETURNING status",
             {"hash": plan_hash, "plan": Jsonb(plan), "monthly": monthly, "needed": approvals_needed,

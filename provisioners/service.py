@@ -112,7 +112,7 @@ def ready_to_apply(ledger: Ledger, graph: Graph) -> None:
             f"request {graph.request.id}: the blueprint or parameters changed since the plan that was approved; "
             "plan it again and have the new plan approved"
         )
-    if row.status not in ("approved", "applying", "failed", "applied"):
+    if row.status not in ("approved", "applying", "failed", "applied") or len(row.approvers) < row.approvals_needed:
         needed = f"{row.approvals_needed} approval(s), has {len(row.approvers)}"
         raise NotApproved(f"request {graph.request.id} is {row.status} ({needed}): {row.message or 'approve it'}")
 

@@ -59,6 +59,14 @@ def test_web_service_is_applied_once_in_dependency_order_and_destroyed(ledger_ur
     again = apply_request(ledger_url, ledger, plan.graph, aws_engine(moto_endpoint), 4, FAST)
     assert again.done == [] and sorted(again.found) == sorted(plan.graph.nodes)
 
+    grown = make_request("web-service", "web-apply", instance_count=3)  # changed after it was applied
+    replanned = plan_request(ledger, grown, PolicyConfig(), NOW, None, "alice")
+    assert ledger.request(request.id).status == "awaiting_approval"
+    with pytest.raises(NotApproved, match=r"awaiting_approval \(1 approval\(s\), has 0\)"):
+        apply_request(ledger_url, ledger, replanned.graph, aws_engine(moto_endpoint), 4, FAST)
+    plan_request(ledger, request, PolicyConfig(), NOW, None, "alice")  # back to the applied plan
+
+    ledger.approve(request.id, plan.hash, "bob")
     gone = destroy_request(ledger_url, ledger, plan.graph, aws_engine(moto_endpoint), 4, FAST)
     assert gone.ok and tagged(moto_endpoint, request.id) == {"vpc": [], "subnet": [], "security_group": [], "instance": []}
     deleted_at = {row[0]: row[1] for row in ledger._execute(
