@@ -52,7 +52,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=[refresh, provision],
         schedules=[dg.ScheduleDefinition(job=refresh, cron_schedule="0 6 * * *", execution_timezone="UTC")],
         sensors=[build_alert_delivery_sensor(settings), build_policy_automation_sensor(),
-                 build_provisioning_sensor(provision)],
+                 build_provisioning_sensor(provision, settings)],
         resources={
             "aws_inventory": AwsInventoryResource.from_settings(settings),
             "warehouse": WarehouseResource(database_url=owner_url, state_dir=str(settings.state_dir)),

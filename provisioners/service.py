@@ -147,3 +147,27 @@ def _locked(url: str, ledger: Ledger, graph: Graph, action: str, walk: Callable[
             node, why = next(iter(outcome.failed.items()))
             ledger.set_status(request_id, "failed", f"{action}: node {node} failed: {why}")
     return outcome
+
+
+def plan_stored_requests(ledger: Ledger, conn: psycopg.Connection, config: PolicyConfig, now: datetime,
+                         required_tags: list[str]) -> list[str]:  # fmt: skip
+    """Plan every request inserted as a row of provisioning.requests (status 'requested'); one that is not a
+    valid request is blocked with the problems. The ids planned."""
+    from provisioners.blueprints.request import request_from_document
+    from provisioners.blueprints.yaml_lines import SourceError
+
+    planned = []
+    for request_id in ledger.requests_with_status("requested"):
+        row = ledger.request(request_id)
+        try:
+            request = request_from_document(row.document, f"provisioning.requests {request_id}", required_tags)
+            if request.id != request_id:
+                raise SourceError([(f"provisioning.requests {request_id}", 1,
+                                    f"request_id must be {request.id} (from account, region and name)")])
+            plan_request(ledger, request, config, now, team_budget(conn, request.tags.get("team", "")),
+                         request.requested_by)  # fmt: skip
+        except SourceError as error:
+            ledger.set_status(request_id, "blocked", str(error))
+            continue
+        planned.append(request_id)
+    return planned

@@ -16,7 +16,7 @@ from tests.provisioners.conftest import make_request
 def tick(ledger_url: str):
     """One evaluation with a fresh sensor and context, as a restarted daemon would build them."""
     settings = load_settings()
-    sensor = build_provisioning_sensor(build_provision_job(settings))
+    sensor = build_provisioning_sensor(build_provision_job(settings), settings)
     with dg.build_sensor_context(resources={"warehouse": WarehouseResource(database_url=ledger_url)}) as context:
         return sensor(context)
 
@@ -38,3 +38,23 @@ def test_one_run_per_approved_request_keyed_by_its_id_and_the_run_applies_it(led
     assert result.success
     assert ledger.request(request.id).status == "applied"
     assert tick(ledger_url).skip_message == "no approved provisioning request"
+
+
+def test_requests_inserted_as_rows_are_planned_by_the_sensor(ledger_url, ledger):
+    from psycopg.types.json import Jsonb
+
+    good, bad = make_request("static-site", "inserted"), make_request("static-site", "inserted-bad")
+    document = dict(bad.document(), tags={"team": "payments"})  # project, env, owner missing
+    for request_id, doc in ((good.id, good.document()), (bad.id, document)):
+        ledger._execute(
+            "INSERT INTO provisioning.requests (request_id, name, blueprint, account_id, region, requested_by,"
+            " document) VALUES (%s, %s, 'static-site', %s, 'us-east-1', 'alice', %s)",
+            [request_id, doc["name"], doc["account"], Jsonb(doc)],
+        )
+    assert tick(ledger_url).skip_message == "no approved provisioning request"
+    assert ledger.request(good.id).status == "awaiting_approval" and ledger.request(good.id).plan_hash
+    refused = ledger.request(bad.id)
+    assert refused.status == "blocked"
+    assert refused.message.splitlines() == [
+        f"provisioning.requests {bad.id}:1: required tag {tag!r} is missing" for tag in ("project", "env", "owner")
+    ]
