@@ -24,7 +24,8 @@ from cloudforge.settings import Settings, load_settings
 from cloudforge.warehouse import database_url
 from pipelines.dbt import build_dbt_assets, dbt_resource
 from pipelines.run_lock import run_locked
-from pipelines.sensors import build_alert_delivery_sensor
+from pipelines.provisioning import build_provision_job
+from pipelines.sensors import build_alert_delivery_sensor, build_provisioning_sensor
 
 REFRESH_JOB_NAME = "refresh_everything"
 DATABASE_URL_VARIABLE = "CLOUDFORGE_DATABASE_URL"
@@ -41,15 +42,17 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     )
     owner_url = secret(settings.database_url, DATABASE_URL_VARIABLE)
     terraform_assets, terraform_checks = build_terraform_assets(settings.terraform, settings.aws, settings.clock)
+    provision = build_provision_job(settings)
     return dg.Definitions(
         assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, *build_api_billing_assets(settings.billing, settings.clock),
                 *terraform_assets,
                 build_policy_assets(settings), *build_dbt_assets(settings),
                 *build_cost_alert_assets(settings.costs, settings.clock)],
         asset_checks=[*AWS_INVENTORY_CHECKS, *terraform_checks],
-        jobs=[refresh],
+        jobs=[refresh, provision],
         schedules=[dg.ScheduleDefinition(job=refresh, cron_schedule="0 6 * * *", execution_timezone="UTC")],
-        sensors=[build_alert_delivery_sensor(settings), build_policy_automation_sensor()],
+        sensors=[build_alert_delivery_sensor(settings), build_policy_automation_sensor(),
+                 build_provisioning_sensor(provision, settings)],
         resources={
             "aws_inventory": AwsInventoryResource.from_settings(settings),
             "warehouse": WarehouseResource(database_url=owner_url, state_dir=str(settings.state_dir)),

@@ -38,3 +38,41 @@ def build_alert_delivery_sensor(settings: Settings) -> dg.SensorDefinition:
         return dg.SkipReason(f"alerts: {report.summary()}")
 
     return alert_delivery_sensor
+
+
+def build_provisioning_sensor(job: dg.JobDefinition, settings: Settings) -> dg.SensorDefinition:
+    """One run of ``job`` per approved provisioning request, keyed by the request id: Dagster never launches a
+    run key twice, so a restarted daemon (or a second tick before the run started) does not apply it again.
+    A request changed and approved again after its run is applied with `cloudforge provision apply`. Requests
+    inserted as rows of provisioning.requests are planned first (gate, estimate, budget), to await approval."""
+
+    @dg.sensor(
+        name="provisioning_sensor",
+        job=job,
+        minimum_interval_seconds=30,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Launch the apply of every approved provisioning request.",
+    )
+    def provisioning_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
+        from policies.config import policy_config
+        from provisioners.ledger import Ledger, approved_requests
+        from provisioners.service import plan_stored_requests
+
+        with warehouse.connect() as conn:
+            approved = approved_requests(conn)
+            if conn.execute("SELECT to_regclass('provisioning.requests') IS NOT NULL").fetchone()[0]:
+                planned = plan_stored_requests(Ledger(conn), conn, policy_config(settings), settings.clock.now(),
+                                               settings.tags.required)  # fmt: skip
+                context.log.info(f"planned requests inserted as rows: {planned}")
+        if not approved:
+            return dg.SkipReason("no approved provisioning request")
+        return [
+            dg.RunRequest(
+                run_key=request_id,
+                run_config={"ops": {"apply_request": {"config": {"request_id": request_id}}}},
+                tags={"cloudforge/request": request_id},
+            )
+            for request_id in approved
+        ]
+
+    return provisioning_sensor
