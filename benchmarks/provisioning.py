@@ -62,28 +62,41 @@ def run_provisioning_bench(settings: Settings, size: int, echo: Callable[[str], 
     url = create_database(database_url(settings), "cloudforge_bench_provisioning")
     with connect(url, autocommit=True) as conn:
         ensure_schema(conn)
-    with moto_process() as endpoint:
-        with serving(LatencyProxy(endpoint, DELAY_SECONDS)) as proxy, Ledger.open(url) as ledger:
-            session = boto3.Session(**DEMO_KEYS)
-            seconds = {}
-            for workers in (8, 1):
-                request = Request(name=f"bench-{workers}-workers", blueprint="fleet", account=ACCOUNT,
-                                  region=REGION, requested_by="bench", parameters={"size": size},
-                                  tags={t: "bench" for t in settings.tags.required})  # fmt: skip
-                start = time.perf_counter()
-                plan = plan_request(ledger, request, policy_config(settings), settings.clock.now(), None, "bench")
-                ledger.approve(request.id, plan.hash, "bench")
-                planned = time.perf_counter() - start
-                calls_before = sum(proxy.seen.values())
-                engine = AwsEngine(session, REGION, proxy.url, pool=max(workers, 10))
-                outcome = apply_request(url, ledger, plan.graph, engine, workers)
-                seconds[workers] = time.perf_counter() - start
-                if not outcome.ok:
-                    raise RuntimeError(f"the bench apply failed: {outcome.failed}")
-                echo(f"{workers} worker(s): {len(plan.graph.nodes)} resources, ${plan.monthly}/month estimated, "
-                     f"{sum(proxy.seen.values()) - calls_before} AWS calls, {seconds[workers]:.1f} s "
-                     f"(plan, gate, estimate and approval {planned:.1f} s)")  # fmt: skip
+    with (
+        moto_process() as endpoint,
+        serving(LatencyProxy(endpoint, DELAY_SECONDS)) as proxy,
+        Ledger.open(url) as ledger,
+    ):
+        session = boto3.Session(**DEMO_KEYS)
+        seconds = {}
+        for workers in (8, 1):
+            request = Request(name=f"bench-{workers}-workers", blueprint="fleet", account=ACCOUNT,
+                              region=REGION, requested_by="bench", parameters={"size": size},
+                              tags={t: "bench" for t in settings.tags.required})  # fmt: skip
+            start = time.perf_counter()
+            plan = plan_request(ledger, request, policy_config(settings), settings.clock.now(), None, "bench")
+            ledger.approve(request.id, plan.hash, "bench")
+            planned = time.perf_counter() - start
+            calls_before = sum(proxy.seen.values())
+            engine = AwsEngine(session, REGION, proxy.url, pool=max(workers, 10))
+            outcome = apply_request(url, ledger, plan.graph, engine, workers)
+            seconds[workers] = time.perf_counter() - start
+            if not outcome.ok:
+                raise RuntimeError(f"the bench apply failed: {outcome.failed}")
+            echo(f"{workers} worker(s): {len(plan.graph.nodes)} resources, ${plan.monthly}/month estimated, "
+                 f"{sum(proxy.seen.values()) - calls_before} AWS calls, {seconds[workers]:.1f} s "
+                 f"(plan, gate, estimate and approval {planned:.1f} s)")  # fmt: skip
     return [
-        Target("provisioning end to end, 8 workers", seconds[8], 30.0, "limit", "s", 1.0, higher_is_better=False),
-        Target("speed-up of 8 workers over 1", seconds[1], seconds[8], "8 workers", "s", 3.0, higher_is_better=True),
+        Target(
+            "provisioning end to end, 8 workers", seconds[8], 30.0, "limit", "s", 1.0, higher_is_better=False
+        ),
+        Target(
+            "speed-up of 8 workers over 1",
+            seconds[1],
+            seconds[8],
+            "8 workers",
+            "s",
+            3.0,
+            higher_is_better=True,
+        ),
     ]

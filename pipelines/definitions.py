@@ -23,8 +23,8 @@ from assets.terraform.assets import build_terraform_assets
 from cloudforge.settings import Settings, load_settings
 from cloudforge.warehouse import database_url
 from pipelines.dbt import build_dbt_assets, dbt_resource
-from pipelines.run_lock import run_locked
 from pipelines.provisioning import build_provision_job
+from pipelines.run_lock import run_locked
 from pipelines.sensors import build_alert_delivery_sensor, build_provisioning_sensor
 
 REFRESH_JOB_NAME = "refresh_everything"

@@ -38,12 +38,17 @@ class Retry:
     sleep: Callable[[float], None] = time.sleep
 
 
+DEFAULT_RETRY = Retry()
+
+
 def client_token(request_id: str, node_id: str) -> str:
     """The idempotency token of a node's create: the same for every attempt of every run."""
     return hashlib.sha256(f"{request_id}/{node_id}".encode()).hexdigest()[:64]
 
 
-def apply(graph: Graph, engine: Engine, ledger: Ledger, workers: int, retry: Retry = Retry()) -> Outcome:
+def apply(
+    graph: Graph, engine: Engine, ledger: Ledger, workers: int, retry: Retry = DEFAULT_RETRY
+) -> Outcome:
     request_id = graph.request.id
     rows = ledger.nodes(request_id)
     known = {node_id: row.attributes for node_id, row in rows.items() if row.status == "created"}
@@ -74,7 +79,9 @@ def apply(graph: Graph, engine: Engine, ledger: Ledger, workers: int, retry: Ret
     return outcome
 
 
-def destroy(graph: Graph, engine: Engine, ledger: Ledger, workers: int, retry: Retry = Retry()) -> Outcome:
+def destroy(
+    graph: Graph, engine: Engine, ledger: Ledger, workers: int, retry: Retry = DEFAULT_RETRY
+) -> Outcome:
     """Delete what the ledger says was created, dependents first."""
     request_id = graph.request.id
     rows = ledger.nodes(request_id)
@@ -89,7 +96,9 @@ def destroy(graph: Graph, engine: Engine, ledger: Ledger, workers: int, retry: R
             properties = substitute(node.properties, {n: r.attributes for n, r in rows.items()})
             created = _attempt(engine, retry, lambda _: engine.find(node, properties))
         api_request = _attempt(engine, retry, lambda _: engine.delete(node, created)) if created else None
-        ledger.node_status(request_id, node.id, node.address, node.type, "deleted", api_request_id=api_request)
+        ledger.node_status(
+            request_id, node.id, node.address, node.type, "deleted", api_request_id=api_request
+        )
 
     def finished(node: Node, _: object) -> None:
         outcome.done.append(node.id)

@@ -187,8 +187,10 @@ def _event(request_id: str, event: str, node_id: str | None, detail: dict | None
            actor: str | None) -> tuple[str, list]:  # fmt: skip
     """The statement appending one event to the audit log."""
     return (
-        "INSERT INTO provisioning.events (request_id, node_id, event, detail, api_request_id, actor)"
-        " VALUES (%s, %s, %s, %s, %s, %s)",
+        (
+            "INSERT INTO provisioning.events (request_id, node_id, event, detail, api_request_id, actor)"
+            " VALUES (%s, %s, %s, %s, %s, %s)"
+        ),
         [request_id, node_id, event, Jsonb(detail or {}), api_request_id, actor],
     )
 

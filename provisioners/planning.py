@@ -41,7 +41,9 @@ def plan_json(graph: Graph) -> dict[str, Any]:
     """The graph as the JSON of ``terraform show -json`` for a plan creating every node."""
     changes, configured = [], {}
     for node in graph.nodes.values():
-        computed = {attribute: True for attribute in KINDS[node.type].attributes if attribute not in node.properties}
+        computed = {
+            attribute: True for attribute in KINDS[node.type].attributes if attribute not in node.properties
+        }
         after = _after(node.properties)
         if "tags" in after:
             after["tags_all"] = after["tags"]
@@ -68,7 +70,9 @@ def _expressions(node: Node, graph: Graph) -> dict[str, Any]:
     """The references each argument makes, as Terraform's configuration lists them."""
     expressions = {}
     for attribute, value in node.properties.items():
-        found = sorted({f"{graph.nodes[ref.node].type}.{graph.nodes[ref.node].resource}" for ref in refs(value)})
+        found = sorted(
+            {f"{graph.nodes[ref.node].type}.{graph.nodes[ref.node].resource}" for ref in refs(value)}
+        )
         if found:
             expressions[attribute] = {"references": [r for t in found for r in (f"{t}.id", t)]}
     return expressions

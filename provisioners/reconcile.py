@@ -63,4 +63,8 @@ def _outcome(row: tuple | None, inventory_type: str, request_id: str, node_id: s
     if document.get("state") in ("terminated", "shutting-down", "deleted", "deleting"):
         return "missing"  # still listed by the API for a while after it went
     tags = document["tags"]
-    return "in inventory" if (tags.get(REQUEST_TAG), tags.get(NODE_TAG)) == (request_id, node_id) else "tags changed"
+    return (
+        "in inventory"
+        if (tags.get(REQUEST_TAG), tags.get(NODE_TAG)) == (request_id, node_id)
+        else "tags changed"
+    )

@@ -13,7 +13,7 @@ import psycopg
 
 from policies.check import CheckResult
 from policies.config import PolicyConfig
-from provisioners.apply import Outcome, Retry, apply, destroy
+from provisioners.apply import DEFAULT_RETRY, Outcome, Retry, apply, destroy
 from provisioners.blueprints.blueprint import BLUEPRINT_DIR, load_blueprint
 from provisioners.blueprints.request import Request
 from provisioners.engines import Engine
@@ -97,7 +97,9 @@ def plan_request(ledger: Ledger, request: Request, config: PolicyConfig, now: da
         )
     plan = Plan(graph, plan_hash(graph), check, estimate(graph), budget, blocked)
     ledger.record_request(request.id, request.document(), actor)
-    ledger.record_plan(request.id, plan.hash, plan.summary(), plan.monthly, plan.approvals_needed, blocked, actor)
+    ledger.record_plan(
+        request.id, plan.hash, plan.summary(), plan.monthly, plan.approvals_needed, blocked, actor
+    )
     return plan
 
 
@@ -112,20 +114,25 @@ def ready_to_apply(ledger: Ledger, graph: Graph) -> None:
             f"request {graph.request.id}: the blueprint or parameters changed since the plan that was approved; "
             "plan it again and have the new plan approved"
         )
-    if row.status not in ("approved", "applying", "failed", "applied") or len(row.approvers) < row.approvals_needed:
+    if (
+        row.status not in ("approved", "applying", "failed", "applied")
+        or len(row.approvers) < row.approvals_needed
+    ):
         needed = f"{row.approvals_needed} approval(s), has {len(row.approvers)}"
-        raise NotApproved(f"request {graph.request.id} is {row.status} ({needed}): {row.message or 'approve it'}")
+        raise NotApproved(
+            f"request {graph.request.id} is {row.status} ({needed}): {row.message or 'approve it'}"
+        )
 
 
 def apply_request(url: str, ledger: Ledger, graph: Graph, engine: Engine, workers: int,
-                  retry: Retry = Retry()) -> Outcome:  # fmt: skip
+                  retry: Retry = DEFAULT_RETRY) -> Outcome:  # fmt: skip
     """Apply (or resume) the approved request under its lock; ApplyInProgress when another process is at
     it, NotApproved when it is not ready."""
     return _locked(url, ledger, graph, "apply", lambda: apply(graph, engine, ledger, workers, retry))
 
 
 def destroy_request(url: str, ledger: Ledger, graph: Graph, engine: Engine, workers: int,
-                    retry: Retry = Retry()) -> Outcome:  # fmt: skip
+                    retry: Retry = DEFAULT_RETRY) -> Outcome:  # fmt: skip
     """Delete what the request created, dependents first, under its lock."""
     return _locked(url, ledger, graph, "destroy", lambda: destroy(graph, engine, ledger, workers, retry))
 
@@ -160,10 +167,19 @@ def plan_stored_requests(ledger: Ledger, conn: psycopg.Connection, config: Polic
     for request_id in ledger.requests_with_status("requested"):
         row = ledger.request(request_id)
         try:
-            request = request_from_document(row.document, f"provisioning.requests {request_id}", required_tags)
+            request = request_from_document(
+                row.document, f"provisioning.requests {request_id}", required_tags
+            )
             if request.id != request_id:
-                raise SourceError([(f"provisioning.requests {request_id}", 1,
-                                    f"request_id must be {request.id} (from account, region and name)")])
+                raise SourceError(
+                    [
+                        (
+                            f"provisioning.requests {request_id}",
+                            1,
+                            f"request_id must be {request.id} (from account, region and name)",
+                        )
+                    ]
+                )
             plan_request(ledger, request, config, now, team_budget(conn, request.tags.get("team", "")),
                          request.requested_by)  # fmt: skip
         except SourceError as error:

@@ -96,7 +96,9 @@ def _load(path: Path, directory: Path, seen: tuple[str, ...]) -> Blueprint:
     if "extends" in data:
         base_name = data["extends"]
         if str(base_name) in seen or base_name == path.stem:
-            raise SourceError([doc.problem(f"extends {base_name!r} again: blueprints extend in a circle", "extends")])
+            raise SourceError(
+                [doc.problem(f"extends {base_name!r} again: blueprints extend in a circle", "extends")]
+            )
         if not blueprint_path(str(base_name), directory).exists():
             raise SourceError([doc.problem(f"extends unknown blueprint {base_name!r}", "extends")])
         base = _load(blueprint_path(str(base_name), directory), directory, (*seen, path.stem))
@@ -134,15 +136,19 @@ def _parameter(doc: Located, name: str, spec: Any, problems: list) -> Parameter 
     where = ("parameters", name)
     if not isinstance(spec, dict) or spec.get("type") not in PARAMETER_TYPES:
         got = spec.get("type") if isinstance(spec, dict) else spec
-        problems.append(doc.problem(
-            f"parameter {name!r}: type must be one of {', '.join(PARAMETER_TYPES)}, got {got!r}", *where
-        ))
+        problems.append(
+            doc.problem(
+                f"parameter {name!r}: type must be one of {', '.join(PARAMETER_TYPES)}, got {got!r}", *where
+            )
+        )
         return None
     required = "default" not in spec
     if not required and not type_matches(spec["type"], spec["default"]):
-        problems.append(doc.problem(
-            f"parameter {name!r}: default {spec['default']!r} is not a {spec['type']}", *where, "default"
-        ))
+        problems.append(
+            doc.problem(
+                f"parameter {name!r}: default {spec['default']!r} is not a {spec['type']}", *where, "default"
+            )
+        )
         return None
     return Parameter(name, spec["type"], spec.get("default"), required, str(spec.get("description", "")))
 
@@ -153,16 +159,24 @@ def _resource(doc: Located, name: str, spec: Any, problems: list) -> Resource | 
         problems.append(doc.problem(f"resource name {name!r}: letters, digits, '_' and '-' only", *where))
         return None
     if not isinstance(spec, dict):
-        problems.append(doc.problem(f"resource {name!r}: expected a mapping with type and properties", *where))
+        problems.append(
+            doc.problem(f"resource {name!r}: expected a mapping with type and properties", *where)
+        )
         return None
     kind = spec.get("type")
     if kind not in KINDS:
-        problems.append(doc.problem(
-            f"resource {name!r}: unknown type {kind!r}; known types: {', '.join(sorted(KINDS))}", *where, "type"
-        ))
+        problems.append(
+            doc.problem(
+                f"resource {name!r}: unknown type {kind!r}; known types: {', '.join(sorted(KINDS))}",
+                *where,
+                "type",
+            )
+        )
         return None
     unknown = set(spec) - {"type", "count", "properties"}
-    problems += [doc.problem(f"resource {name!r}: unknown key {key!r}", *where, key) for key in sorted(unknown)]
+    problems += [
+        doc.problem(f"resource {name!r}: unknown key {key!r}", *where, key) for key in sorted(unknown)
+    ]
     properties = spec.get("properties") or {}
     if not isinstance(properties, dict):
         problems.append(doc.problem(f"resource {name!r}: properties must be a mapping", *where, "properties"))
@@ -198,7 +212,7 @@ def check_references(blueprint: Blueprint) -> list[tuple[str, int, str]]:
     """Problems of the expressions: unknown names and attributes, misplaced references, cycles."""
     problems = []
     for resource in blueprint.resources.values():
-        say = lambda message, r=resource: problems.append((r.file, r.line, f"resource {r.name!r}: {message}"))  # noqa: E731
+        say = lambda message, r=resource: problems.append((r.file, r.line, f"resource {r.name!r}: {message}"))
         count = resource.count
         if count is not None and not isinstance(count, int) or isinstance(count, bool):
             match = EXPRESSION.fullmatch(count) if isinstance(count, str) else None
@@ -224,8 +238,10 @@ def _expression_problem(blueprint: Blueprint, resource: Resource, expression: st
     if head == "param":
         return None if rest in blueprint.parameters else f"unknown parameter {rest!r} in ${{{expression}}}"
     if head == "request":
-        return None if rest in REQUEST_FIELDS else (
-            f"unknown request field {rest!r} in ${{{expression}}}; known: {', '.join(REQUEST_FIELDS)}"
+        return (
+            None
+            if rest in REQUEST_FIELDS
+            else (f"unknown request field {rest!r} in ${{{expression}}}; known: {', '.join(REQUEST_FIELDS)}")
         )
     if expression == "count.index":
         return None if resource.count is not None else "${count.index} in a resource without count"
@@ -239,7 +255,9 @@ def _expression_problem(blueprint: Blueprint, resource: Resource, expression: st
         known = ", ".join(KINDS[target.type].attributes)
         return f"{target.type} has no attribute {match['attribute']!r} to refer to (it has {known})"
     if not whole:
-        return f"${{{expression}}} refers to another resource: it must be the whole value, not part of a string"
+        return (
+            f"${{{expression}}} refers to another resource: it must be the whole value, not part of a string"
+        )
     if target.count is None and match["index"] is not None:
         return f"${{{expression}}}: {match['node']!r} has no count, refer to it without an index"
     if match["index"] == "count.index" and resource.count is None:

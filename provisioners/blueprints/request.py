@@ -75,7 +75,9 @@ def parse_request(doc: Located, required_tags: Sequence[str]) -> Request:
     if isinstance(data.get("name"), str) and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", data["name"]):
         problems.append(doc.problem("name: lowercase letters, digits and '-', at most 63", "name"))
     if isinstance(data.get("account"), str) and not re.fullmatch(r"\d{12}", data["account"]):
-        problems.append(doc.problem(f"account {data['account']!r} is not a 12-digit AWS account id", "account"))
+        problems.append(
+            doc.problem(f"account {data['account']!r} is not a 12-digit AWS account id", "account")
+        )
     tags = data.get("tags") or {}
     if not isinstance(tags, dict):
         problems.append(doc.problem("tags must be a mapping", "tags"))
@@ -101,19 +103,32 @@ def parameter_values(request: Request, blueprint: Blueprint) -> dict[str, Any]:
     """Every parameter's value: the request's, else the default; SourceError for a missing, unknown or
     mistyped one (named with the request's source)."""
     problems, values = [], {}
-    line = lambda name: request.parameter_lines.get(name, 1)  # noqa: E731
+    line = lambda name: request.parameter_lines.get(name, 1)
     for name in sorted(set(request.parameters) - set(blueprint.parameters)):
         known = ", ".join(sorted(blueprint.parameters)) or "none"
-        problems.append((request.source, line(name), f"parameter {name!r}: blueprint {blueprint.name} has no such "
-                                            f"parameter (it has: {known})"))
+        problems.append(
+            (
+                request.source,
+                line(name),
+                f"parameter {name!r}: blueprint {blueprint.name} has no such parameter (it has: {known})",
+            )
+        )
     for name, parameter in blueprint.parameters.items():
         if name in request.parameters:
             value = request.parameters[name]
             if not type_matches(parameter.type, value):
-                problems.append((request.source, line(name), f"parameter {name!r}: {value!r} is not a {parameter.type}"))
+                problems.append(
+                    (request.source, line(name), f"parameter {name!r}: {value!r} is not a {parameter.type}")
+                )
             values[name] = value
         elif parameter.required:
-            problems.append((request.source, line("parameters"), f"parameter {name!r} is missing (a {parameter.type}, no default)"))
+            problems.append(
+                (
+                    request.source,
+                    line("parameters"),
+                    f"parameter {name!r} is missing (a {parameter.type}, no default)",
+                )
+            )
         else:
             values[name] = parameter.default
     if problems:

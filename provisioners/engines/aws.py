@@ -132,7 +132,9 @@ class Vpc(Ec2Tagged):
         super().__init__("describe_vpcs", "Vpcs", "VpcId", lambda ec2, i: ec2.delete_vpc(VpcId=i))
 
     def create(self, aws, p, token):
-        response = aws.client("ec2").create_vpc(CidrBlock=p["cidr_block"], TagSpecifications=_ec2_tags("vpc", p))
+        response = aws.client("ec2").create_vpc(
+            CidrBlock=p["cidr_block"], TagSpecifications=_ec2_tags("vpc", p)
+        )
         return self.created(response["Vpc"], _request_id(response))
 
     def configure(self, aws, p, created):
@@ -141,12 +143,16 @@ class Vpc(Ec2Tagged):
         for attribute, default in defaults.items():
             if p.get(attribute, default) != default or created.adopted and attribute in p:
                 name = "".join(part.title() for part in attribute.split("_"))
-                aws.client("ec2").modify_vpc_attribute(VpcId=created.physical_id, **{name: {"Value": p[attribute]}})
+                aws.client("ec2").modify_vpc_attribute(
+                    VpcId=created.physical_id, **{name: {"Value": p[attribute]}}
+                )
 
 
 class Subnet(Ec2Tagged):
     def __init__(self) -> None:
-        super().__init__("describe_subnets", "Subnets", "SubnetId", lambda ec2, i: ec2.delete_subnet(SubnetId=i))
+        super().__init__(
+            "describe_subnets", "Subnets", "SubnetId", lambda ec2, i: ec2.delete_subnet(SubnetId=i)
+        )
 
     def created(self, item, request_id=None, adopted=False):
         attributes = {"id": item["SubnetId"], "availability_zone": item["AvailabilityZone"]}
@@ -154,7 +160,9 @@ class Subnet(Ec2Tagged):
 
     def create(self, aws, p, token):
         response = aws.client("ec2").create_subnet(
-            VpcId=p["vpc_id"], CidrBlock=p["cidr_block"], AvailabilityZone=p["availability_zone"],
+            VpcId=p["vpc_id"],
+            CidrBlock=p["cidr_block"],
+            AvailabilityZone=p["availability_zone"],
             TagSpecifications=_ec2_tags("subnet", p),
         )
         return self.created(response["Subnet"], _request_id(response))
@@ -166,7 +174,9 @@ class RouteTable(Ec2Tagged):
                          lambda ec2, i: ec2.delete_route_table(RouteTableId=i))  # fmt: skip
 
     def create(self, aws, p, token):
-        response = aws.client("ec2").create_route_table(VpcId=p["vpc_id"], TagSpecifications=_ec2_tags("route-table", p))
+        response = aws.client("ec2").create_route_table(
+            VpcId=p["vpc_id"], TagSpecifications=_ec2_tags("route-table", p)
+        )
         return self.created(response["RouteTable"], _request_id(response))
 
 
@@ -182,7 +192,9 @@ class RouteTableAssociation(Handler):
         return None
 
     def create(self, aws, p, token):
-        response = aws.client("ec2").associate_route_table(RouteTableId=p["route_table_id"], SubnetId=p["subnet_id"])
+        response = aws.client("ec2").associate_route_table(
+            RouteTableId=p["route_table_id"], SubnetId=p["subnet_id"]
+        )
         return Created(response["AssociationId"], {"id": response["AssociationId"]}, _request_id(response))
 
     def delete(self, aws, created):
@@ -203,11 +215,15 @@ class SecurityGroup(Ec2Tagged):
                          lambda ec2, i: ec2.delete_security_group(GroupId=i))  # fmt: skip
 
     def created(self, item, request_id=None, adopted=False):
-        return Created(item["GroupId"], {"id": item["GroupId"], "name": item["GroupName"]}, request_id, adopted)
+        return Created(
+            item["GroupId"], {"id": item["GroupId"], "name": item["GroupName"]}, request_id, adopted
+        )
 
     def create(self, aws, p, token):
         response = aws.client("ec2").create_security_group(
-            GroupName=p["name"], Description=p.get("description") or p["name"], VpcId=p["vpc_id"],
+            GroupName=p["name"],
+            Description=p.get("description") or p["name"],
+            VpcId=p["vpc_id"],
             TagSpecifications=_ec2_tags("security-group", p),
         )
         item = {"GroupId": response["GroupId"], "GroupName": p["name"]}
@@ -244,7 +260,10 @@ class Instance(Ec2Tagged):
                          lambda ec2, i: ec2.terminate_instances(InstanceIds=[i]))  # fmt: skip
 
     def find(self, aws, p):
-        filters = [*_tag_filters(p), {"Name": "instance-state-name", "Values": ["pending", "running", "stopped"]}]
+        filters = [
+            *_tag_filters(p),
+            {"Name": "instance-state-name", "Values": ["pending", "running", "stopped"]},
+        ]
         reservations = aws.client("ec2").describe_instances(Filters=filters)["Reservations"]
         instances = [i for r in reservations for i in r["Instances"]]
         return self.created(instances[0], adopted=True) if instances else None
@@ -278,14 +297,21 @@ class LoadBalancer(Handler):
         return self.created(found[0], adopted=True) if found else None
 
     def created(self, item, request_id=None, adopted=False):
-        attributes = {"arn": item["LoadBalancerArn"], "name": item["LoadBalancerName"], "dns_name": item["DNSName"]}
+        attributes = {
+            "arn": item["LoadBalancerArn"],
+            "name": item["LoadBalancerName"],
+            "dns_name": item["DNSName"],
+        }
         return Created(item["LoadBalancerArn"], attributes, request_id, adopted)
 
     def create(self, aws, p, token):
         response = aws.client("elbv2").create_load_balancer(
-            Name=p["name"], Subnets=p["subnets"], SecurityGroups=p.get("security_groups", []),
+            Name=p["name"],
+            Subnets=p["subnets"],
+            SecurityGroups=p.get("security_groups", []),
             Scheme="internal" if p.get("internal") else "internet-facing",
-            Type=p.get("load_balancer_type", "application"), Tags=_tag_list(p["tags"]),
+            Type=p.get("load_balancer_type", "application"),
+            Tags=_tag_list(p["tags"]),
         )
         return self.created(response["LoadBalancers"][0], _request_id(response))
 
@@ -309,7 +335,10 @@ class TargetGroup(Handler):
 
     def create(self, aws, p, token):
         response = aws.client("elbv2").create_target_group(
-            Name=p["name"], Protocol=p.get("protocol", "HTTP"), Port=int(p.get("port", 80)), VpcId=p["vpc_id"],
+            Name=p["name"],
+            Protocol=p.get("protocol", "HTTP"),
+            Port=int(p.get("port", 80)),
+            VpcId=p["vpc_id"],
             Tags=_tag_list(p["tags"]),
         )
         return self.created(response["TargetGroups"][0], _request_id(response))
@@ -323,7 +352,9 @@ class TargetGroupAttachment(Handler):
 
     def create(self, aws, p, token):
         target = {"Id": p["target_id"], **({"Port": int(p["port"])} if "port" in p else {})}
-        response = aws.client("elbv2").register_targets(TargetGroupArn=p["target_group_arn"], Targets=[target])
+        response = aws.client("elbv2").register_targets(
+            TargetGroupArn=p["target_group_arn"], Targets=[target]
+        )
         identity = f"{p['target_group_arn']}|{p['target_id']}"
         return Created(identity, {"id": identity, "target": target}, _request_id(response))
 
@@ -350,12 +381,16 @@ class Bucket(Handler):
 
     def create(self, aws, p, token):
         region = aws.client("s3").meta.region_name
-        location = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        location = (
+            {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        )
         response = aws.client("s3").create_bucket(Bucket=p["bucket"], **location)
         return self.created(p["bucket"], _request_id(response))
 
     def configure(self, aws, p, created):
-        aws.client("s3").put_bucket_tagging(Bucket=created.physical_id, Tagging={"TagSet": _tag_list(p["tags"])})
+        aws.client("s3").put_bucket_tagging(
+            Bucket=created.physical_id, Tagging={"TagSet": _tag_list(p["tags"])}
+        )
 
     def delete(self, aws, created):
         s3 = aws.client("s3")
@@ -384,7 +419,8 @@ def _encryption(s3, p):
     rule = {"SSEAlgorithm": default["sse_algorithm"],
             **({"KMSMasterKeyID": default["kms_master_key_id"]} if default.get("kms_master_key_id") else {})}  # fmt: skip
     return s3.put_bucket_encryption(
-        Bucket=p["bucket"], ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": rule}]}
+        Bucket=p["bucket"],
+        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": rule}]},
     )
 
 
@@ -422,8 +458,10 @@ class DbSubnetGroup(Handler):
 
     def create(self, aws, p, token):
         response = aws.client("rds").create_db_subnet_group(
-            DBSubnetGroupName=p["name"], DBSubnetGroupDescription=p.get("description") or p["name"],
-            SubnetIds=p["subnet_ids"], Tags=_tag_list(p["tags"]),
+            DBSubnetGroupName=p["name"],
+            DBSubnetGroupDescription=p.get("description") or p["name"],
+            SubnetIds=p["subnet_ids"],
+            Tags=_tag_list(p["tags"]),
         )
         return Created(p["name"], {"id": p["name"], "name": p["name"]}, _request_id(response))
 
@@ -434,7 +472,9 @@ class DbSubnetGroup(Handler):
 class DbInstance(Handler):
     def find(self, aws, p):
         try:
-            found = aws.client("rds").describe_db_instances(DBInstanceIdentifier=p["identifier"])["DBInstances"]
+            found = aws.client("rds").describe_db_instances(DBInstanceIdentifier=p["identifier"])[
+                "DBInstances"
+            ]
         except ClientError as error:
             if error.response["Error"]["Code"] == "DBInstanceNotFound":
                 return None
@@ -464,8 +504,12 @@ class DbInstance(Handler):
 
     def delete(self, aws, created):
         rds = aws.client("rds")
-        rds.modify_db_instance(DBInstanceIdentifier=created.physical_id, DeletionProtection=False, ApplyImmediately=True)
-        return _request_id(rds.delete_db_instance(DBInstanceIdentifier=created.physical_id, SkipFinalSnapshot=True))
+        rds.modify_db_instance(
+            DBInstanceIdentifier=created.physical_id, DeletionProtection=False, ApplyImmediately=True
+        )
+        return _request_id(
+            rds.delete_db_instance(DBInstanceIdentifier=created.physical_id, SkipFinalSnapshot=True)
+        )
 
 
 HANDLERS: dict[str, Handler] = {
@@ -509,7 +553,8 @@ def account_engine(account: str, region: str, endpoint_url: str | None, workers:
         RoleArn=f"arn:aws:iam::{account}:role/{PROVISIONER_ROLE}", RoleSessionName="cloudforge-provisioner"
     )["Credentials"]
     session = boto3.Session(
-        aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
         aws_session_token=credentials["SessionToken"],
     )
     return AwsEngine(session, region, endpoint_url, pool=max(workers, 10))

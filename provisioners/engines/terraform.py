@@ -64,7 +64,9 @@ def terraform_json(graph: Graph, backend: S3Backend | None) -> dict[str, Any]:
     for node in graph.nodes.values():
         body = {name: _argument(graph, name, value) for name, value in node.properties.items()}
         resources.setdefault(node.type, {})[resource_name(node)] = body
-    settings: dict[str, Any] = {"required_providers": {"aws": {"source": "hashicorp/aws", "version": ">= 5.0"}}}
+    settings: dict[str, Any] = {
+        "required_providers": {"aws": {"source": "hashicorp/aws", "version": ">= 5.0"}}
+    }
     if backend:
         settings["backend"] = {"s3": {
             "bucket": backend.bucket, "key": f"{backend.key_prefix}/{request.id}.tfstate",
@@ -92,7 +94,9 @@ def run_terraform(graph: Graph, workdir: Path, backend: S3Backend, config: Polic
     (workdir / "main.tf.json").write_text(json.dumps(terraform_json(graph, backend), indent=2))
 
     def terraform_run(*args: str) -> str:
-        return subprocess.run([terraform, *args], cwd=workdir, check=True, capture_output=True, text=True).stdout
+        return subprocess.run(
+            [terraform, *args], cwd=workdir, check=True, capture_output=True, text=True
+        ).stdout
 
     terraform_run("init", "-input=false")
     terraform_run("plan", "-input=false", "-out=tfplan")

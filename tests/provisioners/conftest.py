@@ -63,7 +63,9 @@ def make_request(blueprint: str, name: str, **parameters) -> Request:
 
 
 def aws_session() -> boto3.Session:
-    return boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    return boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    )
 
 
 def aws_engine(endpoint: str) -> AwsEngine:

@@ -27,7 +27,9 @@ class FaultProxy(LatencyProxy):
     def intercept(self, handler: ForwardingHandler, action: str) -> bool:
         if not self.take(self.throttle, action):
             return False
-        headers, payload = error_response("ec2", Refusal(503, "RequestLimitExceeded", "Request limit exceeded."))
+        headers, payload = error_response(
+            "ec2", Refusal(503, "RequestLimitExceeded", "Request limit exceeded.")
+        )
         handler.reply(503, headers.items(), payload)
         return True
 

@@ -22,7 +22,9 @@ def tagged(endpoint: str, request_id: str) -> dict[str, list[str]]:
     tag = [{"Name": "tag:cloudforge:request", "Values": [request_id]}]
 
     def nodes(items):
-        return sorted(next(t["Value"] for t in item["Tags"] if t["Key"] == "cloudforge:node") for item in items)
+        return sorted(
+            next(t["Value"] for t in item["Tags"] if t["Key"] == "cloudforge:node") for item in items
+        )
 
     instances = [i for r in ec2.describe_instances(Filters=tag)["Reservations"] for i in r["Instances"]
                  if i["State"]["Name"] != "terminated"]  # fmt: skip
@@ -46,8 +48,10 @@ def test_web_service_is_applied_once_in_dependency_order_and_destroyed(ledger_ur
 
     assert outcome.ok and sorted(outcome.done) == sorted(plan.graph.nodes)
     assert tagged(moto_endpoint, request.id) == {
-        "vpc": ["vpc"], "subnet": ["private_a", "private_b", "public_a", "public_b"],
-        "security_group": ["app", "https"], "instance": ["web[0]", "web[1]"],
+        "vpc": ["vpc"],
+        "subnet": ["private_a", "private_b", "public_a", "public_b"],
+        "security_group": ["app", "https"],
+        "instance": ["web[0]", "web[1]"],
     }
     created_at = {row[0]: row[1] for row in ledger._execute(
         "SELECT node_id, min(event_id) FROM provisioning.events WHERE request_id = %s AND event = 'created'"
@@ -68,7 +72,12 @@ def test_web_service_is_applied_once_in_dependency_order_and_destroyed(ledger_ur
 
     ledger.approve(request.id, plan.hash, "bob")
     gone = destroy_request(ledger_url, ledger, plan.graph, aws_engine(moto_endpoint), 4, FAST)
-    assert gone.ok and tagged(moto_endpoint, request.id) == {"vpc": [], "subnet": [], "security_group": [], "instance": []}
+    assert gone.ok and tagged(moto_endpoint, request.id) == {
+        "vpc": [],
+        "subnet": [],
+        "security_group": [],
+        "instance": [],
+    }
     deleted_at = {row[0]: row[1] for row in ledger._execute(
         "SELECT node_id, event_id FROM provisioning.events WHERE request_id = %s AND event = 'deleted'",
         [request.id])}  # fmt: skip

@@ -34,8 +34,11 @@ def test_graph_order_puts_dependencies_first_and_fills_tags_and_names():
     for node in graph.nodes.values():
         assert all(order.index(d) < order.index(node.id) for d in node.depends_on)
     web = graph.nodes["web[2]"]
-    assert web.properties["tags"] == {**TAGS, "cloudforge:request": graph.request.id,
-                                                             "cloudforge:node": "web[2]"}
+    assert web.properties["tags"] == {
+        **TAGS,
+        "cloudforge:request": graph.request.id,
+        "cloudforge:node": "web[2]",
+    }
     assert graph.nodes["lb"].properties["name"] == f"cf-{graph.request.id[-8:]}-lb"
     assert graph.nodes["web_targets[2]"].depends_on == ("targets", "web[2]")
 
@@ -65,13 +68,17 @@ def test_bad_requests_are_refused_with_line_and_problem(tmp_path):
         f"{path}:3: account '12345' is not a 12-digit AWS account id",
         f"{path}:6: required tag 'owner' is missing",
     ]
-    path.write_text(path.read_text().replace("'12345'", "'123456789012'").replace("env: dev}", "env: dev, owner: a}"))
+    path.write_text(
+        path.read_text().replace("'12345'", "'123456789012'").replace("env: dev}", "env: dev, owner: a}")
+    )
     request = load_request(path, ["team", "project", "env", "owner"])
     with pytest.raises(SourceError) as refused:
         render(load_blueprint(request.blueprint), request)
     assert str(refused.value).splitlines() == [
-        f"{path}:9: parameter 'colour': blueprint web-service has no such parameter "
-        "(it has: cidr_prefix, image_id, instance_count, instance_type)",
+        (
+            f"{path}:9: parameter 'colour': blueprint web-service has no such parameter "
+            "(it has: cidr_prefix, image_id, instance_count, instance_type)"
+        ),
         f"{path}:8: parameter 'instance_count': 'two' is not a integer",
     ]
 
@@ -90,7 +97,9 @@ def test_estimate_prices_each_node_from_the_table():
 def test_a_policy_denial_blocks_the_request_with_its_findings(ledger):
     request = make_request("open-ssh", "denied")
     plan = plan_request(ledger, request, PolicyConfig(), NOW, None, "alice", blueprint_dir=FIXTURES)
-    assert {(f.policy_id, f.resource_key) for f in plan.check.findings} >= {("CF-AWS-EC2-001", "aws_security_group.admin")}
+    assert {(f.policy_id, f.resource_key) for f in plan.check.findings} >= {
+        ("CF-AWS-EC2-001", "aws_security_group.admin")
+    }
     row = ledger.request(request.id)
     assert row.status == "blocked" and "aws_security_group.admin" in row.message
     with pytest.raises(NotApproved, match="blocked by the policy gate"):
@@ -113,5 +122,7 @@ def test_over_budget_needs_a_second_approver_and_a_changed_plan_a_new_approval(l
     with pytest.raises(NotApproved, match="the plan changed since it was shown"):
         ledger.approve(bigger.id, "0" * 64, "bob")
     replanned = plan_request(ledger, bigger, PolicyConfig(), NOW, None, "alice")
-    assert ledger.request(bigger.id).status == "awaiting_approval" and ledger.request(bigger.id).approvers == ()
+    assert (
+        ledger.request(bigger.id).status == "awaiting_approval" and ledger.request(bigger.id).approvers == ()
+    )
     assert ledger.approve(bigger.id, replanned.hash, "bob").status == "approved"

@@ -56,9 +56,9 @@ def test_throttled_calls_are_retried(ledger_url, ledger, moto_endpoint):
 def test_a_second_apply_of_the_same_request_is_refused(ledger_url, ledger, moto_endpoint):
     request = make_request("network", "twice-at-once")
     plan = approved(ledger, request)
-    with request_lock(ledger_url, request.id, "apply"):
-        with pytest.raises(ApplyInProgress, match=f"request {request.id} is being applied"):
-            apply_request(ledger_url, ledger, plan.graph, aws_engine(moto_endpoint), 4, FAST)
+    refused = pytest.raises(ApplyInProgress, match=f"request {request.id} is being applied")
+    with request_lock(ledger_url, request.id, "apply"), refused:
+        apply_request(ledger_url, ledger, plan.graph, aws_engine(moto_endpoint), 4, FAST)
     assert ledger.nodes(request.id) == {}
     assert apply_request(ledger_url, ledger, plan.graph, aws_engine(moto_endpoint), 4, FAST).ok  # released
 

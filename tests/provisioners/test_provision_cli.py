@@ -8,7 +8,6 @@ from click.testing import CliRunner
 from cloudforge.cli import main
 from tests.provisioners.conftest import TAGS, needs_bundled_migrations
 
-
 pytestmark = needs_bundled_migrations
 
 REQUEST = """name: cli-site

@@ -8,16 +8,17 @@ from assets.resources import WarehouseResource
 from cloudforge.settings import load_settings
 from pipelines.provisioning import build_provision_job
 from pipelines.sensors import build_provisioning_sensor
-from tests.provisioners.test_apply_moto import tagged
-from tests.provisioners.test_faults import approved
 from tests.provisioners.conftest import make_request
+from tests.provisioners.test_faults import approved
 
 
 def tick(ledger_url: str):
     """One evaluation with a fresh sensor and context, as a restarted daemon would build them."""
     settings = load_settings()
     sensor = build_provisioning_sensor(build_provision_job(settings), settings)
-    with dg.build_sensor_context(resources={"warehouse": WarehouseResource(database_url=ledger_url)}) as context:
+    with dg.build_sensor_context(
+        resources={"warehouse": WarehouseResource(database_url=ledger_url)}
+    ) as context:
         return sensor(context)
 
 
@@ -56,5 +57,6 @@ def test_requests_inserted_as_rows_are_planned_by_the_sensor(ledger_url, ledger)
     refused = ledger.request(bad.id)
     assert refused.status == "blocked"
     assert refused.message.splitlines() == [
-        f"provisioning.requests {bad.id}:1: required tag {tag!r} is missing" for tag in ("project", "env", "owner")
+        f"provisioning.requests {bad.id}:1: required tag {tag!r} is missing"
+        for tag in ("project", "env", "owner")
     ]

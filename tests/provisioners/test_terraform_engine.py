@@ -19,7 +19,9 @@ REFERENCE = re.compile(r"\b(aws_[a-z0-9_]+)\.([\w-]+)\.\w+")
 
 def config_of(blueprint: str, **parameters):
     request = make_request(blueprint, f"tf-{blueprint}", **parameters)
-    return request, terraform_json(render(load_blueprint(blueprint), request), S3Backend("state", "us-east-1", "locks"))
+    return request, terraform_json(
+        render(load_blueprint(blueprint), request), S3Backend("state", "us-east-1", "locks")
+    )
 
 
 def test_web_service_as_terraform_json():
@@ -29,7 +31,10 @@ def test_web_service_as_terraform_json():
     web = resources["aws_instance"]["web_1"]
     assert web["subnet_id"] == "${aws_subnet.private_a.id}"
     assert web["vpc_security_group_ids"] == ["${aws_security_group.app.id}"]
-    assert resources["aws_lb_target_group_attachment"]["web_targets_1"]["target_id"] == "${aws_instance.web_1.id}"
+    assert (
+        resources["aws_lb_target_group_attachment"]["web_targets_1"]["target_id"]
+        == "${aws_instance.web_1.id}"
+    )
     assert resources["aws_security_group"]["https"]["ingress"] == [{
         "description": "", "ipv6_cidr_blocks": [], "prefix_list_ids": [], "security_groups": [], "self": False,
         "cidr_blocks": ["0.0.0.0/0"], "protocol": "tcp", "from_port": 443, "to_port": 443}]  # fmt: skip
