@@ -86,6 +86,11 @@ class MetricsWriter:
                 raise MetricsWriteError(f"cannot write points to {self.url}: {error}") from None
         return len(lines)
 
+    def check_reachable(self) -> None:
+        """Raise ``MetricsWriteError`` unless the server answers its ping (before any work is done for it)."""
+        if not self._client.ping():
+            raise MetricsWriteError(f"the time-series server at {self.url} does not answer")
+
     def close(self) -> None:
         self._client.close()
 
