@@ -212,12 +212,12 @@ def collect_metrics(aws: AwsSettings, metrics: MetricsSettings, writer: MetricsW
             session = sessions[account.id]
             try:
                 values = future.result()
-                written = writer.write(points(values, account.id, region))
+                writer.write(points(values, account.id, region))
                 rolled = rollups(values)
                 with conn.transaction():
                     loaded = replace_rollups(conn, account.id, region, start, end, rolled, now)
-                    _record(conn, account.id, region, start, end, now, points=written)
-                outcome = SliceOutcome(account.id, region, start, end, written, loaded)
+                    _record(conn, account.id, region, start, end, now, points=values.height)
+                outcome = SliceOutcome(account.id, region, start, end, values.height, loaded)
             except Exception as error:  # every failure belongs to its slice; the collection goes on
                 secrets = session.result().secrets() if session.exception() is None else []
                 code, message = describe_error(error, secrets)

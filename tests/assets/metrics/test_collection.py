@@ -11,13 +11,10 @@ import json
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
 import boto3
-import psycopg
 import pytest
-from psycopg import sql
 
 from assets.metrics.alerts import percentile_cont
 from assets.metrics.collection import collect_metrics, collection_window
@@ -25,7 +22,7 @@ from cloudforge.clock import Clock
 from cloudforge.local.timeseries import EmbeddedTimeseries
 from cloudforge.metrics.writer import MetricsWriteError, MetricsWriter
 from cloudforge.settings import AwsSettings, MetricsSettings
-from cloudforge.warehouse import connect, create_database, ensure_schema
+from cloudforge.warehouse import connect
 from tests.support.aws_proxy import refusing_proxy, throttled
 
 ACCOUNT = "520000000001"
@@ -85,21 +82,16 @@ def published(moto_endpoint: str, first_day: datetime) -> None:
 
 
 @pytest.fixture
-def database(warehouse_url: str, published: None) -> Iterator[str]:
-    """A database of its own holding the inventory rows."""
-    name = f"metrics_{uuid.uuid4().hex[:8]}"
-    url = create_database(warehouse_url, name)
-    with connect(url, autocommit=True) as conn:
-        ensure_schema(conn)
+def inventoried(database: str, published: None) -> str:
+    """The test's database holding the inventory rows."""
+    with connect(database, autocommit=True) as conn:
         with conn.cursor().copy("COPY raw_aws.resources (account_id, region, resource_type, resource_id, arn, "
                                 "document, sync_id, synced_at) FROM STDIN") as copy:
             for region, resource_type, resource_id, arn in RESOURCES:
                 tags = [{"Key": "Team", "Value": "Payments"}] if resource_type == "ec2_instance" else []
                 copy.write_row((ACCOUNT, region, resource_type, resource_id, arn, json.dumps({"Tags": tags}),
                                 str(uuid.uuid4()), datetime.now(UTC)))
-    yield url
-    with psycopg.connect(warehouse_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    return database
 
 
 def aws_settings(endpoint: str, **extra) -> AwsSettings:
@@ -154,8 +146,9 @@ def exported(timeseries: EmbeddedTimeseries, metric: str) -> list[dict]:
 
 
 def test_values_go_to_the_time_series_server_and_exact_rollups_to_postgres(
-    database: str, moto_endpoint: str, timeseries: EmbeddedTimeseries, clock: Clock, first_day: datetime
+    inventoried: str, moto_endpoint: str, timeseries: EmbeddedTimeseries, clock: Clock, first_day: datetime
 ) -> None:
+    database = inventoried
     report = collect(database, moto_endpoint, timeseries.url, clock)
     assert [(outcome.region, outcome.ok) for outcome in report.slices] == [("us-east-1", True), ("eu-west-1", True)]
     assert report.points == DAYS * 24 * (12 + 1 + 1)
@@ -190,8 +183,9 @@ def test_the_first_window_reaches_back_the_lookback_from_the_start_of_its_day() 
 
 
 def test_a_throttled_cloudwatch_is_retried_then_its_slice_fails_and_keeps_its_rollups(
-    database: str, moto_endpoint: str, timeseries: EmbeddedTimeseries, clock: Clock, first_day: datetime
+    inventoried: str, moto_endpoint: str, timeseries: EmbeddedTimeseries, clock: Clock, first_day: datetime
 ) -> None:
+    database = inventoried
     collect(database, moto_endpoint, timeseries.url, clock)
     with refusing_proxy(moto_endpoint, throttled("eu-west-1", "monitoring")) as proxy:
         report = collect(database, proxy.url, timeseries.url, clock, max_attempts=3)
