@@ -31,7 +31,7 @@ from assets.aws.errors import describe_error
 from assets.metrics.rollups import SERIES_COLUMNS, replace_rollups, rollups, values_frame
 from cloudforge.clock import Clock
 from cloudforge.metrics.catalogue import CATALOGUE
-from cloudforge.metrics.writer import MetricsWriter, Point
+from cloudforge.metrics.writer import MetricsWriter
 from cloudforge.settings import AwsSettings, MetricsSettings
 from cloudforge.warehouse import ensure_schema
 
@@ -172,15 +172,13 @@ def _days(start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]
         day += DAY
 
 
-def points(values: pl.DataFrame, account_id: str, region: str) -> Iterator[Point]:
-    """The values as points: one per resource and time, a field per metric."""
-    grouped: dict[tuple, dict[str, float]] = {}
-    for resource_type, resource_id, namespace, metric, stamp, value in values.iter_rows():
-        grouped.setdefault((resource_type, resource_id, namespace, stamp), {})[metric] = value
-    for (resource_type, resource_id, namespace, stamp), fields in grouped.items():
-        tags = {"account_id": account_id, "region": region, "resource_type": resource_type,
-                "resource_id": resource_id, "namespace": namespace}
-        yield Point(MEASUREMENT, tags, fields, stamp)
+TAGS = ("account_id", "region", "resource_type", "resource_id", "namespace")
+
+
+def write_values(writer: MetricsWriter, values: pl.DataFrame, account_id: str, region: str) -> int:
+    """The values as points: one per value, the metric its field, the slice and series its tags."""
+    tagged = values.with_columns(account_id=pl.lit(account_id), region=pl.lit(region))
+    return writer.write_frame(tagged, MEASUREMENT, TAGS, "metric", "value", "time")
 
 
 def collect_metrics(aws: AwsSettings, metrics: MetricsSettings, writer: MetricsWriter, conn: psycopg.Connection, *,
@@ -212,7 +210,7 @@ def collect_metrics(aws: AwsSettings, metrics: MetricsSettings, writer: MetricsW
             session = sessions[account.id]
             try:
                 values = future.result()
-                writer.write(points(values, account.id, region))
+                write_values(writer, values, account.id, region)
                 rolled = rollups(values)
                 with conn.transaction():
                     loaded = replace_rollups(conn, account.id, region, start, end, rolled, now)
