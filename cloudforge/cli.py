@@ -471,6 +471,16 @@ def provision_status(request_file: Path) -> None:
     for node_id, node in sorted(nodes.items()):
         seen = inventory.get(node_id, "")
         click.echo(f"  {node_id:<30} {node.status:<9} {seen:<16} {node.physical_id or ''}  {node.message or ''}".rstrip())
+@bench.command("metrics")
+@click.option("--points", default=1_000_000, show_default=True, help="Points to write both ways.")
+@click.option("--resources", default=5_000, show_default=True, help="Resources whose hourly values are rolled up.")
+@click.option("--days", default=14, show_default=True, help="Days of hourly values per resource.")
+def bench_metrics(points: int, resources: int, days: int) -> None:
+    """Points/s through the metrics asset's write path against one raw line-protocol POST, and the rollup load's
+    rows/s against a plain COPY of the same rows."""
+    from benchmarks.metrics import run_metrics_bench
+
+    exit_on_missed_targets(run_metrics_bench(load_settings(), points, resources, days, echo=click.echo))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -22,6 +22,7 @@ from pydantic_settings import (
 )
 
 from cloudforge.clock import Clock
+from cloudforge.metrics.catalogue import default_collection, unknown_metrics
 
 DEMO_ACCOUNTS = ("111111111111", "222222222222", "333333333333")
 DEMO_REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
@@ -325,21 +326,85 @@ class TerraformSettings(BaseModel):
         return [{"uri": item} if isinstance(item, str) else item for item in value] if isinstance(value, list) else value
 
 
+class MetricRuleScope(BaseModel):
+    """Which resources a rule watches: those carrying every tag in ``tags`` (keys and values compared without
+    case) in one of ``accounts`` (all when empty)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tags: dict[str, str] = Field(default_factory=dict)
+    accounts: list[Annotated[str, StringConstraints(pattern=r"^\d{12}$")]] = Field(default_factory=list)
+
+
+class MetricAlertRule(BaseModel):
+    """A condition on the hourly rollups of one metric of one resource type: the ``aggregation`` of the hours in
+    the last ``window_hours`` is ``comparison`` ``threshold``, at every hour of the last ``for_hours`` (0: at
+    the latest hour only). avg weighs each hour by its samples; max, sum and p95 (of the hourly p95s) are taken
+    over the hours. A resource for which it holds is an alert of ``severity``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    resource_type: str
+    metric: str
+    aggregation: Literal["avg", "p95", "max", "sum"] = "avg"
+    window_hours: int = Field(default=1, ge=1, le=24 * 14)
+    comparison: Literal["above", "below"] = "above"
+    threshold: float
+    for_hours: int = Field(default=0, ge=0, le=24 * 14)
+    severity: AlertSeverity = "medium"
+    scope: MetricRuleScope = Field(default_factory=MetricRuleScope)
+
+    @model_validator(mode="after")
+    def _known_metric(self) -> MetricAlertRule:
+        if problems := unknown_metrics({self.resource_type: [self.metric]}):
+            raise ValueError(f"alert rule {self.name!r}: {problems[0]}")
+        return self
+
+
+def demo_alert_rules() -> list[MetricAlertRule]:
+    """The demo estate's rule: an instance whose CPU averaged over 90 % for six hours, three hours running
+    (the overloaded instance of demo/metrics.py)."""
+    return [MetricAlertRule(name="ec2-cpu-overloaded", resource_type="ec2_instance", metric="CPUUtilization",
+                            aggregation="avg", window_hours=6, threshold=90, for_hours=3, severity="high")]
+
+
 class MetricsSettings(BaseModel):
     """Where metrics are written and read: ``embedded`` starts VictoriaMetrics in the state directory (or uses
     ``url`` if given), ``influxdb`` is an InfluxDB 2.x/3.x at ``url`` (token from the environment: a secret),
-    ``disabled`` keeps none."""
+    ``disabled`` keeps none.
+
+    What is collected from CloudWatch: ``collect`` (resource type -> metric names of
+    ``cloudforge.metrics.catalogue``; unknown names are refused), one value per ``period_seconds``; the first
+    collection of a slice reads ``lookback_days`` back, later ones from the last collected hour less
+    ``overlap_hours`` (late points), each from the start of that UTC day so daily rollups are whole."""
 
     mode: Literal["embedded", "influxdb", "disabled"] = "embedded"
     url: str | None = None
     org: str = ""
     bucket: str = "cloudforge"
     token: SecretStr | None = None
+    collect: dict[str, list[str]] = Field(default_factory=lambda: default_collection())
+    period_seconds: int = Field(default=3600, ge=60, le=86400)
+    lookback_days: int = Field(default=15, ge=1, le=63)
+    overlap_hours: int = Field(default=3, ge=0, le=48)
+    alert_rules: list[MetricAlertRule] = Field(default_factory=demo_alert_rules)
 
     @model_validator(mode="after")
     def _influxdb_complete(self) -> MetricsSettings:
         if self.mode == "influxdb" and not (self.url and self.token and self.org):
             raise ValueError("metrics mode influxdb needs url, org and token (CLOUDFORGE_METRICS__TOKEN)")
+        return self
+
+    @model_validator(mode="after")
+    def _known_metrics(self) -> MetricsSettings:
+        if problems := unknown_metrics(self.collect):
+            raise ValueError("metrics.collect: " + "; ".join(problems))
+        if 86400 % self.period_seconds:
+            raise ValueError(f"metrics.period_seconds must divide a day, not {self.period_seconds}")
+        names = [rule.name for rule in self.alert_rules]
+        if len(set(names)) != len(names):
+            raise ValueError("metrics.alert_rules: rule names must be unique")
         return self
 
 

@@ -2,7 +2,8 @@
 
 ``python -m demo.cloud --state-dir DIR --seed N --size N [--today YYYY-MM-DD]`` starts moto's
 ThreadedMotoServer on a free 127.0.0.1 port *in its own process*, seeds the estate through real boto3 calls
-(``demo.seeding``; it must run in the server's process), publishes its billing (``demo.billing_exports``),
+(``demo.seeding``; it must run in the server's process), publishes its billing (``demo.billing_exports``) and
+CloudWatch metrics (``demo.metrics``),
 writes ``DIR/cloud.json`` ({"endpoint_url", "pid", "seed", "size", "seeded_at", "pinned_date"}) and serves
 until SIGTERM/SIGINT. ``--today`` pins its clock (``cloudforge.clock``): ages and billing count back from it.
 ``start_embedded_cloud`` starts (or reuses) that process; ``find_embedded_cloud`` finds a running one.
@@ -158,6 +159,7 @@ def serve(state_dir: Path, seed: int, size: int, clock: Clock = Clock()) -> None
     # Imported here: finding or starting a cloud (the CLI, the local stack) needs none of polars, pyarrow or moto.
     from demo.billing_exports import publish_demo_billing
     from demo.estate import generate_estate
+    from demo.metrics import publish_demo_metrics
     from demo.seeding import seed_estate, start_moto_server
 
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -173,6 +175,8 @@ def serve(state_dir: Path, seed: int, size: int, clock: Clock = Clock()) -> None
         log.info("seeded %d resources into %s in %.1f s", len(estate.resources), endpoint_url, elapsed)
         billing = publish_demo_billing(estate, resource_ids, endpoint_url, state_dir, seeded_at.date())
         log.info("published %d days of demo billing up to %s", billing.days, billing.end - timedelta(days=1))
+        values = publish_demo_metrics(estate, resource_ids, endpoint_url, seeded_at.date())
+        log.info("published %d CloudWatch values of the 14 days before %s", values, seeded_at.date())
         state = {
             "endpoint_url": endpoint_url,
             "pid": os.getpid(),

@@ -93,11 +93,12 @@ def seed_estate(estate: Estate, endpoint_url: str, now: datetime) -> ResourceIds
     return identities
 
 
-def account_client(endpoint_url: str, account_id: str, service: str, region: str) -> Any:
-    """A boto3 client acting in ``account_id`` of the moto server, entered as seeding enters it."""
+def account_client(endpoint_url: str, account_id: str, service: str, region: str, session: Any = None) -> Any:
+    """A boto3 client acting in ``account_id`` of the moto server, entered as seeding enters it (through
+    ``session`` when given: sharing one saves loading the service models again)."""
     import boto3
 
-    session = boto3.Session(region_name="us-east-1")
+    session = session or boto3.Session(region_name="us-east-1")
     return _Account(session, account_id, endpoint_url, []).client(service, region)
 
 

@@ -17,6 +17,7 @@ from assets.aws.resource import AwsInventoryResource
 from assets.billing.alerts import build_cost_alert_assets
 from assets.billing.api_assets import build_api_billing_assets
 from assets.billing.assets import BILLING_ASSETS, FocusSourcesResource
+from assets.metrics.assets import build_metrics_assets
 from assets.policies.assets import build_policy_assets, build_policy_automation_sensor
 from assets.resources import WarehouseResource
 from assets.terraform.assets import build_terraform_assets
@@ -33,7 +34,7 @@ DATABASE_URL_VARIABLE = "CLOUDFORGE_DATABASE_URL"
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Assets from the cloud APIs to the marts, one job that refreshes them all, and its daily schedule."""
-    settings = with_demo_cloud(settings)
+    settings = with_embedded_timeseries(with_demo_cloud(settings))
     refresh = dg.define_asset_job(
         REFRESH_JOB_NAME,
         selection=dg.AssetSelection.all(),
@@ -43,12 +44,14 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     owner_url = secret(settings.database_url, DATABASE_URL_VARIABLE)
     terraform_assets, terraform_checks = build_terraform_assets(settings.terraform, settings.aws, settings.clock)
     provision = build_provision_job(settings)
+    metrics_assets, metrics_checks = build_metrics_assets(settings.metrics, settings.clock)
     return dg.Definitions(
         assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, *build_api_billing_assets(settings.billing, settings.clock),
                 *terraform_assets,
                 build_policy_assets(settings), *build_dbt_assets(settings),
-                *build_cost_alert_assets(settings.costs, settings.clock)],
-        asset_checks=[*AWS_INVENTORY_CHECKS, *terraform_checks],
+                *build_cost_alert_assets(settings.costs, settings.clock),
+                *metrics_assets],
+        asset_checks=[*AWS_INVENTORY_CHECKS, *terraform_checks, *metrics_checks],
         jobs=[refresh, provision],
         schedules=[dg.ScheduleDefinition(job=refresh, cron_schedule="0 6 * * *", execution_timezone="UTC")],
         sensors=[build_alert_delivery_sensor(settings), build_policy_automation_sensor(),
@@ -100,6 +103,18 @@ def with_demo_cloud(settings: Settings) -> Settings:
     if (cloud := find_embedded_cloud(settings.state_dir)) is None:
         return settings
     return settings.model_copy(update={"aws": settings.aws.model_copy(update={"endpoint_url": cloud.endpoint_url})})
+
+
+def with_embedded_timeseries(settings: Settings) -> Settings:
+    """Embedded metrics without a URL (a `dagster dev` started by hand): the settings with the URL of the
+    time-series server `cloudforge demo` or `run` left running for the state directory, if any."""
+    if settings.metrics.mode != "embedded" or settings.metrics.url:
+        return settings
+    from cloudforge.local.timeseries import find_embedded_timeseries
+
+    if (server := find_embedded_timeseries(settings.state_dir)) is None:
+        return settings
+    return settings.model_copy(update={"metrics": settings.metrics.model_copy(update={"url": server.url})})
 
 
 @dg.definitions

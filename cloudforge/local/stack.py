@@ -41,6 +41,7 @@ class LocalStack:
     _cloud: object | None = field(default=None, repr=False)
     _timeseries: object | None = field(default=None, repr=False)
     _servers: list[subprocess.Popen] = field(default_factory=list, repr=False)
+    _replaced_environment: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def start(cls, settings: Settings, progress=print) -> LocalStack:
@@ -74,7 +75,7 @@ class LocalStack:
                 # Stop only what this call started: a `cloudforge demo` in another terminal keeps its cloud.
                 stack._cloud = None if running is not None and running.pid == cloud.pid else cloud
             dagster_home(settings.state_dir)
-            os.environ.update(stack.environment())
+            stack._export_environment()
         except BaseException:  # interrupted half-way: what was started stops
             stack.stop()
             raise
@@ -89,7 +90,9 @@ class LocalStack:
     def resolved_settings(self) -> Settings:
         """The settings with this stack's warehouse and cloud filled in: what the pipelines are built from."""
         aws = self.settings.aws.model_copy(update={"endpoint_url": self.aws_endpoint_url})
-        return self.settings.model_copy(update={"database_url": SecretStr(self.warehouse_url), "aws": aws})
+        metrics = self.settings.metrics.model_copy(update={"url": self.metrics_url})
+        return self.settings.model_copy(update={"database_url": SecretStr(self.warehouse_url), "aws": aws,
+                                                "metrics": metrics})
 
     def environment(self) -> dict[str, str]:
         """Variables that point a child process at this stack (secrets only for the local demo cloud)."""
@@ -111,13 +114,26 @@ class LocalStack:
             env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
         return env
 
+    def _export_environment(self) -> None:
+        """Point this process at the stack too (what it runs in process reads the settings again); ``stop`` puts
+        the variables back as they were, so nothing of a stopped stack leaks into later work in this process."""
+        for name, value in self.environment().items():
+            self._replaced_environment.setdefault(name, os.environ.get(name))
+            os.environ[name] = value
+
     def stop(self) -> None:
         """Stop the servers, the embedded cloud and time-series server this stack started, all at once (each leads
-        a session)."""
+        a session), and restore the environment variables it exported."""
         stopping()
         leaders = [server.pid for server in self._servers]
         leaders += [started.pid for started in (self._cloud, self._timeseries) if started is not None]
         stop_groups(leaders)
+        for name, value in self._replaced_environment.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._replaced_environment.clear()
 
 
 def dagster_home(state_dir: Path) -> Path:

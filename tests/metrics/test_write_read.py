@@ -8,11 +8,12 @@ import urllib.parse
 import urllib.request
 from datetime import UTC, datetime, timedelta
 
+import polars as pl
 import pytest
 
 from cloudforge.local.timeseries import EmbeddedTimeseries
 from cloudforge.metrics.reader import PromQLReader, Sample
-from cloudforge.metrics.writer import MetricsWriteError, MetricsWriter, Point, line
+from cloudforge.metrics.writer import MetricsWriteError, MetricsWriter, Point, frame_lines, line
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -104,3 +105,27 @@ def test_a_refusing_server_is_named_without_the_token(timeseries: EmbeddedTimese
         with pytest.raises(MetricsWriteError, match=r"refused a batch of points: HTTP 4\d\d") as refused:
             writer.write([GOOD])
     assert "s3cret-token" not in str(refused.value)
+
+
+def test_frame_lines_are_the_lines_of_the_same_points() -> None:
+    times = [T0 + timedelta(milliseconds=7), T0 + MINUTE]
+    frame = pl.DataFrame({"a": ["x,y=z\\", "i-0a"], "z": ["a b", "q"], "field": ["usage", "max"], "value": [2.0, 3.5],
+                          "time": times})
+    assert frame_lines(frame, "cpu", ["z", "a"], "field", "value", "time") == [
+        line(Point("cpu", {"z": "a b", "a": "x,y=z\\"}, {"usage": 2.0}, times[0])),
+        line(Point("cpu", {"z": "q", "a": "i-0a"}, {"max": 3.5}, times[1])),
+    ]
+
+
+@pytest.mark.parametrize(("column", "bad", "message"), [
+    ("field", "usage%", "name 'usage%' is not a letter"),
+    ("a", "", "tag 'a' must be a non-empty string on one line"),
+    ("a", "i-0a\ncpu x=1", "tag 'a' must be a non-empty string on one line"),
+    ("value", math.inf, "field must be a finite number, not inf"),
+    ("value", None, "field must be a finite number, not None"),
+])
+def test_frame_lines_refuse_a_bad_row_naming_it(column: str, bad: object, message: str) -> None:
+    rows = {"a": ["i-0a", "i-0b"], "field": ["usage", "usage"], "value": [1.0, 2.0], "time": [T0, T0]}
+    rows[column] = [rows[column][0], bad]
+    with pytest.raises(MetricsWriteError, match=message):
+        frame_lines(pl.DataFrame(rows), "cpu", ["a"], "field", "value", "time")

@@ -19,6 +19,7 @@ from cloudforge.warehouse.locks import run_lock_holder
 from demo.billing import DemoBilling
 from demo.billing_exports import publish_demo_billing
 from demo.estate import Estate, generate_estate
+from demo.metrics import publish_demo_metrics
 from demo.seeding import seed_estate
 
 SEED, SIZE = 42, 300
@@ -28,6 +29,8 @@ SEED, SIZE = 42, 300
 class DemoRun:
     estate: Estate
     url: str
+    state_dir: Path  # the run's state directory: its time-series server's data is there
+    resource_ids: dict[tuple[str, str, str, str], tuple[str, str]]  # as seeding returned them
     result: Result
     billing: DemoBilling  # what was published for the run: an AWS export in S3, Azure and GCP files
     overlapping: subprocess.CompletedProcess | None  # a second `cloudforge run` started while this one ran
@@ -37,23 +40,25 @@ class DemoRun:
 def demo_run(
     warehouse_url: str, moto_endpoint: str, clock: Clock, tmp_path_factory: pytest.TempPathFactory
 ) -> DemoRun:
-    """Seed the demo estate into the moto server and publish its billing as the embedded cloud does, on the
-    session's clock, then `cloudforge run` against a database of its own, with a second `cloudforge run` at
+    """Seed the demo estate into the moto server and publish its billing and metrics as the embedded cloud does,
+    on the session's clock, then `cloudforge run` against a database of its own, with a second `cloudforge run` at
     the same time."""
     estate = generate_estate(SEED, SIZE)
     seeded_at = clock.now()
     resource_ids = seed_estate(estate, moto_endpoint, seeded_at)
     state_dir = tmp_path_factory.mktemp("cloudforge-state")
     billing = publish_demo_billing(estate, resource_ids, moto_endpoint, state_dir, seeded_at.date())
+    publish_demo_metrics(estate, resource_ids, moto_endpoint, seeded_at.date())
     url = create_database(warehouse_url, "end_to_end")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("CLOUDFORGE_STATE_DIR", str(state_dir))
         env.setenv("CLOUDFORGE_DATABASE_URL", url)
         env.setenv("CLOUDFORGE_AWS__ENDPOINT_URL", moto_endpoint)
         env.delenv("DAGSTER_HOME", raising=False)
+        env.delenv("CLOUDFORGE_METRICS__URL", raising=False)  # the run starts its own time-series server
         second = SecondRun(url)
         result = CliRunner().invoke(main, ["run"], catch_exceptions=False)
-    return DemoRun(estate, url, result, billing, second.finished())
+    return DemoRun(estate, url, state_dir, resource_ids, result, billing, second.finished())
 
 
 class SecondRun(threading.Thread):

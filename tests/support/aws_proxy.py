@@ -101,6 +101,9 @@ def error_response(service: str, refusal: Refusal) -> tuple[dict[str, str], byte
     if service == "kms":  # json 1.1
         body = json.dumps({"__type": refusal.code, "message": refusal.message})
         return {"Content-Type": "application/x-amz-json-1.1"}, body.encode()
+    if service == "monitoring":  # CloudWatch, as botocore calls it: json 1.0
+        body = json.dumps({"__type": refusal.code, "message": refusal.message})
+        return {"Content-Type": "application/x-amz-json-1.0"}, body.encode()
     # the query protocol: sts, iam, rds, elasticloadbalancing
     body = f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
     return {"Content-Type": "text/xml"}, f"{body}<RequestId>proxy</RequestId></ErrorResponse>".encode()

@@ -1,0 +1,1 @@
+"""CloudWatch metrics: collection per (account, region), rollups, metric alert rules."""
