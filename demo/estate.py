@@ -56,11 +56,13 @@ elastic_ip         associated_with (instance name or None)
 s3_bucket          encryption (None | "AES256" | "aws:kms"), versioning, public_access_block (all four
                    blocks on)
 rds_instance       engine, instance_class, allocated_storage_gib, publicly_accessible, encrypted,
-                   backup_retention_days, multi_az
+                   backup_retention_days, multi_az, vpc (the first VPC of its account-region), subnets
+                   (names: its DB subnet group), security_group (the VPC's app group)
 iam_user           has_mfa, access_key_ages_days: (days, ...) one per access key
 iam_role           trusted_principal (a service like "lambda.amazonaws.com" or an account root ARN)
 lambda_function    runtime, memory_mb, role (name)
-load_balancer      vpc, subnets (names), security_group, scheme (internet-facing | internal)
+load_balancer      vpc, subnets (names), security_group, scheme (internet-facing | internal), targets
+                   (names of the VPC's running instances: one target group routes to them)
 kms_key            rotation_enabled, aws_managed
 =================  ==================================================================================
 
@@ -457,9 +459,20 @@ def _databases(b: _Builder) -> None:
             "encrypted": not unencrypted,
             "backup_retention_days": 0 if no_backups else b.rng.choice((1, 7, 14, 35)),
             "multi_az": b.rng.random() < 0.3,
-        }
+        } | _database_network(b, account_id, region)
         age = b.rng.randint(30, 1200)
         b.add(account_id, region, "rds_instance", b.owner_tags(account_id), attributes, age)
+
+
+def _database_network(b: _Builder, account_id: str, region: str) -> dict[str, Any]:
+    """Where a database lives: the first VPC of its account-region, in both its subnets, behind its app group
+    (drawn from no random number, so the rest of the estate stays as it was)."""
+    vpc = next(v for v in b.of("vpc", account_id) if v.region == region)
+    return {
+        "vpc": vpc.name,
+        "subnets": tuple(s.name for s in b.in_vpc("subnet", vpc)),
+        "security_group": b.in_vpc("security_group", vpc)[0].name,
+    }
 
 
 def _users(b: _Builder) -> None:
@@ -508,11 +521,16 @@ def _functions(b: _Builder) -> None:
 def _load_balancers(b: _Builder) -> None:
     for _ in range(b.count(0.02)):
         vpc = b.rng.choice(b.of("vpc"))
+        subnets = tuple(s.name for s in b.in_vpc("subnet", vpc))
         attributes = {
             "vpc": vpc.name,
-            "subnets": tuple(s.name for s in b.in_vpc("subnet", vpc)),
+            "subnets": subnets,
             "security_group": b.in_vpc("security_group", vpc)[0].name,  # the VPC's app group
             "scheme": b.rng.choice(("internet-facing", "internal")),
+            "targets": tuple(
+                i.name for i in b.of("ec2_instance", vpc.account_id)
+                if i.region == vpc.region and i.attributes["subnet"] in subnets and i.attributes["state"] == "running"
+            ),
         }
         b.add(vpc.account_id, vpc.region, "load_balancer", b.owner_tags(vpc.account_id), attributes)
 

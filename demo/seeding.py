@@ -264,8 +264,15 @@ def _create_bucket(account: _Account, spec: ResourceSpec) -> str:
 
 
 def _create_database(account: _Account, spec: ResourceSpec) -> str:
+    """Create the database in its own DB subnet group (named after it), behind its security group."""
     a = spec.attributes
-    account.client("rds", spec.region).create_db_instance(
+    rds = account.client("rds", spec.region)
+    rds.create_db_subnet_group(
+        DBSubnetGroupName=spec.name,
+        DBSubnetGroupDescription=f"{spec.name} (CloudForge demo)",
+        SubnetIds=[account.id_of(spec, "subnet", subnet) for subnet in a["subnets"]],
+    )
+    rds.create_db_instance(
         DBInstanceIdentifier=spec.name,
         DBInstanceClass=a["instance_class"],
         Engine=a["engine"],
@@ -276,6 +283,8 @@ def _create_database(account: _Account, spec: ResourceSpec) -> str:
         StorageEncrypted=a["encrypted"],
         BackupRetentionPeriod=a["backup_retention_days"],
         MultiAZ=a["multi_az"],
+        DBSubnetGroupName=spec.name,
+        VpcSecurityGroupIds=[account.id_of(spec, "security_group", a["security_group"])],
         Tags=_tag_list(spec.raw_tags),
     )
     return spec.name
@@ -330,14 +339,26 @@ def _create_function(account: _Account, spec: ResourceSpec) -> str:
 
 
 def _create_load_balancer(account: _Account, spec: ResourceSpec) -> str:
-    return account.client("elbv2", spec.region).create_load_balancer(
+    """Create the balancer and one target group (named after it) forwarding to its target instances."""
+    a = spec.attributes
+    elbv2 = account.client("elbv2", spec.region)
+    balancer_arn = elbv2.create_load_balancer(
         Name=spec.name,
-        Subnets=[account.id_of(spec, "subnet", subnet) for subnet in spec.attributes["subnets"]],
-        SecurityGroups=[account.id_of(spec, "security_group", spec.attributes["security_group"])],
-        Scheme=spec.attributes["scheme"],
+        Subnets=[account.id_of(spec, "subnet", subnet) for subnet in a["subnets"]],
+        SecurityGroups=[account.id_of(spec, "security_group", a["security_group"])],
+        Scheme=a["scheme"],
         Type="application",
         **({"Tags": _tag_list(spec.raw_tags)} if spec.raw_tags else {}),  # elbv2 refuses an empty list
     )["LoadBalancers"][0]["LoadBalancerArn"]
+    group_arn = elbv2.create_target_group(
+        Name=spec.name, Protocol="HTTP", Port=80, VpcId=account.id_of(spec, "vpc", a["vpc"]), TargetType="instance"
+    )["TargetGroups"][0]["TargetGroupArn"]
+    if a["targets"]:
+        targets = [{"Id": account.id_of(spec, "ec2_instance", name)} for name in a["targets"]]
+        elbv2.register_targets(TargetGroupArn=group_arn, Targets=targets)
+    forward = [{"Type": "forward", "TargetGroupArn": group_arn}]
+    elbv2.create_listener(LoadBalancerArn=balancer_arn, Protocol="HTTP", Port=80, DefaultActions=forward)
+    return balancer_arn
 
 
 def _create_key(account: _Account, spec: ResourceSpec) -> str:

@@ -31,7 +31,9 @@ iam_user          UserName              iam.list_users; region "global"; per use
                                           console password), + Tags (list_user_tags)
 iam_role          RoleName              iam.list_roles; region "global"; + Tags (list_role_tags)
 lambda_function   FunctionName          lambda.list_functions; + Tags (list_tags, a dict)
-load_balancer     LoadBalancerName      elbv2.describe_load_balancers; + Tags (describe_tags, 20 ARNs a call)
+load_balancer     LoadBalancerName      elbv2.describe_load_balancers; + Tags (describe_tags, 20 ARNs a call),
+                                        + TargetGroups (describe_target_groups of the balancer, each
+                                          + Targets: describe_target_health's Target and TargetHealth.State)
 kms_key           KeyId                 kms.list_keys + describe_key (KeyMetadata);
                                         + KeyRotationEnabled (get_key_rotation_status, null where rotation
                                           does not apply), + Aliases (list_aliases names),
@@ -218,7 +220,15 @@ def load_balancers(session: AccountSession, region: str) -> Iterator[Resource]:
             tags[description["ResourceArn"]] = description.get("Tags")
     for balancer in balancers:
         arn = balancer["LoadBalancerArn"]
-        yield balancer["LoadBalancerName"], arn, document(balancer, tags.get(arn))
+        target_groups = [dict(group, Targets=targets(elbv2, group["TargetGroupArn"]))
+                         for group in items(elbv2, "describe_target_groups", "TargetGroups", LoadBalancerArn=arn)]
+        yield balancer["LoadBalancerName"], arn, document(balancer, tags.get(arn), TargetGroups=target_groups)
+
+
+def targets(elbv2: BaseClient, target_group_arn: str) -> list[dict[str, Any]]:
+    """A target group's registered targets with their health state, what the balancer routes to."""
+    health = elbv2.describe_target_health(TargetGroupArn=target_group_arn)["TargetHealthDescriptions"]
+    return [dict(item["Target"], State=item["TargetHealth"]["State"]) for item in health]
 
 
 def kms_keys(session: AccountSession, region: str) -> Iterator[Resource]:

@@ -183,3 +183,64 @@ def missing_required_tags(resource_key: str | None = None) -> pd.DataFrame:
         """,
         resource_key=resource_key,
     )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def resource_history(resource_key: str) -> pd.DataFrame:
+    """Every event of one resource, latest first: when, what (discovered, created, changed, deleted) and, for a
+    change, the document's attributes that changed."""
+    return query(
+        """
+        SELECT changed_at, change_type, changed_attributes
+          FROM marts.resource_changes
+         WHERE resource_key = :resource_key
+         ORDER BY changed_at DESC
+        """,
+        resource_key=resource_key,
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def dependencies(resource_key: str) -> pd.DataFrame:
+    """What one resource depends on directly: the relation and the other end."""
+    return query(
+        """
+        SELECT e.relation, e.depends_on_key AS resource_key, r.name, r.resource_type, r.resource_id
+          FROM marts.resource_relationships AS e
+          JOIN marts.resources AS r ON r.resource_key = e.depends_on_key
+         WHERE e.resource_key = :resource_key
+         ORDER BY e.relation, r.resource_type, r.name
+        """,
+        resource_key=resource_key,
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def dependents(resource_key: str) -> pd.DataFrame:
+    """Everything that depends on one resource, directly (depth 1) or through others: what deleting it affects.
+    Each dependent once, at its shortest depth, with the relation by which it depends on the resource before it."""
+    return query(
+        """
+        WITH RECURSIVE reached AS (
+            SELECT e.resource_key, e.relation, 1 AS depth
+              FROM marts.resource_relationships AS e
+             WHERE e.depends_on_key = :resource_key
+            UNION
+            SELECT e.resource_key, e.relation, reached.depth + 1
+              FROM marts.resource_relationships AS e
+              JOIN reached ON e.depends_on_key = reached.resource_key
+             WHERE reached.depth < 10
+        ),
+        nearest AS (
+            SELECT DISTINCT ON (resource_key) resource_key, relation, depth
+              FROM reached
+             WHERE resource_key <> :resource_key
+             ORDER BY resource_key, depth, relation
+        )
+        SELECT n.depth, n.relation, n.resource_key, r.name, r.resource_type, r.resource_id
+          FROM nearest AS n
+          JOIN marts.resources AS r USING (resource_key)
+         ORDER BY n.depth, r.resource_type, r.name, n.resource_key
+        """,
+        resource_key=resource_key,
+    )

@@ -1,7 +1,8 @@
 """Inventory: what we run, where, and who owns it.
 
 Headline figures and totals cover the whole estate; the filters narrow the resource table, whose selected
-row opens the detail below it; tag coverage closes the page.
+row (or the resource the address names, ?resource=<resource_key>) opens the detail below it: its tags,
+configuration, history, what it depends on and what deleting it would affect; tag coverage closes the page.
 """
 
 from datetime import UTC, datetime
@@ -26,6 +27,8 @@ LABELS = {
     "owner": "Owner",
     "created_at": "Created",
     "synced_at": "Synced",
+    "relation": "Relation",
+    "depth": "Depth",
 }
 FILTERED = ("cloud", "account_id", "region", "resource_type", "team", "env", "state")
 CHARTED = ("cloud", "account_id", "region", "resource_type")
@@ -35,6 +38,7 @@ ATTRIBUTES = ("resource_id", "cloud", "account_id", "region", "resource_type", "
               "project", "env", "owner", "synced_at")
 MISSING_COLUMNS = ("name", "resource_id", "cloud", "account_id", "region", "resource_type", "team",
                    "missing_tags")
+RELATED_COLUMNS = ("relation", "name", "resource_type", "resource_id")
 COVERAGE_COLUMNS = ("account_id", "team", "resource_count", "compliant_resource_count", "coverage_ratio")
 
 
@@ -50,7 +54,8 @@ def filter_controls(totals: pd.DataFrame) -> queries.ResourceFilters:
 
 
 def show_resource(resource_key: str) -> None:
-    """Attributes, tags, missing required tags and the configuration document of one resource."""
+    """Attributes, tags, missing required tags, the configuration document, history and relationships of one
+    resource."""
     item = queries.resource(resource_key)
     if item is None:
         st.info("This resource is no longer in the inventory.")
@@ -78,6 +83,44 @@ def show_resource(resource_key: str) -> None:
     with document:
         st.markdown("**Configuration**")
         st.json(item["configuration"], expanded=2)
+    show_history(resource_key)
+    show_relationships(resource_key)
+
+
+def show_history(resource_key: str) -> None:
+    """The resource's events, latest first, with the attributes each change touched."""
+    st.markdown("**History**")
+    events = queries.resource_history(resource_key)
+    st.caption(f"{len(events):,} events since the inventory first saw it.")
+    st.dataframe(
+        events,
+        hide_index=True,
+        height="content",
+        column_config={
+            "changed_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
+            "change_type": "Event",
+            "changed_attributes": st.column_config.ListColumn("Changed attributes"),
+        },
+    )
+
+
+def show_relationships(resource_key: str) -> None:
+    """What the resource depends on, and what depends on it, directly or not: what deleting it would affect."""
+    depends_on, affected = st.columns(2)
+    with depends_on:
+        st.markdown("**Depends on**")
+        dependencies = queries.dependencies(resource_key)
+        st.caption(f"{len(dependencies):,} resources." if len(dependencies) else "Nothing.")
+        st.dataframe(dependencies, hide_index=True, height="content", column_order=RELATED_COLUMNS,
+                     column_config=labelled(RELATED_COLUMNS))
+    with affected:
+        st.markdown("**Deleting it affects**")
+        dependents = queries.dependents(resource_key)
+        direct = int((dependents["depth"] == 1).sum())
+        st.caption(f"{len(dependents):,} resources depend on it, {direct:,} directly." if len(dependents)
+                   else "Nothing depends on it.")
+        st.dataframe(dependents, hide_index=True, height="content", column_order=("depth", *RELATED_COLUMNS),
+                     column_config=labelled(("depth", *RELATED_COLUMNS)))
 
 
 def labelled(columns: tuple[str, ...], **special: object) -> dict[str, object]:
@@ -125,7 +168,10 @@ st.header("Resources")
 filters = filter_controls(totals)
 table, matches = queries.search_resources(filters)
 shown = f"the first {len(table):,} of " if len(table) < matches else ""
-st.caption(f"Showing {shown}{matches:,} matching resources. Select a row to see its tags and configuration.")
+st.caption(
+    f"Showing {shown}{matches:,} matching resources. "
+    "Select a row to see its tags, configuration, history and dependencies."
+)
 selection = st.dataframe(
     table,
     hide_index=True,
@@ -138,9 +184,11 @@ selection = st.dataframe(
     ),
 )
 selected = [row for row in selection.selection.rows if row < len(table)]
-if selected:
+if selected:  # the page's address names the selected resource, so a link opens its detail (?resource=<key>)
+    st.query_params["resource"] = table["resource_key"].iloc[selected[0]]
+if "resource" in st.query_params:
     with st.container(border=True):
-        show_resource(table["resource_key"].iloc[selected[0]])
+        show_resource(st.query_params["resource"])
 
 st.header("Tag coverage")
 coverage_by_team = queries.tag_coverage()

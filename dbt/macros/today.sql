@@ -9,3 +9,13 @@
         (now() at time zone 'utc')::date
     {%- endif -%}
 {%- endmacro -%}
+
+{#- The build's "now" (timestamptz), as the clock reads it: with `today` pinned, that day at the warehouse's
+    time of day in UTC (as cloudforge.clock.Clock.now()); unpinned, now(). -#}
+{%- macro clock_now() -%}
+    {%- if var('today', none) -%}
+        (({{ today() }} + (now() at time zone 'utc')::time) at time zone 'utc')
+    {%- else -%}
+        now()
+    {%- endif -%}
+{%- endmacro -%}

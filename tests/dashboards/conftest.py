@@ -6,6 +6,7 @@ accounts, two clouds); the expectations in the tests are counted from ``RESOURCE
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import psycopg
@@ -114,13 +115,62 @@ def fill_marts(conn: psycopg.Connection) -> None:
     insert(conn, "tag_coverage", tag_coverage_rows())
 
 
-@pytest.fixture(scope="session")
-def marts_url(warehouse_url: str) -> str:
-    url = create_database(warehouse_url, "dashboards_marts")
+def marts_database(warehouse_url: str, name: str, *fillers: Callable[[psycopg.Connection], None]) -> str:
+    """A database with the inventory marts' tables, filled by ``fillers`` in turn."""
+    url = create_database(warehouse_url, name)
     with psycopg.connect(url) as conn:
         create_marts(conn, "inventory")
-        fill_marts(conn)
+        for fill in fillers:
+            fill(conn)
     return url
+
+
+@pytest.fixture(scope="session")
+def marts_url(warehouse_url: str) -> str:
+    return marts_database(warehouse_url, "dashboards_marts", fill_marts)
+
+
+# A network web-1 runs in, with a volume attached to it: (type, id, name) in web-1's account and region.
+NETWORK = [("vpc", "vpc-1", "main"), ("subnet", "subnet-1", "app-a"), ("security_group", "sg-1", "web-sg"),
+           ("ebs_volume", "vol-1", "web-1-data")]
+# (resource id, relation, resource id it depends on)
+EDGES = [("i-0a1", "in_subnet", "subnet-1"), ("subnet-1", "in_vpc", "vpc-1"),
+         ("i-0a1", "uses_security_group", "sg-1"), ("vol-1", "attached_to", "i-0a1")]
+
+
+def fill_history(conn: psycopg.Connection) -> None:
+    """NETWORK and EDGES besides RESOURCES, and web-1's history: discovered, then resized and retagged."""
+    web = RESOURCES[0]
+    keys = {web[4]: resource_key(web)}
+    for resource_type, resource_id, name in NETWORK:
+        row = (*web[:3], resource_type, resource_id, None, name, None, {}, SYNCED)
+        keys[resource_id] = resource_key(row)
+        insert(conn, "resources", [{
+            "resource_key": keys[resource_id], "cloud": "aws", "account_id": web[1], "region": web[2],
+            "resource_type": resource_type, "resource_id": resource_id, "name": name, "tags": Jsonb({}),
+            "configuration": Jsonb({}), "synced_at": SYNCED,
+        }])
+    types = {resource_id: resource_type for resource_type, resource_id, _ in NETWORK} | {"i-0a1": web[3]}
+    insert(conn, "resource_relationships", [{
+        "relationship_key": f"{keys[source]} {relation} {keys[target]}", "resource_key": keys[source],
+        "account_id": web[1], "region": web[2], "resource_type": types[source], "resource_id": source,
+        "relation": relation, "depends_on_key": keys[target], "depends_on_type": types[target],
+        "depends_on_id": target,
+    } for source, relation, target in EDGES])
+    events = [(EARLIER, "discovered", [], {}),
+              (SYNCED, "changed", ["InstanceType", "Tags"], {"InstanceType": {"before": "t3.micro", "after": "m5.large"}})]
+    insert(conn, "resource_changes", [{
+        "change_key": f"{keys['i-0a1']}@{at.isoformat()}", "change_date": at.date(), "changed_at": at,
+        "change_type": change_type, "resource_key": keys["i-0a1"], "account_id": web[1], "region": web[2],
+        "resource_type": web[3], "resource_id": web[4], "name": web[6], "team": "payments",
+        "changed_attributes": attributes, "attribute_changes": Jsonb(changes),
+    } for at, change_type, attributes, changes in events])
+
+
+@pytest.fixture(scope="session")
+def history_marts_url(warehouse_url: str) -> str:
+    """marts_url's estate with web-1's network, history and relationships (fill_history)."""
+    return marts_database(warehouse_url, "dashboards_history", fill_marts, fill_history)
 
 
 @pytest.fixture(scope="session")
@@ -130,10 +180,7 @@ def no_marts_url(warehouse_url: str) -> str:
 
 @pytest.fixture(scope="session")
 def empty_marts_url(warehouse_url: str) -> str:
-    url = create_database(warehouse_url, "dashboards_empty_marts")
-    with psycopg.connect(url) as conn:
-        create_marts(conn, "inventory")
-    return url
+    return marts_database(warehouse_url, "dashboards_empty_marts")
 
 
 @pytest.fixture(autouse=True)

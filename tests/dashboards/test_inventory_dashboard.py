@@ -16,7 +16,7 @@ from support.pages import point_dashboards_at
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
 # The table's order: cloud, account, region, type, name.
-SELECT_HINT = "Select a row to see its tags and configuration."
+SELECT_HINT = "Select a row to see its tags, configuration, history and dependencies."
 ALL_NAMES = ["batch_1", "web-1", "cf-logs-bucket", "resize-images", "orders-db", "analytics-vm"]
 
 
@@ -196,3 +196,44 @@ def test_unreachable_warehouse_hides_the_password(monkeypatch):
     [info] = app.info
     assert info.value.startswith("Cannot reach the warehouse at 127.0.0.1:1/warehouse.")
     assert "s3cret" not in info.value and "reader" not in info.value
+
+
+def relationship_tables(app: AppTest) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(what the resource depends on, what depends on it) in the detail: only the second has a depth."""
+    [depends_on] = [f.value for f in app.dataframe if "relation" in f.value.columns and "depth" not in f.value.columns]
+    [affected] = [frame.value for frame in app.dataframe if "depth" in frame.value.columns]
+    return depends_on, affected
+
+
+def test_selected_resource_shows_its_history_and_dependencies(history_marts_url, monkeypatch):
+    app = run_app(history_marts_url, monkeypatch, search="i-0a1", resource_table=selected_row(0))
+
+    assert app.query_params["resource"] == "aws:111111111111:us-east-1:ec2:instance:i-0a1"  # a link to it
+
+    history = table_with(app, "change_type")
+    assert [(event, list(changed)) for event, changed in zip(history["change_type"], history["changed_attributes"])] == [
+        ("changed", ["InstanceType", "Tags"]), ("discovered", []),
+    ]
+    assert "2 events since the inventory first saw it." in captions(app)
+    depends_on, affected = relationship_tables(app)
+    assert list(zip(depends_on["relation"], depends_on["name"])) == [
+        ("in_subnet", "app-a"), ("uses_security_group", "web-sg"),
+    ]
+    assert list(zip(affected["depth"], affected["relation"], affected["name"])) == [(1, "attached_to", "web-1-data")]
+    assert "1 resources depend on it, 1 directly." in captions(app)
+
+
+def test_deleting_a_vpc_affects_everything_in_it(history_marts_url, monkeypatch):
+    """Opened by its address (?resource=<key>), as a link to it would."""
+    point_dashboards_at(history_marts_url, monkeypatch)
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.query_params["resource"] = "aws:111111111111:us-east-1:vpc:vpc-1"
+    app.run()
+    assert not app.exception
+
+    depends_on, affected = relationship_tables(app)
+    assert list(zip(affected["depth"], affected["relation"], affected["name"])) == [
+        (1, "in_vpc", "app-a"), (2, "in_subnet", "web-1"), (3, "attached_to", "web-1-data"),
+    ]
+    assert "3 resources depend on it, 1 directly." in captions(app)
+    assert len(depends_on) == 0 and "Nothing." in captions(app)  # a VPC depends on nothing

@@ -116,8 +116,8 @@ RAW_RESOURCES = [
 ]
 
 
-def load_raw_inventory(url: str, resources: list[tuple] = RAW_RESOURCES) -> None:
-    """Create the raw_aws tables and COPY the hand-built inventory (or ``resources``) in."""
+def load_raw_inventory(url: str, resources: list[tuple] = RAW_RESOURCES, synced_at: str = SYNCED_AT) -> None:
+    """Create the raw_aws tables and COPY the hand-built inventory (or ``resources``) in, synced at ``synced_at``."""
     columns = ("account_id", "region", "resource_type", "resource_id", "arn", "document", "sync_id",
                "synced_at")
     copy = sql.SQL("COPY raw_aws.resources ({}) FROM STDIN").format(
@@ -127,4 +127,4 @@ def load_raw_inventory(url: str, resources: list[tuple] = RAW_RESOURCES) -> None
         ensure_schema(conn)
         with cur.copy(copy) as copier:
             for *identity, document in resources:
-                copier.write_row((*identity, json.dumps(document), SYNC_ID, SYNCED_AT))
+                copier.write_row((*identity, json.dumps(document), SYNC_ID, synced_at))

@@ -26,7 +26,9 @@ def test_keys_are_schema_and_relation_groups_are_layers_and_each_domain_is_a_ste
            for name in ("int_aws__resources_unioned", "int_resource_tags_mapped",
                         "int_resource_tags_resolved")},
         **{AssetKey(["marts", name]): "marts"
-           for name in ("resources", "resource_tags", "missing_required_tags", "tag_coverage")},
+           for name in ("resources", "resource_tags", "missing_required_tags", "tag_coverage", "resource_changes",
+                        "resource_relationships")},
+        AssetKey(["snapshots", "resources_snapshot"]): "snapshots",
     }
     compliance = {  # the policy run's raw_policies tables to the compliance marts
         **{AssetKey(["staging", f"stg_policies__{entity}"]): "staging"

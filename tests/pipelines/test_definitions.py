@@ -15,7 +15,8 @@ def test_definitions_load_with_the_inventory_graph():
     raw = dg.AssetKey(["raw_aws", "resources"])
     marts = {key for key in graph.get_all_asset_keys() if key.path[0] == "marts"}
     assert marts == {dg.AssetKey(["marts", name]) for name in
-                     ("resources", "resource_tags", "tag_coverage", "missing_required_tags",
+                     ("resources", "resource_tags", "tag_coverage", "missing_required_tags", "resource_changes",
+                      "resource_relationships",
                       "compliance_findings", "compliance_posture", "compliance_trend", "compliance_waivers",
                       "cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
                       "cost_reconciliation", "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",

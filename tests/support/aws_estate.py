@@ -151,7 +151,8 @@ def seed_key(seed: Seeder, *, rotated: bool) -> None:
 
 
 def seed_services(seed: Seeder, subnets: list[str], function_role: str) -> None:
-    """A database, a load balancer and a function (tags as a dict, the Lambda way)."""
+    """A database, a load balancer routing to the region's instance and a function (tags as a dict, the Lambda
+    way)."""
     seed.client("rds").create_db_instance(
         DBInstanceIdentifier="cf-db",
         DBInstanceClass="db.t3.micro",
@@ -162,8 +163,17 @@ def seed_services(seed: Seeder, subnets: list[str], function_role: str) -> None:
         Tags=TAGS,
     )
     seed.expect("rds_instance", "cf-db", SORTED_TAGS)
-    seed.client("elbv2").create_load_balancer(Name="cf-web", Subnets=subnets, Tags=TAGS)
+    elbv2 = seed.client("elbv2")
+    elbv2.create_load_balancer(Name="cf-web", Subnets=subnets, Tags=TAGS)
     seed.expect("load_balancer", "cf-web", SORTED_TAGS)
+    vpc = seed.client("ec2").describe_subnets(SubnetIds=subnets[:1])["Subnets"][0]["VpcId"]
+    group = elbv2.create_target_group(Name="cf-web", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="instance")
+    group_arn = group["TargetGroups"][0]["TargetGroupArn"]
+    instance = seed.estate.ids[f"instance {seed.account} {seed.region}"]
+    elbv2.register_targets(TargetGroupArn=group_arn, Targets=[{"Id": instance}])
+    balancer_arn = elbv2.describe_load_balancers(Names=["cf-web"])["LoadBalancers"][0]["LoadBalancerArn"]
+    forward = [{"Type": "forward", "TargetGroupArn": group_arn}]
+    elbv2.create_listener(LoadBalancerArn=balancer_arn, Protocol="HTTP", Port=80, DefaultActions=forward)
     seed.client("lambda").create_function(
         FunctionName="cf-fn",
         Runtime="python3.12",

@@ -146,7 +146,12 @@ def test_documents_carry_uniform_tags_and_enrichment(aws_estate: Estate, synced)
     unrotated = rows[(plain, west, "kms_key", aws_estate.ids[f"key {plain} {west}"])][1]
     assert unrotated["KeyRotationEnabled"] is False
     assert rows[(rich, east, "lambda_function", "cf-fn")][1]["Runtime"] == "python3.12"
-    assert rows[(rich, east, "load_balancer", "cf-web")][1]["Tags"] == SORTED_TAGS
+    balancer = rows[(rich, east, "load_balancer", "cf-web")][1]
+    assert balancer["Tags"] == SORTED_TAGS
+    instance = aws_estate.ids[f"instance {rich} {east}"]
+    assert [(group["TargetGroupName"], group["Targets"]) for group in balancer["TargetGroups"]] == [
+        ("cf-web", [{"Id": instance, "Port": 80, "State": "healthy"}])
+    ]
 
 
 def test_rerun_loads_identical_rows(aws_estate: Estate, inventory_db: str, clock: Clock) -> None:
