@@ -3,9 +3,9 @@
 Money stays exact: the marts' numerics arrive as ``Decimal``. "Today" is the latest day with billing data, not the
 clock: billing arrives a day or more late, and the demo's ends on the day its estate was seeded.
 
-The Costs page reads ``cost_attribution`` (one row per day, account, service, charge category and tags), never the
-line items, so it stays quick however many billing lines there are; only a drill-down reads line items, a
-bounded page of them.
+The Costs page reads ``cost_forecast`` (its filters' values) and ``cost_attribution`` (one row per day, account,
+service, charge category and tags), never the line items, so it stays quick however many billing lines there are;
+only a drill-down reads line items, a bounded page of them.
 """
 
 from __future__ import annotations
@@ -137,13 +137,15 @@ def billing_warnings() -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def cost_options() -> CostOptions:
     """Currencies (most cost first), each dimension's values and the latest billed day; no billing
-    data raises WarehouseNotReady. One pass: the combinations of values are few, however many rows."""
+    data raises WarehouseNotReady. Read from cost_forecast, which has a row per month and combination of the
+    filters' values (a few thousand, however many billing lines), with the month's cost to date."""
     dimensions = ", ".join(f"{column} AS {name}" for name, column in _DIMENSIONS.items())
     frame = query(
         f"""
-        SELECT billing_currency AS currency, {dimensions}, sum(abs(effective_cost)) AS cost,
-               max(charge_day) AS last_day
-          FROM marts.cost_attribution
+        SELECT billing_currency AS currency, {dimensions}, sum(abs(actual_cost)) AS cost,
+               max(through_day) AS last_day
+          FROM marts.cost_forecast
+         WHERE cost_measure = 'effective_cost'
          GROUP BY billing_currency, provider, sub_account_id, allocated_team, allocated_project, env
         """
     )

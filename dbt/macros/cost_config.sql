@@ -14,3 +14,13 @@
 {% macro cost_config_number(key, field=none) -%}
     ({{ cost_config_json(key) }} {{ "#>> '{}'" if field is none else "->> '" ~ field ~ "'" }})::numeric
 {%- endmacro %}
+
+{#- A key of the allocation rules (costs.shared_pools, tag_rules and account_defaults) as a uuid: what
+    cost_attribution's rows were attributed by, so a build under other rules attributes them again. A scalar
+    subquery, so it is computed once per statement, not once per row. -#}
+{% macro cost_allocation_rules_id() -%}
+    (select md5(jsonb_build_array(
+        {{ cost_config_json('shared_pools') }}, {{ cost_config_json('tag_rules') }},
+        {{ cost_config_json('account_defaults') }}
+    )::text)::uuid)
+{%- endmacro %}

@@ -74,15 +74,50 @@
     )
 {%- endmacro %}
 
-{#- Pre-hook of cost_daily's incremental build (it runs in the model's transaction). The planner cannot estimate
-    how many lines the changed slices hold (it multiplies the slice columns' selectivities to about one row),
-    and with one row it joins the tag sets to every line by nested loop, for hours: so nested loops are off for
-    this transaction, but for the index probes that have no other way. Then the rows of slices whose load is no
-    longer the current one in the source go (the slice was deleted, or reloaded: the model then inserts the new
-    load's rows). -#}
-{% macro cost_prepare_incremental(source_relation) -%}
+{#- The rows of relation (billing lines, or cost_daily) that a cost model incremental by billing slice builds: in a
+    full build all of them; in an incremental one the rows of the slices whose current load is not in the model yet
+    (new, or reloaded: providers restate the open month every day), slice by slice, so each slice's rows are read
+    through the slice index, not by scanning every row (offset 0 keeps the planner from turning this into a join
+    over all rows). A relation, for a from clause. -#}
+{% macro cost_slices_to_build(relation) -%}
+    {%- if is_incremental() -%}
+    (
+        with changed_slices as materialized (
+            select * from {{ cost_slice_loads(relation) }} as loaded
+            except
+            select * from {{ cost_slice_loads(this) }} as built
+        )
+        select rows_of_slice.*
+        from changed_slices
+        cross join lateral (
+            select *
+            from {{ relation }} as slice_rows
+            where slice_rows.provider = changed_slices.provider
+                and slice_rows.billing_account_id = changed_slices.billing_account_id
+                and slice_rows.billing_period = changed_slices.billing_period
+                and slice_rows.load_id = changed_slices.load_id
+            offset 0
+        ) as rows_of_slice
+    )
+    {%- else -%}
+    {{ relation }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of a cost model incremental by billing slice (it runs in the model's transaction). The planner cannot
+    estimate how many rows the changed slices hold (it multiplies the slice columns' selectivities to about one
+    row), and with one row it joins the tag sets to every line by nested loop, for hours: so nested loops are off
+    for this transaction, but for the index probes that have no other way. Then the rows of slices whose load is no
+    longer the current one in source_relation go (the slice was deleted, or reloaded: the model then inserts the
+    new load's rows). With rules_id (an expression), every row goes when the table was built with other rules
+    (a configuration the model's rows depend on): the next build rebuilds every slice. -#}
+{% macro cost_prepare_incremental(source_relation, rules_id=none) -%}
     {%- if is_incremental() -%}
         set local enable_nestloop = off;
+        {% if rules_id is not none -%}
+        delete from {{ this }}
+        where (select built.rules_id from {{ this }} as built limit 1) is distinct from {{ rules_id }};
+        {% endif -%}
         delete from {{ this }}
         where (provider, billing_account_id, billing_period, load_id) in (
             select * from {{ cost_slice_loads(this) }} as built
@@ -90,4 +125,11 @@
             select * from {{ cost_slice_loads(source_relation) }} as loaded
         )
     {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of the cost models that group many rows by text columns (it runs in the model's transaction): with
+    PostgreSQL's default 4 MB of work memory they sort on disk with locale-aware comparisons, which takes longer
+    than the rest of the model; with 64 MB the groups are hashed in memory. -#}
+{% macro cost_work_mem() -%}
+    set local work_mem = '64MB'
 {%- endmacro %}

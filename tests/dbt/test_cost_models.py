@@ -5,6 +5,7 @@ Expectations are worked out by hand from the rules in dbt_raw_billing's docstrin
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, time, timedelta
@@ -336,21 +337,43 @@ def test_only_days_with_a_full_window_are_scored(cost_url):
     assert (first, last, series) == (FIRST_DAY + timedelta(28), LAST_DAY, 11)
 
 
+# The cost marts that are tables, each as its rows without built_at (when the build ran), in key order.
+COST_TABLES = {
+    "cost_daily": "cost_daily_id",
+    "cost_attribution": "cost_attribution_id",
+    "cost_allocation_parts": "charge_day, provider, billing_currency, team, project, cost_pool",
+    "cost_allocation": "charge_day, provider, billing_currency, team, project",
+    "budget_status": "budget_id, budget_month",
+    "cost_forecast": "cost_forecast_id",
+    "cost_anomalies": "charge_day, provider, billing_currency, team, service_name",
+}
+
+
+def cost_tables(url: str) -> dict[str, list[tuple]]:
+    return {table: rows(url, f"SELECT to_jsonb(t) - 'built_at' FROM marts.{table} AS t ORDER BY {key}")
+            for table, key in COST_TABLES.items()}
+
+
+def build_costs(url: str, *extra: str, costs: dict = COSTS) -> None:
+    """`dbt build` of cost_daily and every model and test downstream of it, with the ``costs`` config."""
+    variables = {"costs": load_settings(costs=costs).costs.model_dump(mode="json")}
+    args = ["build", "--select", "cost_daily+", "--exclude", "test_type:unit", "--vars", json.dumps(variables)]
+    invocation = dbt_resource(url).cli([*args, *extra], raise_on_error=False)
+    assert invocation.wait().is_successful()
+
+
 def test_a_restated_slice_replaces_its_rows_incrementally(cost_url):
     """GCP restates June with a new load, one day longer: Cloud Storage gone from the 10th, BigQuery one more on
-    every day, the 19th's lines again on the 20th. The incremental build replaces that slice only and equals a
-    full rebuild exactly; once the fixture's slice is back, a full refresh restores all."""
+    every day, the 19th's lines again on the 20th. The incremental build replaces that slice only in cost_daily and
+    cost_attribution, its data tests pass, and every cost mart equals a full rebuild exactly; once the fixture's
+    slice is back, a full refresh restores all."""
     in_slice = "provider = 'gcp' AND billing_period = '2024-06-01'"
-    snapshot = "SELECT * FROM marts.cost_daily ORDER BY cost_daily_id"
-
-    def build(*extra: str) -> None:
-        invocation = dbt_resource(cost_url).cli(["run", "--select", "cost_daily", *extra], raise_on_error=False)
-        assert invocation.wait().is_successful()
+    snapshot = "SELECT to_jsonb(d) - 'built_at' FROM marts.cost_daily AS d ORDER BY cost_daily_id"
 
     def outside_slice(table: list[tuple]) -> list[tuple]:
-        return [row for row in table if (row[4], row[3]) != ("gcp", date(2024, 6, 1))]
+        return [row for row in table if (row[0]["provider"], row[0]["billing_period"]) != ("gcp", "2024-06-01")]
 
-    before = rows(cost_url, snapshot)
+    before, tables_before = rows(cost_url, snapshot), cost_tables(cost_url)
     with connect(cost_url) as conn:
         conn.execute(f"CREATE TABLE public.gcp_june AS SELECT * FROM raw_billing.focus_charges WHERE {in_slice}")
         conn.execute(f"DELETE FROM raw_billing.focus_charges WHERE {in_slice}")
@@ -375,8 +398,8 @@ def test_a_restated_slice_replaces_its_rows_incrementally(cost_url):
         """)
         conn.execute("INSERT INTO raw_billing.focus_charges SELECT * FROM next_day")
     try:
-        build()
-        restated = rows(cost_url, snapshot)
+        build_costs(cost_url)
+        restated, tables_restated = rows(cost_url, snapshot), cost_tables(cost_url)
         assert rows(cost_url, f"SELECT max(charge_day) FROM marts.cost_daily WHERE {in_slice}") == [
             (LAST_DAY + timedelta(days=1),)]
         [(loads, storage_days, bigquery, billed)] = rows(cost_url, f"""
@@ -390,15 +413,38 @@ def test_a_restated_slice_replaces_its_rows_incrementally(cost_url):
         assert rows(cost_url, f"SELECT sum(billed_cost) FROM raw_billing.focus_charges WHERE {in_slice}") == [
             (billed,)]
         assert outside_slice(restated) == outside_slice(before)
-        build("--full-refresh")
-        assert rows(cost_url, snapshot) == restated
+        # Only the restated slice was written again: the other slices' rows keep the build time of the first build.
+        [(built_slices,)] = rows(cost_url, """
+            SELECT array_agg(DISTINCT provider || '/' || billing_period) FROM marts.cost_attribution
+            WHERE built_at = (SELECT max(built_at) FROM marts.cost_attribution)
+        """)
+        assert built_slices == ["gcp/2024-06-01"]
+        build_costs(cost_url, "--full-refresh")
+        assert cost_tables(cost_url) == tables_restated
     finally:
         with connect(cost_url) as conn:
             conn.execute(f"DELETE FROM raw_billing.focus_charges WHERE {in_slice}")
             conn.execute("INSERT INTO raw_billing.focus_charges SELECT * FROM public.gcp_june")
             conn.execute("DROP TABLE public.gcp_june")
-    build("--full-refresh")
-    assert rows(cost_url, snapshot) == before
+    build_costs(cost_url, "--full-refresh")
+    assert cost_tables(cost_url) == tables_before
+
+
+def test_changed_allocation_rules_attribute_all_history_again(cost_url):
+    """cost_attribution is incremental by slice, but its rows depend on the allocation rules: a build with other
+    rules (here no tag rules and no account defaults) attributes every slice again, equal to a full build."""
+    tables_before = cost_tables(cost_url)
+    other_rules = {**COSTS, "tag_rules": [], "account_defaults": {}}
+    try:
+        build_costs(cost_url, costs=other_rules)
+        incremental = cost_tables(cost_url)
+        assert incremental["cost_attribution"] != tables_before["cost_attribution"]
+        assert incremental["cost_daily"] == tables_before["cost_daily"]
+        build_costs(cost_url, "--full-refresh", costs=other_rules)
+        assert cost_tables(cost_url) == incremental
+    finally:
+        build_costs(cost_url)
+    assert cost_tables(cost_url) == tables_before
 
 
 def outbox(url: str) -> list[tuple[str, str]]:

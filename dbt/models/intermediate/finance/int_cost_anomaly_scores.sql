@@ -1,7 +1,9 @@
+{{ config(materialized='table', pre_hook="{{ cost_work_mem() }}") }}
 -- Daily usage cost per team and service, scored against its own trailing window (var costs.anomalies.window_days):
 -- baseline is the median of the same weekday in the window, spread the robust standard deviation
 -- (1.4826 x the median absolute deviation of the window's days from their weekdays' medians). So a weekly
 -- pattern is the baseline, not an anomaly. Days without a full window of history are not scored.
+-- A table, not a view: cost_anomalies and this model's test read it, and the scoring is the costly part.
 
 with usage as (
     select
@@ -24,7 +26,7 @@ series as (
 days as (
     select series.series_id, series.first_day, day::date as charge_day, coalesce(usage.cost, 0) as cost
     from series
-    cross join (select max(charge_day) as as_of_day from {{ ref('cost_daily') }}) as bounds
+    cross join (select max(charge_day) as as_of_day from {{ ref('cost_attribution') }}) as bounds
     cross join generate_series(series.first_day, bounds.as_of_day, interval '1 day') as day
     left join usage
         on usage.provider = series.provider

@@ -1,9 +1,17 @@
+{{ config(pre_hook="{{ cost_work_mem() }}") }}
 -- Each team and project's cost per provider, currency and day, in parts: its direct cost (cost_pool 'direct') and
 -- its share of every shared pool, in cents. The parts of a provider, currency and day add up exactly to its cost
 -- in the billing data rounded to cents; pools nobody can take, like unassigned cost, stay as 'unallocated'.
 
-with attributed as (
-    select * from {{ ref('cost_attribution') }}
+-- cost_attribution summed once per day, provider, currency, pool and allocated team and project: what every step
+-- below needs, a small fraction of its rows.
+with attributed as materialized (
+    select
+        charge_day, provider, billing_currency, cost_pool, allocated_team, allocated_project,
+        sum(billed_cost) as billed_cost,
+        sum(effective_cost) as effective_cost
+    from {{ ref('cost_attribution') }}
+    group by charge_day, provider, billing_currency, cost_pool, allocated_team, allocated_project
 ),
 
 direct as (

@@ -4,8 +4,14 @@
         incremental_strategy='delete+insert',
         unique_key=['provider', 'billing_account_id', 'billing_period'],
         on_schema_change='append_new_columns',
-        pre_hook="{{ cost_prepare_incremental(ref('stg_billing__focus_charges')) }}",
-        indexes=[{'columns': ['provider', 'billing_account_id', 'billing_period', 'load_id']}],
+        pre_hook=[
+            "{{ cost_work_mem() }}",
+            "{{ cost_prepare_incremental(ref('stg_billing__focus_charges')) }}",
+        ],
+        indexes=[
+            {'columns': ['provider', 'billing_account_id', 'billing_period', 'load_id']},
+            {'columns': ['built_at']},
+        ],
     )
 }}
 -- Billing lines summed per day and what they are about, with team/project/env from tags: a resource the inventory
@@ -16,38 +22,12 @@
 
 with
 
-{% if is_incremental() -%}
--- The slices whose current load is not here yet: a few (slice, load) pairs, found through the slice indexes.
-changed_slices as materialized (
-    select * from {{ cost_slice_loads(ref('stg_billing__focus_charges')) }} as loaded
-    except
-    select * from {{ cost_slice_loads(this) }} as built
-),
-
-{% endif -%}
 charges as (
     select
-        charges.charge_day, charges.billing_period, charges.provider, charges.billing_account_id,
-        charges.billing_account_name, charges.sub_account_id, charges.sub_account_name, charges.service_category,
-        charges.service_name, charges.region_id, charges.resource_id, charges.resource_name,
-        charges.charge_category, charges.billing_currency, charges.tags, charges.billed_cost,
-        charges.effective_cost, charges.list_cost, charges.load_id, charges.loaded_at
-    {% if is_incremental() -%}
-    -- Slice by slice, so each slice's lines are read through the slice index, not by scanning every line
-    -- (offset 0 keeps the planner from turning this into a join over all lines).
-    from changed_slices
-    cross join lateral (
-        select *
-        from {{ ref('stg_billing__focus_charges') }} as lines
-        where lines.provider = changed_slices.provider
-            and lines.billing_account_id = changed_slices.billing_account_id
-            and lines.billing_period = changed_slices.billing_period
-            and lines.load_id = changed_slices.load_id
-        offset 0
-    ) as charges
-    {%- else -%}
-    from {{ ref('stg_billing__focus_charges') }} as charges
-    {%- endif %}
+        charge_day, billing_period, provider, billing_account_id, billing_account_name, sub_account_id,
+        sub_account_name, service_category, service_name, region_id, resource_id, resource_name, charge_category,
+        billing_currency, tags, billed_cost, effective_cost, list_cost, load_id, loaded_at
+    from {{ cost_slices_to_build(ref('stg_billing__focus_charges')) }} as lines
 ),
 
 -- Inventory resources under the names billing lines use: the ARN, else the resource id within the account.
@@ -107,8 +87,9 @@ keyed as (
         {{ cost_key(['charge_day', 'billing_period', 'provider', 'billing_account_id', 'sub_account_id',
                      'service_category', 'service_name', 'region_id', 'resource_id', 'charge_category', 'team',
                      'project', 'env', 'billing_currency']) }}::uuid as cost_daily_id,
-        {{ cost_key(['charge_day', 'provider', 'billing_currency', 'sub_account_id', 'service_category',
-                     'service_name', 'charge_category', 'team', 'project', 'env']) }}::uuid as cost_attribution_id,
+        {{ cost_key(['charge_day', 'billing_period', 'provider', 'billing_account_id', 'billing_currency',
+                     'sub_account_id', 'service_category', 'service_name', 'charge_category', 'team', 'project',
+                     'env']) }}::uuid as cost_attribution_id,
         attributed.*
     from attributed
 )
@@ -140,6 +121,7 @@ select
     sum(list_cost) as list_cost,
     count(*) as line_item_count,
     any_value(load_id) as load_id,
-    max(loaded_at) as loaded_at
+    max(loaded_at) as loaded_at,
+    now() as built_at
 from keyed
 group by cost_daily_id

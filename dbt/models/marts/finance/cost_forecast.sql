@@ -1,13 +1,20 @@
+{{ config(pre_hook="{{ cost_work_mem() }}") }}
 -- The end-of-month forecast of every month of billing data per currency, provider, account, allocated team and
 -- project, env and cost measure: the Costs page's grouping, so the page adds up the rows its filters select
 -- (amounts to 16 decimals, not to cents; the page rounds the sum). The same forecast as budget_status (macro
 -- cost_month_forecast; the budget_forecast doc).
 
+-- cost_attribution summed per day and group first (one pass, few rows), then split into the two measures.
 with attribution as (
-    select * from {{ ref('cost_attribution') }}
+    select
+        billing_currency, provider, sub_account_id, allocated_team, allocated_project, env, charge_day,
+        sum(billed_cost) as billed_cost,
+        sum(effective_cost) as effective_cost
+    from {{ ref('cost_attribution') }}
+    group by billing_currency, provider, sub_account_id, allocated_team, allocated_project, env, charge_day
 ),
 
-daily as (
+daily as materialized (
     select
         {{ cost_key(['attribution.billing_currency', 'attribution.provider', 'attribution.sub_account_id',
                      'attribution.allocated_team', 'attribution.allocated_project', 'attribution.env',
@@ -20,12 +27,11 @@ daily as (
         attribution.env,
         measures.cost_measure,
         attribution.charge_day,
-        sum(measures.cost) as cost
+        measures.cost
     from attribution
     cross join lateral (
         values ('billed_cost', attribution.billed_cost), ('effective_cost', attribution.effective_cost)
     ) as measures (cost_measure, cost)
-    group by 1, 2, 3, 4, 5, 6, 7, 8, 9
 ),
 
 cost_groups as (
