@@ -1,5 +1,8 @@
 """Shared fixtures: a real embedded PostgreSQL and a real moto server, one each per test session; the
-session's clock, pinned to one date (``--today``) for every test and every process the tests start."""
+session's clock, pinned to one date (``--today``) for every test and every process the tests start.
+
+tests/README.md lists every session fixture (the demo's end-to-end run, the dbt builds) and which one a new
+test takes, so the suite starts and builds each thing once."""
 
 from __future__ import annotations
 

@@ -1,9 +1,15 @@
-"""One `dbt build` per session, through the Dagster assets, over a hand-built raw_aws inventory; one over
-the same inventory with hand-built FOCUS billing (dbt_raw_billing), for the cost models; and one with names written
-as Markdown (dbt_hostile_names), for the dashboards.
+"""Two `dbt build`s of the whole project per session, through the Dagster assets, each in a database of its
+own on the session's embedded PostgreSQL (so other tests' raw rows never leak into the marts asserted here):
 
-Each lives in its own database on the session's embedded PostgreSQL, so other tests' raw rows never leak into
-the marts asserted here.
+- ``estate_build``: the hand-built raw_aws inventory (dbt_raw_inventory) and FOCUS billing (dbt_raw_billing),
+  with the billing's cost config. The inventory tests read it as ``inventory_url``, the cost tests as
+  ``cost_url``: the inventory marts do not depend on the billing, so one build serves both.
+- ``hostile_url``: the same shapes with names written as Markdown (dbt_hostile_names), for the dashboards.
+
+A test that only reads these marts takes one of those fixtures; one that changes them puts them back before it
+ends (see test_a_restated_slice_replaces_its_rows_incrementally). A test that needs other raw rows builds its
+own database with ``build(url, settings, selection)``: select only the models it asserts (``AssetSelection``
+of the marts, ``.upstream()``), not the whole project.
 """
 
 from dataclasses import dataclass
@@ -11,18 +17,14 @@ from dataclasses import dataclass
 import dbt_hostile_names
 import dbt_raw_billing
 import pytest
-from dagster import AssetKey, AssetSelection, ExecuteInProcessResult, materialize
+from dagster import AssetSelection, ExecuteInProcessResult, materialize
 from dbt_raw_inventory import REQUIRED_TAGS, load_raw_inventory
 from psycopg import sql
 from psycopg.types.json import Jsonb
+from support.dbt_manifest import current_manifest
 
 from cloudforge.settings import Settings, load_settings
 from cloudforge.warehouse import connect, create_database, ensure_schema
-
-# The cost build covers the cost marts and what they read, so it needs no raw tables of other domains.
-COST_MARTS = ("cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation", "cost_reconciliation",
-              "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
-              "billing_line_items")
 
 
 def load_raw_billing(url: str, records: list[dict] | None = None) -> None:
@@ -52,9 +54,9 @@ class InventoryBuild:
 
 def build(url: str, settings: Settings, selection: AssetSelection | None = None) -> ExecuteInProcessResult:
     """`dbt build` through the Dagster assets, with the settings' vars: the whole project, or a selection."""
-    from pipelines.dbt import build_dbt_assets, dbt_resource, prepare_dbt_manifest
+    from pipelines.dbt import build_dbt_assets, dbt_resource
 
-    prepare_dbt_manifest()  # the manifest must list every model of the project as it is now
+    current_manifest()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DBT_INDIRECT_SELECTION", "cautious")  # only the tests whose every parent is selected
         return materialize(build_dbt_assets(settings), selection=selection, resources={"dbt": dbt_resource(url)},
@@ -62,34 +64,38 @@ def build(url: str, settings: Settings, selection: AssetSelection | None = None)
 
 
 @pytest.fixture(scope="session")
-def inventory_build(warehouse_url: str) -> InventoryBuild:
-    """A database holding the hand-built raw inventory, built once by the dbt assets (`dbt build`)."""
-    url = create_database(warehouse_url, "dbt_inventory")
-    load_raw_inventory(url)  # with every raw table: billing and policies are empty here
-    return InventoryBuild(url, build(url, load_settings(tags={"required": REQUIRED_TAGS})))
-
-
-@pytest.fixture(scope="session")
-def inventory_url(inventory_build: InventoryBuild) -> str:
-    assert inventory_build.result.success
-    return inventory_build.url
-
-
-@pytest.fixture(scope="session")
-def cost_build(warehouse_url: str) -> InventoryBuild:
-    """A database holding the hand-built inventory and billing, built once with the billing's cost config."""
-    url = create_database(warehouse_url, "dbt_costs")
-    load_raw_inventory(url)
+def estate_build(warehouse_url: str) -> InventoryBuild:
+    """A database holding the hand-built inventory and billing, the whole project built once (`dbt build`)
+    with the billing's cost config."""
+    url = create_database(warehouse_url, "dbt_estate")
+    load_raw_inventory(url)  # with every raw table: the policies' are empty here
     load_raw_billing(url)
     settings = load_settings(tags={"required": REQUIRED_TAGS}, costs=dbt_raw_billing.COSTS)
-    marts = AssetSelection.assets(*(AssetKey(["marts", name]) for name in COST_MARTS))
-    return InventoryBuild(url, build(url, settings, marts.upstream()))
+    return InventoryBuild(url, build(url, settings))
 
 
 @pytest.fixture(scope="session")
-def cost_url(cost_build: InventoryBuild) -> str:
-    assert cost_build.result.success
-    return cost_build.url
+def inventory_build(estate_build: InventoryBuild) -> InventoryBuild:
+    """The build the inventory tests judge: the estate's."""
+    return estate_build
+
+
+@pytest.fixture(scope="session")
+def inventory_url(estate_build: InventoryBuild) -> str:
+    assert estate_build.result.success
+    return estate_build.url
+
+
+@pytest.fixture(scope="session")
+def cost_build(estate_build: InventoryBuild) -> InventoryBuild:
+    """The build the cost tests judge: the estate's."""
+    return estate_build
+
+
+@pytest.fixture(scope="session")
+def cost_url(estate_build: InventoryBuild) -> str:
+    assert estate_build.result.success
+    return estate_build.url
 
 
 @pytest.fixture(scope="session")

@@ -23,9 +23,10 @@ from dbt_raw_billing import (
 )
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from support.literal import rendered_text
+from support.marts import create_marts
 from support.pages import captions, chart_rows, metrics, run_page, selected_row, table_with
 
-from cloudforge.warehouse import connect
+from cloudforge.warehouse import connect, create_database
 from dashboards.finance.calculations import showback_csv, showback_table
 from dashboards.finance.queries import NO_BILLING, allocation_parts
 
@@ -196,9 +197,18 @@ def test_costs_page_lists_the_conformance_warnings_of_the_latest_loads(cost_url,
     assert json.loads(warnings["first_example"][0]) == AZURE_JUNE_WARNING["examples"][0]
 
 
-def test_costs_page_without_billing_says_what_to_do(inventory_url, monkeypatch):
-    """The inventory build has the cost marts, empty."""
-    app = run_page(inventory_url, "costs", monkeypatch)
+@pytest.fixture(scope="module")
+def no_billing_url(warehouse_url: str) -> str:
+    """The cost marts as a build with no billing leaves them: every table there, empty (shaped by the
+    contracts, so no second `dbt build` of the project)."""
+    url = create_database(warehouse_url, "dbt_no_billing")
+    with connect(url) as conn:
+        create_marts(conn, "finance")
+    return url
+
+
+def test_costs_page_without_billing_says_what_to_do(no_billing_url, monkeypatch):
+    app = run_page(no_billing_url, "costs", monkeypatch)
 
     assert [info.value for info in app.info] == [NO_BILLING]
     assert not app.metric

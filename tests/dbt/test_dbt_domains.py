@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dagster as dg
 from dbt_raw_inventory import REQUIRED_TAGS, load_raw_inventory
+from support.dbt_manifest import current_manifest
 from support.focus_samples import GCP_ACCOUNT, charge, write_csv
 
 from assets.billing.assets import BILLING_ASSETS, FocusSourcesResource
@@ -13,7 +14,7 @@ from assets.resources import WarehouseResource
 from cloudforge.settings import load_settings
 from cloudforge.status import billing_lines
 from cloudforge.warehouse import connect, create_database
-from pipelines.dbt import build_dbt_assets, dbt_resource, prepare_dbt_manifest
+from pipelines.dbt import build_dbt_assets, dbt_resource
 
 SLICE_STATUS = dg.AssetKey(["marts", "billing_slice_status"])
 TAG_COVERAGE = dg.AssetKey(["marts", "tag_coverage"])
@@ -33,7 +34,7 @@ def refresh(url: str, selection: dg.AssetSelection, *sources: str) -> dg.Execute
 
 
 def test_a_refused_slice_skips_the_cost_models_and_the_inventory_still_refreshes(warehouse_url, tmp_path):
-    prepare_dbt_manifest()
+    current_manifest()
     url = create_database(warehouse_url, "dbt_domains")
     load_raw_inventory(url)
     good, bad = tmp_path / "good", tmp_path / "bad"

@@ -7,10 +7,11 @@ import psycopg
 import pytest
 
 from dbt_raw_inventory import RAW_RESOURCES, load_raw_inventory
+from support.dbt_manifest import current_manifest
 
 from cloudforge.warehouse import connect, create_database
 from cloudforge.warehouse.reader import grant_reader
-from pipelines.dbt import dbt_resource, prepare_dbt_manifest
+from pipelines.dbt import dbt_resource
 
 MARTS = ("missing_required_tags", "resource_tags", "resources", "tag_coverage")
 
@@ -38,7 +39,7 @@ def reader_warehouse(warehouse_url: str) -> str:
     url = create_database(warehouse_url, "dbt_marts_reader")
     load_raw_inventory(url)
     grant_reader(url)
-    prepare_dbt_manifest()
+    current_manifest()
     build_inventory_marts(url)
     return url
 

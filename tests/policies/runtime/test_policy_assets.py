@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dagster as dg
 import pytest
+from support.dbt_manifest import current_manifest
 
 from assets.policies.assets import TABLES
 from cloudforge.settings import load_settings
-from pipelines.dbt import prepare_dbt_manifest
 from pipelines.definitions import REFRESH_JOB_NAME, build_definitions
 
 RAW_RESOURCES = dg.AssetKey(["raw_aws", "resources"])
@@ -15,7 +15,7 @@ RAW_RESOURCES = dg.AssetKey(["raw_aws", "resources"])
 
 @pytest.fixture(scope="module")
 def definitions() -> dg.Definitions:
-    prepare_dbt_manifest()  # the dbt assets as the project stands now, as the CLI loads them
+    current_manifest()  # the dbt assets as the project stands now, as the CLI loads them
     return build_definitions(load_settings())
 
 
