@@ -90,6 +90,9 @@ def seed_estate(estate: Estate, endpoint_url: str, now: datetime) -> ResourceIds
             identities[(*spec.key, spec.name)] = _identity(spec, resource_id)
             if spec.age_days is not None:
                 backdate(spec, resource_id, now)
+    from demo.health import seed_target_group  # demo.health builds on this module
+
+    seed_target_group(estate, identities, endpoint_url)
     return identities
 
 
