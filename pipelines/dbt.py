@@ -79,6 +79,7 @@ def dbt_vars(settings: Settings) -> dict[str, Any]:
     return {
         "required_tags": list(settings.tags.required),
         "costs": settings.costs.model_dump(mode="json"),
+        "recommendations": settings.recommendations.model_dump(mode="json"),
         "today": settings.clock.today().isoformat(),
     }
 
@@ -90,6 +91,8 @@ DBT_DOMAINS = {
     "compliance": "path:snapshots path:models/staging/policies path:models/intermediate/compliance "
                   "path:models/marts/compliance",
     "finance": "path:models/staging/billing path:models/intermediate/finance path:models/marts/finance",
+    "monitoring": "path:models/staging/health path:models/staging/metrics path:models/intermediate/monitoring "
+                  "path:models/marts/monitoring",
 }
 
 
