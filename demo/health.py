@@ -57,15 +57,17 @@ def seed_target_group(estate: Estate, resource_ids: ResourceIds, endpoint_url: s
     if plan is None:
         return
     balancer = plan.load_balancer
-    ids = {spec: resource_ids[(*spec.key, spec.name)][0] for spec in (*plan.healthy, *plan.unhealthy)}
+    def instance_id(spec: ResourceSpec) -> str:
+        return resource_ids[(*spec.key, spec.name)][0]
+
     elb = account_client(endpoint_url, balancer.account_id, "elbv2", balancer.region)
     lb_arn = resource_ids[(*balancer.key, balancer.name)][1]
     vpc_id = elb.describe_load_balancers(LoadBalancerArns=[lb_arn])["LoadBalancers"][0]["VpcId"]
     group = elb.create_target_group(Name=TARGET_GROUP_NAME, Protocol="HTTP", Port=80, VpcId=vpc_id,
                                     TargetType="instance")["TargetGroups"][0]
-    elb.register_targets(TargetGroupArn=group["TargetGroupArn"], Targets=[{"Id": ids[s]} for s in plan.healthy])
+    elb.register_targets(TargetGroupArn=group["TargetGroupArn"], Targets=[{"Id": instance_id(s)} for s in plan.healthy])
     elb.create_listener(LoadBalancerArn=lb_arn, Protocol="HTTP", Port=80,
                         DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}])
     backend = get_backend("elbv2")[balancer.account_id][balancer.region]
     for spec in plan.unhealthy:
-        backend.target_groups[group["TargetGroupArn"]].targets[ids[spec]] = {"Id": ids[spec], "Port": 80}
+        backend.target_groups[group["TargetGroupArn"]].targets[instance_id(spec)] = {"Id": instance_id(spec), "Port": 80}

@@ -9,16 +9,19 @@ from assets.aws.resource import AwsInventoryResource
 from assets.health.cloud_status import collect_cloud_health
 from assets.health.endpoints import run_endpoint_checks
 from assets.resources import WarehouseResource
-from cloudforge.settings import HealthEndpoint
 from cloudforge.clock import Clock
+from cloudforge.settings import HealthEndpoint
 
-RESOURCE_CHECKS = dg.AssetKey(["raw_health", "resource_checks"])
+# The resource checks carry the key of the dbt source raw_health.checks and run after the endpoint checks, so the
+# dbt models build on both.
+RESOURCE_CHECKS = dg.AssetKey(["raw_health", "checks"])
 ENDPOINT_CHECKS = dg.AssetKey(["raw_health", "endpoint_checks"])
 ENDPOINT_JOB_NAME = "health_endpoint_checks"
 
 
 @dg.asset(
     key=RESOURCE_CHECKS,
+    deps=[ENDPOINT_CHECKS],
     group_name="health",
     kinds={"aws", "postgres"},
     description="EC2 instance and system status, RDS instance status and load balancer target health per "
