@@ -43,7 +43,7 @@ def target_group_plan(estate: Estate) -> TargetGroupPlan | None:
 def demo_endpoints(endpoint_url: str) -> list[HealthEndpoint]:
     base = endpoint_url.rstrip("/")
     return [
-        HealthEndpoint(name="demo-cloud", url=f"{base}/moto-api/data.json", timeout_seconds=10),
+        HealthEndpoint(name="demo-cloud", url=f"{base}/moto-api/", timeout_seconds=10),
         HealthEndpoint(name="checkout-api", url=f"{base}/health/checkout", timeout_seconds=10),
     ]
 
