@@ -91,8 +91,8 @@ DBT_DOMAINS = {
     "compliance": "path:snapshots path:models/staging/policies path:models/intermediate/compliance "
                   "path:models/marts/compliance",
     "finance": "path:models/staging/billing path:models/intermediate/finance path:models/marts/finance",
-    "monitoring": "path:models/staging/health path:models/staging/metrics path:models/intermediate/monitoring "
-                  "path:models/marts/monitoring",
+    "monitoring": "path:models/staging/health path:models/staging/metrics path:models/staging/alerts "
+                  "path:models/intermediate/monitoring path:models/marts/monitoring",
 }
 
 
