@@ -12,11 +12,15 @@ What the demo declares, and tests derive their expectations from:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from cloudforge.settings import HealthEndpoint
 from demo.estate import Estate, ResourceSpec
-from demo.seeding import ResourceIds, account_client
+
+# (account_id, region, resource_type, name) -> (resource_id, ARN), as demo.seeding returns them
+ResourceIds = dict[tuple[str, str, str, str], tuple[str, str]]
 
 TARGET_GROUP_NAME = "demo-web"
 
@@ -48,9 +52,10 @@ def demo_endpoints(endpoint_url: str) -> list[HealthEndpoint]:
     ]
 
 
-def seed_target_group(estate: Estate, resource_ids: ResourceIds, endpoint_url: str) -> None:
-    """Create the planned target group in the moto server running in this process. A stopped instance cannot be
-    registered through the API (nor in AWS), so it is added in moto's backend, as if it stopped while registered."""
+def seed_target_group(estate: Estate, resource_ids: ResourceIds, elbv2_client: Callable[[str, str], Any]) -> None:
+    """Create the planned target group in the moto server running in this process, through ``elbv2_client(account,
+    region)``. A stopped instance cannot be registered through the API (nor in AWS), so it is added in moto's
+    backend, as if it stopped while registered."""
     from moto.backends import get_backend
 
     plan = target_group_plan(estate)
@@ -60,7 +65,7 @@ def seed_target_group(estate: Estate, resource_ids: ResourceIds, endpoint_url: s
     def instance_id(spec: ResourceSpec) -> str:
         return resource_ids[(*spec.key, spec.name)][0]
 
-    elb = account_client(endpoint_url, balancer.account_id, "elbv2", balancer.region)
+    elb = elbv2_client(balancer.account_id, balancer.region)
     lb_arn = resource_ids[(*balancer.key, balancer.name)][1]
     vpc_id = elb.describe_load_balancers(LoadBalancerArns=[lb_arn])["LoadBalancers"][0]["VpcId"]
     group = elb.create_target_group(Name=TARGET_GROUP_NAME, Protocol="HTTP", Port=80, VpcId=vpc_id,
