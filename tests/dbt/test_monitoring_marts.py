@@ -3,18 +3,29 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from dagster import AssetKey, AssetSelection
 from dbt_raw_inventory import A, B, REQUIRED_TAGS, load_raw_inventory
 
 from assets.health.store import CheckResult, record_slice
+from cloudforge.alerts.outbox import Alert, enqueue_alerts
 from cloudforge.settings import RecommendationDismissal, RecommendationSettings, load_settings
 from cloudforge.warehouse import connect, create_database
+from cloudforge.warehouse.reader import grant_reader
+from support.browser import screenshot_when_shown
+from support.http import free_port, get_when_up
+from support.pages import metrics, run_page, table_with
 from tests.dbt.conftest import build
 
-MONITORING_MARTS = ("recommendations", "health_status", "health_history")
+APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
+MONITORING_MARTS = ("recommendations", "health_status", "health_history", "firing_alerts")
 
 # resource (account, region, type, id) -> metric -> hourly average, constant over the 14 days before today
 PATTERN = {
@@ -76,6 +87,11 @@ def monitoring_url(warehouse_url: str, clock) -> str:
         # the endpoint: healthy, then failing
         record_slice(conn, "endpoints", [check("http_endpoint", None, None, "shop", "healthy")], earlier)
         record_slice(conn, "endpoints", [check("http_endpoint", None, None, "shop", "unhealthy")], later)
+        stale = Alert("freshness:billing", "freshness", "medium", "Stale source: billing", "billing is 50 h old")
+        enqueue_alerts(conn, [stale, Alert("freshness:metrics", "freshness", "medium", "Stale source: metrics",
+                                           "metrics are 3 h old")], earlier)
+        enqueue_alerts(conn, [Alert("freshness:metrics", "freshness", "medium", "Stale source: metrics",
+                                    "metrics are fresh", action="resolve")], later)
     settings = load_settings(tags={"required": REQUIRED_TAGS}, recommendations=RecommendationSettings(
         dismissals=[RecommendationDismissal(kind="unassociated_elastic_ip", resource_id="eipalloc-1",
                                             reason="kept for the DR drill", expires_on=clock.today())]))
@@ -121,3 +137,58 @@ def test_health_status_is_each_slices_latest_success_and_each_endpoints_latest(m
         ("target_health", "i-0b1", "unhealthy", True, "data"),
     ]
     assert history == 7
+
+
+def test_firing_alerts_are_the_conditions_whose_latest_change_is_a_trigger(monitoring_url: str) -> None:
+    with connect(monitoring_url) as conn:
+        firing = conn.execute("SELECT dedup_key, title FROM marts.firing_alerts").fetchall()
+    assert firing == [("freshness:billing", "Stale source: billing")]
+
+
+def test_recommendations_page_lists_open_ones_by_saving_and_exports_them(monitoring_url: str, monkeypatch) -> None:
+    app = run_page(monitoring_url, "recommendations", monkeypatch)
+    assert metrics(app) == {"Open recommendations": ("5", None), "Open savings a month": ("171.52 USD", None)}
+    table = table_with(app, "monthly_saving")
+    assert list(zip(table["kind"], table["resource_id"], table["monthly_saving"].astype(str))) == [
+        ("idle_instance", "i-0b1", "70.08"), ("idle_database", "orders-db", "49.64"),
+        ("rightsizing", "i-0a1", "30.37"), ("idle_load_balancer", "web-lb", "16.43"),
+        ("old_snapshot", "snap-1", "5.00")]
+    assert [button.label for button in app.get("download_button")] == ["Download CSV"]
+
+    everything = run_page(monitoring_url, "recommendations", monkeypatch, recommend_status=[])
+    assert len(table_with(everything, "monthly_saving")) == 6
+    idle = run_page(monitoring_url, "recommendations", monkeypatch, recommend_kind=["idle_instance"],
+                    recommend_status=[])
+    assert list(table_with(idle, "monthly_saving")["resource_id"]) == ["i-0b1"]
+
+
+def test_health_page_shows_failing_checks_and_firing_alerts(monitoring_url: str, monkeypatch) -> None:
+    app = run_page(monitoring_url, "health", monkeypatch)
+    assert metrics(app) == {"Current checks": ("5", None), "Failing": ("2", None)}
+    assert sorted(table_with(app, "detail")["resource_id"]) == ["i-0b1", "shop"]
+    assert list(table_with(app, "triggered_at")["title"]) == ["Stale source: billing"]
+    by = table_with(app, "healthy")
+    assert by[["account_id", "resource_type", "healthy", "unhealthy"]].values.tolist() == [
+        ["", "endpoint", 0, 1], [A, "ec2_instance", 2, 0], [B, "ec2_instance", 0, 1], [B, "rds_instance", 1, 0]]
+
+
+# Tables are drawn on a canvas, so the check looks for the figures above them.
+@pytest.mark.parametrize(("page", "shows"), [("health", "Failing\n\n2"), ("recommendations", "171.52 USD")])
+def test_pages_render_in_a_headless_browser(monitoring_url: str, page: str, shows: str, tmp_path: Path) -> None:
+    """The app served by Streamlit, opened by headless Chromium: the page draws its title and figures, and its
+    screenshot is taken."""
+    port = free_port()
+    environment = {**os.environ, "CLOUDFORGE_READER_DATABASE_URL": grant_reader(monitoring_url)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", APP, "--server.headless", "true", "--server.address",
+         "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    shot = tmp_path / f"{page}.png"
+    try:
+        get_when_up(f"http://127.0.0.1:{port}/_stcore/health")
+        text = screenshot_when_shown(f"http://127.0.0.1:{port}/{page}", shows, shot)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(15)
+    assert "Traceback" not in text
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
