@@ -37,6 +37,7 @@ class LazyGroup(click.Group):
         "policy": "policies.cli:policy",
         "alerts": "cloudforge.alerts.cli:alerts",
         "db": "cloudforge.warehouse.cli:db",
+        "metrics": "cloudforge.exporter.cli:metrics",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -408,6 +408,65 @@ class MetricsSettings(BaseModel):
         return self
 
 
+class HealthEndpoint(BaseModel):
+    """An HTTP endpoint checked every ``interval_seconds``: healthy when it answers ``expected_status`` within
+    ``timeout_seconds``."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    url: str = Field(pattern=r"^https?://")
+    method: Literal["GET", "HEAD", "POST"] = "GET"
+    expected_status: int = Field(default=200, ge=100, le=599)
+    timeout_seconds: float = Field(default=5.0, gt=0, le=120)
+    interval_seconds: int = Field(default=60, ge=60)
+
+
+class FreshnessSettings(BaseModel):
+    """How old each source's last successful load may be, in hours, before it is stale (an alert)."""
+
+    inventory: float = Field(default=26.0, gt=0)  # the refresh job runs daily at 06:00 UTC, plus slack
+    billing: float = Field(default=48.0, gt=0)  # providers deliver billing a day or so late
+    metrics: float = Field(default=2.0, gt=0)
+    terraform: float = Field(default=26.0, gt=0)
+
+
+class HealthSettings(BaseModel):
+    """Health checks: the HTTP endpoints to check (none by default; the demo checks its own) and the freshness
+    SLAs per source."""
+
+    endpoints: list[HealthEndpoint] = Field(default_factory=list)
+    freshness: FreshnessSettings = Field(default_factory=FreshnessSettings)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> HealthSettings:
+        names = [endpoint.name for endpoint in self.endpoints]
+        if len(set(names)) != len(names):
+            raise ValueError("health endpoint names must be unique")
+        return self
+
+
+class RecommendationDismissal(BaseModel):
+    """A recommendation someone decided against: ``kind`` on the resource ``resource_id`` is dismissed, with a
+    reason, until the end of ``expires_on`` (UTC); after that it is open again."""
+
+    kind: str = Field(min_length=1)
+    resource_id: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+    expires_on: date
+
+
+class RecommendationSettings(BaseModel):
+    """Thresholds of the savings recommendations (marts.recommendations), passed to dbt as the var
+    ``recommendations``; dbt/dbt_project.yml repeats the defaults for dbt run by hand."""
+
+    lookback_days: int = Field(default=14, ge=7, le=90)
+    idle_cpu_percent: float = Field(default=5.0, gt=0, le=100)
+    idle_network_bytes_per_day: float = Field(default=50_000_000.0, ge=0)  # in + out, average per day
+    rightsizing_cpu_percent: float = Field(default=20.0, gt=0, le=100)
+    snapshot_retention_days: int = Field(default=365, ge=1)
+    idle_load_balancer_requests_per_day: float = Field(default=10.0, ge=0)
+    dismissals: list[RecommendationDismissal] = Field(default_factory=list)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLOUDFORGE_", env_nested_delimiter="__", extra="ignore")
 
@@ -426,6 +485,8 @@ class Settings(BaseSettings):
     billing: BillingSettings = Field(default_factory=BillingSettings)
     terraform: TerraformSettings = Field(default_factory=TerraformSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    health: HealthSettings = Field(default_factory=HealthSettings)
+    recommendations: RecommendationSettings = Field(default_factory=RecommendationSettings)
     clock: Clock = Field(default_factory=Clock)  # clock.today pins the date (see cloudforge/clock.py)
 
     @model_validator(mode="after")

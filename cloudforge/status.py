@@ -103,6 +103,8 @@ def status_lines(settings: Settings, demo_cloud_url: str | None) -> list[str]:
             rows = conn.execute(FRESHNESS_SQL).fetchall()
         with connect(url) as conn:
             billing = billing_lines(conn)
+        with connect(url) as conn:
+            freshness = freshness_lines(conn, settings)
     except psycopg.errors.UndefinedTable:
         lines.append("warehouse      reachable; no source synced yet (run `cloudforge run`)")
         return lines
@@ -114,4 +116,15 @@ def status_lines(settings: Settings, demo_cloud_url: str | None) -> list[str]:
     for source, last_success, failed, slices in rows:
         age = f"{(now - last_success).total_seconds() / 3600:.1f} h ago" if last_success else "never"
         lines.append(f"{source:<15}last success {age}; {slices} slices, {failed} failed")
-    return lines + billing
+    return lines + billing + freshness
+
+
+def freshness_lines(conn: psycopg.Connection, settings: Settings) -> list[str]:
+    """Each source's age against its freshness SLA (health.freshness)."""
+    from cloudforge.freshness import source_ages
+
+    try:
+        ages = source_ages(conn, settings, settings.clock.now())
+    except psycopg.errors.UndefinedTable:  # a warehouse before migration 0006: `cloudforge db upgrade`
+        return []
+    return ["freshness", *(f"  {age.source:<13}{age.describe()}" for age in ages)]

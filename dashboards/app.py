@@ -19,8 +19,11 @@ costs = st.Page("views/costs.py", title="Costs", icon=":material/payments:")
 budgets = st.Page("views/budgets.py", title="Budgets", icon=":material/savings:")
 anomalies = st.Page("views/anomalies.py", title="Anomalies", icon=":material/troubleshoot:")
 showback = st.Page("views/showback.py", title="Showback", icon=":material/receipt_long:")
+health = st.Page("views/health.py", title="Health", icon=":material/monitor_heart:")
+recommendations = st.Page("views/recommendations.py", title="Recommendations", icon=":material/lightbulb:")
 page = st.navigation(
-    {"Estate": [inventory], "Governance": [compliance], "FinOps": [costs, budgets, anomalies, showback]}
+    {"Estate": [inventory], "Governance": [compliance], "FinOps": [costs, budgets, anomalies, showback],
+     "Monitor": [health, recommendations]}
 )
 try:
     page.run()

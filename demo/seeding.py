@@ -27,6 +27,7 @@ from typing import Any
 from cloudforge.settings import READ_ROLE_NAME
 from demo.backdating import backdate
 from demo.estate import GLOBAL_REGION, ROOT_DEVICE, Estate, ResourceSpec
+from demo.health import seed_target_group
 
 DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 IMAGE_ID = "ami-0c0ffee0c0ffee000"  # any id: moto does not validate images unless asked to
@@ -90,6 +91,8 @@ def seed_estate(estate: Estate, endpoint_url: str, now: datetime) -> ResourceIds
             identities[(*spec.key, spec.name)] = _identity(spec, resource_id)
             if spec.age_days is not None:
                 backdate(spec, resource_id, now)
+    seed_target_group(estate, identities, lambda account_id, region: account_client(endpoint_url, account_id,
+                                                                                    "elbv2", region))
     return identities
 
 

@@ -79,6 +79,7 @@ def dbt_vars(settings: Settings) -> dict[str, Any]:
     return {
         "required_tags": list(settings.tags.required),
         "costs": settings.costs.model_dump(mode="json"),
+        "recommendations": settings.recommendations.model_dump(mode="json"),
         "today": settings.clock.today().isoformat(),
     }
 
@@ -91,6 +92,8 @@ DBT_DOMAINS = {
     "compliance": "path:snapshots/policy_findings.yml path:models/staging/policies path:models/intermediate/compliance "
                   "path:models/marts/compliance",
     "finance": "path:models/staging/billing path:models/intermediate/finance path:models/marts/finance",
+    "monitoring": "path:models/staging/health path:models/staging/metrics path:models/staging/alerts "
+                  "path:models/intermediate/monitoring path:models/marts/monitoring",
 }
 
 

@@ -12,16 +12,18 @@ import os
 import dagster as dg
 from pydantic import SecretStr
 
-from assets.aws.assets import AWS_INVENTORY_ASSETS, AWS_INVENTORY_CHECKS
+from assets.aws.assets import AWS_INVENTORY_ASSETS, AWS_INVENTORY_CHECKS, RESOURCES_KEY
 from assets.aws.resource import AwsInventoryResource
 from assets.billing.alerts import build_cost_alert_assets
 from assets.billing.api_assets import build_api_billing_assets
-from assets.billing.assets import BILLING_ASSETS, FocusSourcesResource
-from assets.metrics.assets import build_metrics_assets
+from assets.billing.assets import BILLING_ASSETS, FOCUS_CHARGES, FocusSourcesResource
+from assets.health.assets import RESOURCE_CHECKS, build_health_assets
+from assets.health.freshness_alerts import build_freshness_alert_asset
+from assets.metrics.assets import ROLLUPS_KEY, build_metrics_assets
 from assets.policies.assets import build_policy_assets, build_policy_automation_sensor
 from assets.resources import WarehouseResource
 from assets.terraform.assets import build_terraform_assets
-from cloudforge.settings import Settings, load_settings
+from cloudforge.settings import HealthEndpoint, Settings, load_settings
 from cloudforge.warehouse import database_url
 from pipelines.dbt import build_dbt_assets, dbt_resource
 from pipelines.provisioning import build_provision_job
@@ -45,15 +47,18 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     terraform_assets, terraform_checks = build_terraform_assets(settings.terraform, settings.aws, settings.clock)
     provision = build_provision_job(settings)
     metrics_assets, metrics_checks = build_metrics_assets(settings.metrics, settings.clock)
+    health_assets, endpoint_job, endpoint_schedule = build_health_assets(health_endpoints(settings), settings.clock)
+    freshness_deps = [RESOURCES_KEY, FOCUS_CHARGES, RESOURCE_CHECKS, ROLLUPS_KEY]
     return dg.Definitions(
         assets=[*AWS_INVENTORY_ASSETS, *BILLING_ASSETS, *build_api_billing_assets(settings.billing, settings.clock),
                 *terraform_assets,
                 build_policy_assets(settings), *build_dbt_assets(settings),
                 *build_cost_alert_assets(settings.costs, settings.clock),
-                *metrics_assets],
+                *metrics_assets, *health_assets, build_freshness_alert_asset(settings, freshness_deps)],
         asset_checks=[*AWS_INVENTORY_CHECKS, *terraform_checks, *metrics_checks],
-        jobs=[refresh, provision],
-        schedules=[dg.ScheduleDefinition(job=refresh, cron_schedule="0 6 * * *", execution_timezone="UTC")],
+        jobs=[refresh, provision, endpoint_job],
+        schedules=[dg.ScheduleDefinition(job=refresh, cron_schedule="0 6 * * *", execution_timezone="UTC"),
+                   endpoint_schedule],
         sensors=[build_alert_delivery_sensor(settings), build_policy_automation_sensor(),
                  build_provisioning_sensor(provision, settings)],
         resources={
@@ -90,6 +95,15 @@ def focus_sources(settings: Settings) -> FocusSourcesResource:
         max_expanded_bytes=billing.max_expanded_bytes,
         follow_symlinks=billing.follow_symlinks,
     )
+
+
+def health_endpoints(settings: Settings) -> list[HealthEndpoint]:
+    """The configured HTTP endpoints; in demo mode with none configured, the demo's two on the demo cloud."""
+    if settings.health.endpoints or settings.aws.mode != "demo" or not settings.aws.endpoint_url:
+        return settings.health.endpoints
+    from demo.health import demo_endpoints
+
+    return demo_endpoints(settings.aws.endpoint_url)
 
 
 def with_demo_cloud(settings: Settings) -> Settings:

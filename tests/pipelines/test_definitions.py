@@ -20,16 +20,18 @@ def test_definitions_load_with_the_inventory_graph():
                       "compliance_findings", "compliance_posture", "compliance_trend", "compliance_waivers",
                       "cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
                       "cost_reconciliation", "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
-                      "billing_line_items")}
+                      "billing_line_items", "recommendations", "health_status", "health_history", "firing_alerts")}
     billing = {dg.AssetKey(["raw_billing", table]) for table in ("focus_charges", "load_log")}
     for mart in marts:  # every mart is downstream of the ingestion assets it reads: boto3, FOCUS billing
         upstream = dg.AssetSelection.assets(mart).upstream().resolve(graph)
-        assert raw in upstream or mart.path[1] in ("billing_slice_status", "billing_line_items"), mart
+        assert raw in upstream or mart.path[1] in ("billing_slice_status", "billing_line_items", "firing_alerts"), mart
         assert billing & upstream or not mart.path[1].startswith(("cost_", "budget_", "billing_")), mart
     refresh = definitions.resolve_job_def(REFRESH_JOB_NAME)
     assert refresh.executor_def.name == "run_locked_multi_or_in_process_executor"  # one run at a time
-    [schedule] = definitions.schedules
-    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", "UTC")
+    schedules = {schedule.job_name: schedule for schedule in definitions.schedules}
+    assert (schedules[REFRESH_JOB_NAME].cron_schedule, schedules[REFRESH_JOB_NAME].execution_timezone) == (
+        "0 6 * * *", "UTC")
+    assert schedules["health_endpoint_checks"].cron_schedule == "* * * * *"  # each endpoint at its interval
 
 
 def test_every_resource_is_built_from_the_settings_given_not_from_the_environment(tmp_path, monkeypatch):

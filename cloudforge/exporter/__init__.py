@@ -1,0 +1,1 @@
+"""`cloudforge metrics serve`: the platform's own figures at ``/metrics`` for Prometheus."""

@@ -1,0 +1,1 @@
+"""Data access and helpers of the monitoring pages: Health and Recommendations."""
