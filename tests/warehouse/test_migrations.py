@@ -252,6 +252,7 @@ def test_the_stack_of_run_and_demo_upgrades_the_warehouse_at_start(warehouse_url
     monkeypatch.setenv("CLOUDFORGE_STATE_DIR", str(tmp_path))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
     monkeypatch.setenv("CLOUDFORGE_AWS__MODE", "real")  # no demo cloud to start
+    monkeypatch.setenv("CLOUDFORGE_METRICS__MODE", "disabled")  # nor a time-series server: this is the warehouse
     settings = load_settings()
     said: list[str] = []
 
