@@ -18,6 +18,7 @@ from demo.estate import MISCONFIGURATIONS, Estate, ResourceSpec
 from cloudforge.settings import load_settings
 from cloudforge.warehouse import connect, create_database
 from policies.library import load_library
+from support.demo_compliance import flagged_by_settings
 from support.pages import point_dashboards_at
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
@@ -81,7 +82,7 @@ def flagged_resources(estate: Estate) -> dict[str, list[ResourceSpec]]:
         # Untagged AWS-made resources too: moto reports the AWS-managed alias/aws/ebs key as KeyManager
         # CUSTOMER (AWS says AWS), so the tagging exemption for AWS-managed keys does not apply to it here.
         "CF-COMMON-TAG-001": [s for s in specs if REQUIRED - {k for k, v in s.raw_tags.items() if v}],
-    }
+    } | flagged_by_settings(estate)
     # Not derived, so asserted absent by the comparison: the planted iam_user_without_mfa users have no
     # console password (CF-AWS-IAM-001 judges console users only); no world-open database port or all-traffic
     # rule, no previous-generation instance type, no single-zone load balancer, no instance_families or
@@ -247,3 +248,4 @@ def test_compliance_page_says_what_to_do_before_the_first_run(
             conn.execute(ddl)
     app = compliance_page(url, monkeypatch)
     assert [says in info.value and "cloudforge run" in info.value for info in app.info] == [True]
+
