@@ -288,7 +288,9 @@ def _secure_bucket(s3: Any, spec: ResourceSpec) -> None:
     """The bucket's access logging, policy and ACL (``demo.compliance``)."""
     a, arn = spec.attributes, f"arn:aws:s3:::{spec.name}"
     statements = []
-    if a["access_logging"]:  # S3 delivers the logs under the bucket's policy
+    # S3 delivers the logs under the bucket's policy; that statement comes first, as moto's PutBucketLogging
+    # check fails on a statement with Principal "*" before it.
+    if a["access_logging"]:
         logging = {"Service": "logging.s3.amazonaws.com"}
         statements.append(
             {"Effect": "Allow", "Principal": logging, "Action": "s3:PutObject", "Resource": f"{arn}/access/*"}
