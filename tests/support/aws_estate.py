@@ -151,7 +151,8 @@ def bucket_policy(bucket: str) -> dict:
     with Principal "*" before it), deny plain HTTP."""
     arn = f"arn:aws:s3:::{bucket}"
     delivery = {"Service": "logging.s3.amazonaws.com"}
-    logging = {"Effect": "Allow", "Principal": delivery, "Action": "s3:PutObject", "Resource": f"{arn}/access/*"}
+    logs = f"{arn}/access/*"
+    logging = {"Effect": "Allow", "Principal": delivery, "Action": "s3:PutObject", "Resource": logs}
     insecure = {"Bool": {"aws:SecureTransport": "false"}}
     tls_only = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Condition": insecure}
     return {"Version": "2012-10-17", "Statement": [logging, tls_only | {"Resource": [arn, f"{arn}/*"]}]}
