@@ -17,6 +17,7 @@ def test_definitions_load_with_the_inventory_graph():
     assert marts == {dg.AssetKey(["marts", name]) for name in
                      ("resources", "resource_tags", "tag_coverage", "missing_required_tags",
                       "compliance_findings", "compliance_posture", "compliance_trend", "compliance_waivers",
+                      "compliance_recommendations",
                       "cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
                       "cost_reconciliation", "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
                       "billing_line_items")}
