@@ -66,6 +66,8 @@ load_balancer      vpc, subnets (names), security_group, scheme (internet-facing
 kms_key            rotation_enabled, aws_managed
 =================  ==================================================================================
 
+``demo.compliance`` adds the security settings (logging, monitoring, TLS, egress...) to these attributes.
+
 ``age_days`` is how many days before seeding a resource was created (instances: launched, snapshots:
 started); it is set for ec2_instance, ebs_volume, ebs_snapshot, rds_instance and iam_user, the types whose
 age matters, and None elsewhere (AWS reports the seeding time). Old snapshots are > 365 days, old access
@@ -93,6 +95,7 @@ from functools import partial
 from typing import Any
 
 from cloudforge.settings import DEMO_ACCOUNTS, DEMO_REGIONS, READ_ROLE_NAME
+from demo.compliance import with_compliance_settings
 
 RESOURCE_TYPES = (
     "vpc",
@@ -244,7 +247,7 @@ def generate_estate(seed: int = 42, size: int = 300) -> Estate:
         _keys,
     ):
         step(builder)
-    created = _apply_tag_styles(builder)
+    created = with_compliance_settings(_apply_tag_styles(builder))
     return Estate(seed=seed, size=size, resources=tuple(created + _created_by_aws(created)))
 
 

@@ -26,7 +26,8 @@ from typing import Any
 
 from cloudforge.settings import READ_ROLE_NAME
 from demo.backdating import backdate
-from demo.estate import GLOBAL_REGION, ROOT_DEVICE, Estate, ResourceSpec
+from demo.compliance import INSTANCE_PROFILE
+from demo.estate import GLOBAL_REGION, ROOT_DEVICE, WORLD, Estate, ResourceSpec
 from demo.health import seed_target_group
 
 DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -122,6 +123,7 @@ class _Account:
         }
         self._clients: dict[tuple[str, str], Any] = {}
         self.ids: dict[tuple[str, str, str], str] = {}  # (region, resource_type, name) -> AWS id
+        self.has_instance_profile = False
         self.root_volumes = {  # (region, instance name) -> its root volume
             (s.region, s.attributes["attached_to"]): s
             for s in specs
@@ -135,6 +137,16 @@ class _Account:
                 service, region_name=region, endpoint_url=self.endpoint_url, **self.credentials
             )
         return self._clients[(service, region)]
+
+    def role_arn(self, name: str) -> str:
+        return f"arn:aws:iam::{self.account_id}:role/{name}"
+
+    def instance_profile(self) -> str:
+        """The account's demo instance profile (without a role: IAM allows it), created on first use."""
+        if not self.has_instance_profile:
+            self.client("iam", GLOBAL_REGION).create_instance_profile(InstanceProfileName=INSTANCE_PROFILE)
+            self.has_instance_profile = True
+        return INSTANCE_PROFILE
 
     def id_of(self, spec: ResourceSpec, resource_type: str, name: str) -> str:
         return self.ids[(spec.region, resource_type, name)]
@@ -177,6 +189,11 @@ def _create_security_group(account: _Account, spec: ResourceSpec) -> str:
         for port, cidr in spec.attributes["ingress"]
     ]
     ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=permissions)
+    if not spec.attributes["egress_open"]:
+        everything = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": WORLD}]}]
+        https = [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": WORLD}]}]
+        ec2.revoke_security_group_egress(GroupId=group_id, IpPermissions=everything)
+        ec2.authorize_security_group_egress(GroupId=group_id, IpPermissions=https)
     return group_id
 
 
@@ -184,6 +201,8 @@ def _create_instance(account: _Account, spec: ResourceSpec) -> str:
     """Launch with the root volume the estate describes for it (same tags), and stop it if it is stopped."""
     ec2 = account.client("ec2", spec.region)
     root = account.root_volumes[(spec.region, spec.name)]
+    with_profile = spec.attributes["instance_profile"]
+    profile = {"IamInstanceProfile": {"Name": account.instance_profile()}} if with_profile else {}
     instance = ec2.run_instances(
         ImageId=IMAGE_ID,
         MinCount=1,
@@ -202,6 +221,8 @@ def _create_instance(account: _Account, spec: ResourceSpec) -> str:
             }
         ],
         TagSpecifications=_tag_specs("instance", spec.raw_tags) + _tag_specs("volume", root.raw_tags),
+        Monitoring={"Enabled": spec.attributes["detailed_monitoring"]},
+        **profile,
     )["Instances"][0]
     mappings = {m["DeviceName"]: m["Ebs"]["VolumeId"] for m in instance["BlockDeviceMappings"]}
     account.ids[(root.region, "ebs_volume", root.name)] = mappings[ROOT_DEVICE]
@@ -263,7 +284,36 @@ def _create_bucket(account: _Account, spec: ResourceSpec) -> str:
         blocks = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
         configuration = dict.fromkeys(blocks, True)
         s3.put_public_access_block(Bucket=spec.name, PublicAccessBlockConfiguration=configuration)
+    _secure_bucket(s3, spec)
     return spec.name
+
+
+def _secure_bucket(s3: Any, spec: ResourceSpec) -> None:
+    """The bucket's access logging, policy and ACL (``demo.compliance``)."""
+    a, arn = spec.attributes, f"arn:aws:s3:::{spec.name}"
+    statements = []
+    # S3 delivers the logs under the bucket's policy; that statement comes first, as moto's PutBucketLogging
+    # check fails on a statement with Principal "*" before it.
+    if a["access_logging"]:
+        logging = {"Service": "logging.s3.amazonaws.com"}
+        statements.append(
+            {"Effect": "Allow", "Principal": logging, "Action": "s3:PutObject", "Resource": f"{arn}/access/*"}
+        )
+    if a["tls_only"]:
+        insecure = {"Bool": {"aws:SecureTransport": "false"}}
+        statement = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Condition": insecure}
+        statements.append(statement | {"Resource": [arn, f"{arn}/*"]})
+    if a["public"] == "policy":
+        statement = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}
+        statements.append(statement | {"Resource": f"{arn}/*"})
+    if statements:
+        policy = {"Version": "2012-10-17", "Statement": statements}
+        s3.put_bucket_policy(Bucket=spec.name, Policy=json.dumps(policy))
+    if a["access_logging"]:
+        target = {"TargetBucket": spec.name, "TargetPrefix": "access/"}
+        s3.put_bucket_logging(Bucket=spec.name, BucketLoggingStatus={"LoggingEnabled": target})
+    if a["public"] == "acl":
+        s3.put_bucket_acl(Bucket=spec.name, ACL="public-read")
 
 
 def _create_database(account: _Account, spec: ResourceSpec) -> str:
@@ -288,6 +338,14 @@ def _create_database(account: _Account, spec: ResourceSpec) -> str:
         MultiAZ=a["multi_az"],
         DBSubnetGroupName=spec.name,
         VpcSecurityGroupIds=[account.id_of(spec, "security_group", a["security_group"])],
+        EnableIAMDatabaseAuthentication=a["iam_auth"],
+        EnableCloudwatchLogsExports=list(a["log_exports"]),
+        CopyTagsToSnapshot=a["copy_tags_to_snapshot"],
+        **(
+            {"MonitoringInterval": 60, "MonitoringRoleArn": account.role_arn(READ_ROLE_NAME)}
+            if a["enhanced_monitoring"]
+            else {}
+        ),
         Tags=_tag_list(spec.raw_tags),
     )
     return spec.name

@@ -17,7 +17,14 @@ import click
 from cloudforge.settings import load_settings
 from policies.check import check_plan
 from policies.config import policy_config
-from policies.coverage import COVERAGE_DOC, load_frameworks, problems, render
+from policies.coverage import (
+    COVERAGE_DOC,
+    RECOMMENDATIONS_SEED,
+    load_frameworks,
+    problems,
+    render,
+    render_seed,
+)
 from policies.engine import RegoError
 from policies.library import PolicyLoadError, load_library
 from policies.report import RENDERERS
@@ -99,17 +106,22 @@ def check_command(
 @policy.command("coverage")
 @click.option("--check", is_flag=True, help="Only compare: exit 1 when the committed table is out of date.")
 def coverage_command(check: bool) -> None:
-    """Write docs/compliance-coverage.md: every CIS recommendation with its policies or why none."""
+    """Write docs/compliance-coverage.md (every CIS recommendation with its policies or why none) and the dbt
+    seed of the recommendations the Compliance page shows."""
     policies = load_library().policies
     frameworks = load_frameworks()
     for problem in problems(frameworks, policies):
         click.echo(f"error: {problem}", err=True)
     if problems(frameworks, policies):
         sys.exit(2)
-    text = render(frameworks, policies)
-    if check:
-        current = COVERAGE_DOC.read_text(encoding="utf-8") if COVERAGE_DOC.exists() else ""
-        click.echo(f"{COVERAGE_DOC}: {'up to date' if current == text else 'out of date'}")
-        sys.exit(0 if current == text else 1)
-    COVERAGE_DOC.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {COVERAGE_DOC}")
+    generated = {COVERAGE_DOC: render(frameworks, policies), RECOMMENDATIONS_SEED: render_seed(frameworks)}
+    stale = []
+    for path, text in generated.items():
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if check:
+            click.echo(f"{path}: {'up to date' if current == text else 'out of date'}")
+            stale += [path] if current != text else []
+        else:
+            path.write_text(text, encoding="utf-8")
+            click.echo(f"wrote {path}")
+    sys.exit(1 if stale else 0)

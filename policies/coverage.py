@@ -2,12 +2,15 @@
 
 The recommendations (id, title, section, automated or manual) are data, ``policies/frameworks/
 cis_aws_foundations.yaml``; which policies check one comes only from the policies' METADATA
-(``custom.frameworks``). ``render`` turns both into ``docs/compliance-coverage.md``, which is generated, never
-edited by hand (a test compares the committed file with ``render``'s output).
+(``custom.frameworks``). ``render`` turns both into ``docs/compliance-coverage.md``, and ``render_seed`` the
+list into the dbt seed ``cis_recommendations.csv`` the Compliance page's per-recommendation posture joins;
+both are generated, never edited by hand (a test compares the committed files with the generators' output).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +21,18 @@ from policies.library import POLICY_ROOT, Policy
 
 FRAMEWORKS_FILE = POLICY_ROOT / "frameworks" / "cis_aws_foundations.yaml"
 COVERAGE_DOC = POLICY_ROOT.parent / "docs" / "compliance-coverage.md"
+RECOMMENDATIONS_SEED = POLICY_ROOT.parent / "dbt" / "seeds" / "cis_recommendations.csv"
+SEED_COLUMNS = (
+    "framework",
+    "recommendation_id",
+    "position",
+    "title",
+    "section",
+    "subsection",
+    "assessment",
+    "gap_kind",
+    "gap_reason",
+)
 FSBP = "aws-foundational-security-best-practices"
 GAP_KINDS = ("not-implemented", "not-checkable")
 
@@ -149,6 +164,19 @@ def _framework_section(framework: Framework, mapped: Mapping[str, list[str]]) ->
         assessment = "automated" if r.automated else "manual"
         lines.append(f"| {r.id} | {_cell(r.title)} | {assessment} | {_cell(status)} |")
     return lines
+
+
+def render_seed(frameworks: Iterable[Framework]) -> str:
+    """Every recommendation as a CSV row (``position``: its order within the framework)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SEED_COLUMNS)
+    for framework in frameworks:
+        for position, r in enumerate(framework.recommendations, 1):
+            assessment = "automated" if r.automated else "manual"
+            gap = (r.gap_kind, r.gap_reason)
+            writer.writerow((framework.id, r.id, position, r.title, r.section, r.subsection, assessment, *gap))
+    return out.getvalue()
 
 
 def _fsbp_section(policies: list[Policy]) -> list[str]:

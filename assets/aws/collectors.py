@@ -7,7 +7,9 @@ ISO-8601 UTC strings, ``ResponseMetadata`` dropped). Every document also carries
 way; the API's own tag field stays as it was. Untagged resources have ``"Tags": []``.
 
 resource_type     resource_id           document: source calls, and keys added to the API shape
-ec2_instance      InstanceId            ec2.describe_instances (each Reservations[].Instances[] item)
+ec2_instance      InstanceId            ec2.describe_instances (each Reservations[].Instances[] item);
+                                        + BlockDeviceMappings[].Ebs.Encrypted (describe_volumes of the
+                                          attached volumes, 200 ids a call; null if gone meanwhile)
 ebs_volume        VolumeId              ec2.describe_volumes
 ebs_snapshot      SnapshotId            ec2.describe_snapshots(OwnerIds=["self"])
 elastic_ip        AllocationId          ec2.describe_addresses
@@ -19,7 +21,10 @@ s3_bucket         Name                  s3.list_buckets(BucketRegion=region), so
                                         + Tags (get_bucket_tagging TagSet),
                                         + ServerSideEncryptionConfiguration (get_bucket_encryption),
                                         + Versioning {Status, MFADelete} (get_bucket_versioning),
-                                        + PublicAccessBlockConfiguration (get_public_access_block);
+                                        + PublicAccessBlockConfiguration (get_public_access_block),
+                                        + LoggingEnabled (get_bucket_logging),
+                                        + Policy (get_bucket_policy, the JSON text),
+                                        + Grants (get_bucket_acl);
                                         a configuration the bucket does not have is null, not an error
 rds_instance      DBInstanceIdentifier  rds.describe_db_instances (Tags from TagList); - LatestRestorableTime,
                                         which moves on every call
@@ -124,19 +129,39 @@ def optional(call: Callable[..., dict[str, Any]], key: str, missing: Collection[
 
 
 def ec2_collector(
-    operation: str, key: str, id_field: str, arn_type: str, *, nested: str | None = None, **params: Any
+    operation: str, key: str, id_field: str, arn_type: str, **params: Any
 ) -> Collector:
-    """Collector for an EC2 describe call whose items (or their ``nested`` lists) carry their own ``Tags``."""
+    """Collector for an EC2 describe call whose items carry their own ``Tags``."""
 
     def collect(session: AccountSession, region: str) -> Iterator[Resource]:
-        for page_item in items(session.client("ec2", region), operation, key, **params):
-            for item in page_item[nested] if nested else [page_item]:
-                resource_id = item[id_field]
-                # EBS snapshot ARNs are the one EC2 type without the account: arn:aws:ec2:region::snapshot/id.
-                arn = session.arn("ec2", region, f"{arn_type}/{resource_id}", account=arn_type != "snapshot")
-                yield resource_id, arn, document(item, item.get("Tags"))
+        for item in items(session.client("ec2", region), operation, key, **params):
+            resource_id = item[id_field]
+            # EBS snapshot ARNs are the one EC2 type without the account: arn:aws:ec2:region::snapshot/id.
+            arn = session.arn("ec2", region, f"{arn_type}/{resource_id}", account=arn_type != "snapshot")
+            yield resource_id, arn, document(item, item.get("Tags"))
 
     return collect
+
+
+def ec2_instances(session: AccountSession, region: str) -> Iterator[Resource]:
+    """Instances, each attached EBS mapping with its volume's ``Encrypted`` (the root volume's encryption
+    is a property of the instance for CIS and Security Hub, and describe_instances does not give it)."""
+    ec2 = session.client("ec2", region)
+    instances = [i for r in items(ec2, "describe_instances", "Reservations") for i in r["Instances"]]
+    mappings = [m for i in instances for m in i.get("BlockDeviceMappings", []) if "Ebs" in m]
+    volume_ids = [m["Ebs"]["VolumeId"] for m in mappings]
+    encrypted = {}
+    for start in range(0, len(volume_ids), 200):
+        # A filter, not VolumeIds: a volume deleted since describe_instances is left out, not an error.
+        chunk = [{"Name": "volume-id", "Values": volume_ids[start : start + 200]}]
+        for volume in items(ec2, "describe_volumes", "Volumes", Filters=chunk):
+            encrypted[volume["VolumeId"]] = volume.get("Encrypted")
+    for mapping in mappings:
+        mapping["Ebs"]["Encrypted"] = encrypted.get(mapping["Ebs"]["VolumeId"])
+    for instance in instances:
+        resource_id = instance["InstanceId"]
+        arn = session.arn("ec2", region, f"instance/{resource_id}")
+        yield resource_id, arn, document(instance, instance.get("Tags"))
 
 
 def s3_buckets(session: AccountSession, region: str) -> Iterator[Resource]:
@@ -162,6 +187,9 @@ def s3_buckets(session: AccountSession, region: str) -> Iterator[Resource]:
                 {"NoSuchPublicAccessBlockConfiguration"},
                 Bucket=name,
             ),
+            LoggingEnabled=s3.get_bucket_logging(Bucket=name).get("LoggingEnabled"),
+            Policy=optional(s3.get_bucket_policy, "Policy", {"NoSuchBucketPolicy"}, Bucket=name),
+            Grants=s3.get_bucket_acl(Bucket=name).get("Grants", []),
         )
         yield name, f"arn:{partition}:s3:::{name}", doc
 
@@ -258,10 +286,7 @@ def kms_keys(session: AccountSession, region: str) -> Iterator[Resource]:
 RESOURCE_TYPES: dict[str, ResourceType] = {
     resource_type.name: resource_type
     for resource_type in (
-        ResourceType(
-            "ec2_instance",
-            ec2_collector("describe_instances", "Reservations", "InstanceId", "instance", nested="Instances"),
-        ),
+        ResourceType("ec2_instance", ec2_instances),
         ResourceType("ebs_volume", ec2_collector("describe_volumes", "Volumes", "VolumeId", "volume")),
         ResourceType(
             "ebs_snapshot",

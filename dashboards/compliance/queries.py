@@ -166,3 +166,51 @@ def waivers() -> pd.DataFrame:
          ORDER BY is_active DESC, expires_on, waiver_id
         """
     )
+
+
+RECOMMENDATION_STATUSES = (
+    "failing",
+    "passing",
+    "not evaluated",
+    "manual",
+    "not-implemented",
+    "not-checkable",
+)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def recommendation_posture(filters: ComplianceFilters) -> pd.DataFrame:
+    """Every recommendation of a benchmark framework (none for 'cloudforge' or FSBP), in the benchmark's
+    order, with its policies and, over the allowed accounts and teams, evaluated and failing resources and a
+    status: failing, passing, not evaluated (its policies judged nothing here), or why no policy checks it
+    (manual, not-implemented, not-checkable)."""
+    return query(
+        f"""
+        SELECT r.section, r.recommendation_id, r.title, r.assessment,
+               array_to_string(r.policy_ids, ', ') AS policy_ids,
+               coalesce(sum(p.evaluated_resources), 0)::bigint AS evaluated_resources,
+               coalesce(sum(p.failing_resources), 0)::bigint AS failing_resources,
+               CASE WHEN r.coverage <> 'checked' THEN r.coverage
+                    WHEN coalesce(sum(p.evaluated_resources), 0) = 0 THEN 'not evaluated'
+                    WHEN sum(p.failing_resources) > 0 THEN 'failing'
+                    ELSE 'passing' END AS status,
+               r.gap_reason
+          FROM marts.compliance_recommendations AS r
+          LEFT JOIN marts.compliance_posture AS p
+            ON p.framework = r.framework AND p.control_id = r.recommendation_id AND {_ACCOUNT_TEAM_ALLOWED}
+         WHERE r.framework = :framework
+         GROUP BY r.position, r.section, r.recommendation_id, r.title, r.assessment, r.policy_ids, r.coverage,
+                  r.gap_reason
+         ORDER BY r.position
+        """,
+        framework=filters.framework,
+        accounts=list(filters.accounts),
+        teams=list(filters.teams),
+    )
+
+
+def section_posture(recommendations: pd.DataFrame) -> pd.DataFrame:
+    """How many recommendations of each section have each status, sections in the benchmark's order."""
+    counts = pd.crosstab(recommendations["section"], recommendations["status"])
+    sections = list(dict.fromkeys(recommendations["section"]))
+    return counts.reindex(index=sections, columns=list(RECOMMENDATION_STATUSES), fill_value=0).reset_index()

@@ -1,7 +1,9 @@
 """Compliance: does what we run pass the policy library, and where does it not?
 
 Headline figures cover the latest policy run; the filters (framework, severity, account, team) narrow the
-posture per control, the failing resources with their remediation and the trend; the waivers close the page.
+posture per control, the failing resources with their remediation and the trend; for a benchmark (CIS AWS
+Foundations) every recommendation follows by section, manual ones and gaps shown as such; the waivers close
+the page.
 """
 
 import streamlit as st
@@ -33,6 +35,17 @@ WAIVER_COLUMNS = (
     "is_active",
     "waived_findings",
     "waiver_origin",
+)
+RECOMMENDATION_COLUMNS = (
+    "recommendation_id",
+    "title",
+    "section",
+    "assessment",
+    "status",
+    "policy_ids",
+    "evaluated_resources",
+    "failing_resources",
+    "gap_reason",
 )
 POSTURE_COLUMNS = (
     "control_id",
@@ -112,6 +125,36 @@ else:
             "pass_rate": st.column_config.ProgressColumn(
                 "Pass rate", format="%.1f%%", min_value=0, max_value=100
             ),
+        },
+    )
+
+recommendations = queries.recommendation_posture(filters)
+if not recommendations.empty:
+    st.header("Posture by recommendation")
+    st.caption(
+        "Every recommendation of the benchmark: failing or passing on the filtered resources, not evaluated "
+        "when no resource of its policies' types is here, manual when people review it, or the reason no "
+        "policy checks it (docs/compliance-coverage.md)."
+    )
+    st.dataframe(
+        queries.section_posture(recommendations),
+        hide_index=True,
+        column_config={"section": "Section"},
+    )
+    st.dataframe(
+        recommendations,
+        hide_index=True,
+        column_order=RECOMMENDATION_COLUMNS,
+        column_config={
+            "recommendation_id": "Id",
+            "title": st.column_config.TextColumn("Recommendation", width="large"),
+            "section": "Section",
+            "assessment": "Assessment",
+            "status": "Status",
+            "policy_ids": "Policies",
+            "evaluated_resources": st.column_config.NumberColumn("Evaluated", width="small"),
+            "failing_resources": st.column_config.NumberColumn("Failing", width="small"),
+            "gap_reason": st.column_config.TextColumn("Why no policy", width="large"),
         },
     )
 

@@ -112,3 +112,40 @@ def public_access_block(block_acls: Any, ignore_acls: Any, block_policy: Any, re
         "block_public_policy": bool(block_policy),
         "restrict_public_buckets": bool(restrict),
     }
+
+
+PUBLIC_GRANTEES = (
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+)
+
+
+def bucket_policy_facts(policy: Any, where: str) -> tuple[bool, bool]:
+    """(tls_required, public_policy) of a bucket policy (JSON text, a mapping, or none).
+
+    TLS is required when a Deny statement matches ``aws:SecureTransport`` false; the policy is public when
+    an Allow statement names Principal ``*`` (or ``{"AWS": "*"}``) without any condition.
+    """
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except ValueError:
+            raise DocumentError(f"{where}: the bucket policy is not JSON") from None
+    statements = (policy or {}).get("Statement", [])
+    if isinstance(statements, Mapping):
+        statements = [statements]
+    tls_required = public = False
+    for statement in statements:
+        principal = statement.get("Principal")
+        everyone = principal == "*" or (isinstance(principal, Mapping) and "*" in _as_list(principal.get("AWS")))
+        condition = statement.get("Condition") or {}
+        if statement.get("Effect") == "Deny" and _denies_plain_http(condition):
+            tls_required = True
+        if statement.get("Effect") == "Allow" and everyone and not condition:
+            public = True
+    return tls_required, public
+
+
+def _denies_plain_http(condition: Mapping[str, Any]) -> bool:
+    secure = (condition.get("Bool") or {}).get("aws:SecureTransport")
+    return [str(value).lower() for value in _as_list(secure)] == ["false"]

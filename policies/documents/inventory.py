@@ -7,7 +7,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from policies.documents.fields import (
+    PUBLIC_GRANTEES,
     Doc,
+    bucket_policy_facts,
     DocumentError,
     instance_family,
     public_access_block,
@@ -30,8 +32,19 @@ def _ec2_instance(d: Mapping[str, Any], where: str) -> Doc:
         "imdsv2_required": metadata.get("HttpTokens") == "required"
         or metadata.get("HttpEndpoint") == "disabled",
         "volume_ids": [m["Ebs"]["VolumeId"] for m in d.get("BlockDeviceMappings") or [] if m.get("Ebs")],
+        "root_volume_encrypted": _root_volume(d).get("Encrypted"),
+        "detailed_monitoring": (d.get("Monitoring") or {}).get("State") in ("enabled", "pending"),
+        "has_instance_profile": bool(d.get("IamInstanceProfile")),
         "tags": tag_map(d.get("Tags")),
     }
+
+
+def _root_volume(d: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The root device's ``Ebs`` mapping (the collector adds its volume's ``Encrypted``), else ``{}``."""
+    for mapping in d.get("BlockDeviceMappings") or []:
+        if mapping.get("DeviceName") == d.get("RootDeviceName"):
+            return mapping.get("Ebs") or {}
+    return {}
 
 
 def _ebs_volume(d: Mapping[str, Any], where: str) -> Doc:
@@ -113,6 +126,7 @@ def _s3_bucket(d: Mapping[str, Any], where: str) -> Doc:
     default = _first_rule(d.get("ServerSideEncryptionConfiguration"))
     versioning = d.get("Versioning") or {}
     block = d.get("PublicAccessBlockConfiguration") or {}
+    tls_required, public_policy = bucket_policy_facts(d.get("Policy"), f"{where} Policy")
     return {
         "name": d["Name"],
         "region": d.get("BucketRegion"),
@@ -127,6 +141,12 @@ def _s3_bucket(d: Mapping[str, Any], where: str) -> Doc:
             block.get("BlockPublicPolicy"),
             block.get("RestrictPublicBuckets"),
         ),
+        "access_logging_enabled": bool(d.get("LoggingEnabled")),
+        "tls_required": tls_required,
+        "public_acl": any(
+            (grant.get("Grantee") or {}).get("URI") in PUBLIC_GRANTEES for grant in d.get("Grants") or []
+        ),
+        "public_policy": public_policy,
         "tags": tag_map(d.get("Tags")),
     }
 
@@ -147,6 +167,12 @@ def _rds_instance(d: Mapping[str, Any], where: str) -> Doc:
         "multi_az": bool(d.get("MultiAZ")),
         "deletion_protection": bool(d.get("DeletionProtection")),
         "auto_minor_version_upgrade": bool(d.get("AutoMinorVersionUpgrade")),
+        "iam_auth_enabled": bool(d.get("IAMDatabaseAuthenticationEnabled")),
+        "log_exports": sorted(d.get("EnabledCloudwatchLogsExports") or []),
+        "monitoring_interval": d.get("MonitoringInterval") or 0,
+        # Left out by some API implementations (moto): unknown, not off.
+        "performance_insights_enabled": d.get("PerformanceInsightsEnabled"),
+        "copy_tags_to_snapshot": bool(d.get("CopyTagsToSnapshot")),
         "tags": tag_map(d.get("Tags")),
     }
 

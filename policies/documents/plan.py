@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policies.documents.fields import (
+    PUBLIC_GRANTEES,
     Doc,
+    bucket_policy_facts,
     instance_family,
     public_access_block,
     security_group_rule,
@@ -52,10 +54,20 @@ PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
         "publicly_accessible": False,  # "Default is false"
         "multi_az": False,  # RDS CreateDBInstance: MultiAZ defaults to false
         "auto_minor_version_upgrade": True,  # "Defaults to true"
+        "iam_database_authentication_enabled": False,  # RDS CreateDBInstance: defaults to false
+        "enabled_cloudwatch_logs_exports": [],  # none unless listed
+        "monitoring_interval": 0,  # "The default is 0" (enhanced monitoring off)
+        "performance_insights_enabled": False,  # "Defaults to false"
+        "copy_tags_to_snapshot": False,  # "Default is false"
     },
     "aws_ebs_volume": {"type": "gp2"},  # "(Default: gp2)"
     # metadata_options: http_endpoint "Defaults to enabled", http_tokens "Defaults to optional"
-    "aws_instance": {"metadata_options": [{"http_endpoint": "enabled", "http_tokens": "optional"}]},
+    # root_block_device: encrypted "Defaults to false"; monitoring (detailed) "Defaults to false"
+    "aws_instance": {
+        "metadata_options": [{"http_endpoint": "enabled", "http_tokens": "optional"}],
+        "root_block_device": [{"encrypted": False}],
+        "monitoring": False,
+    },
     "aws_kms_key": {
         "enable_key_rotation": False,  # "Defaults to false"
         "is_enabled": True,  # "Defaults to true"
@@ -138,6 +150,15 @@ def _imdsv2_required(c: _Change) -> Any:
     return UNKNOWN if UNKNOWN in values.values() else False
 
 
+def _root_volume_encrypted(c: _Change) -> Any:
+    """The root block device's ``encrypted``: its default (false) when left out, unknown when planned so."""
+    device = c.known("root_block_device")
+    if isinstance(device, Unknown) or _first(c.unknown.get("root_block_device")).get("encrypted") is True:
+        return UNKNOWN
+    encrypted = _first(device).get("encrypted")
+    return _first(PROVIDER_DEFAULTS["aws_instance"]["root_block_device"])["encrypted"] if encrypted is None else encrypted
+
+
 def _plan_instance(c: _Change) -> Doc:
     public = c.known("associate_public_ip_address")
     return {
@@ -149,6 +170,9 @@ def _plan_instance(c: _Change) -> Doc:
         "has_public_ip": public if isinstance(public, bool | Unknown) else None,
         "imdsv2_required": _imdsv2_required(c),
         "volume_ids": None,
+        "root_volume_encrypted": _root_volume_encrypted(c),
+        "detailed_monitoring": c.known("monitoring"),
+        "has_instance_profile": _derive(c.known("iam_instance_profile"), bool) or False,
         "tags": c.tags(),
     }
 
@@ -250,6 +274,7 @@ def _plan_s3_bucket(c: _Change) -> Doc:
         inline = _first(c.known("versioning"))
         enabled, mfa_delete = bool(inline.get("enabled")), bool(inline.get("mfa_delete"))
     block = (c.joined.get("aws_s3_bucket_public_access_block") or [{}])[0]
+    tls_required, public_policy = _bucket_policy(c)
     return {
         "name": c.known("bucket"),
         "region": c.known("region"),
@@ -264,8 +289,31 @@ def _plan_s3_bucket(c: _Change) -> Doc:
             block.get("block_public_policy"),
             block.get("restrict_public_buckets"),
         ),
+        "access_logging_enabled": bool(c.joined.get("aws_s3_bucket_logging")),
+        "tls_required": tls_required,
+        "public_acl": any(_public_acl(acl) for acl in c.joined.get("aws_s3_bucket_acl", [])),
+        "public_policy": public_policy,
         "tags": c.tags(),
     }
+
+
+_PUBLIC_CANNED_ACLS = ("public-read", "public-read-write", "authenticated-read")
+
+
+def _public_acl(acl: Mapping[str, Any]) -> bool:
+    """A canned ACL or an access_control_policy that grants to AllUsers or AuthenticatedUsers."""
+    grants = _first(acl.get("access_control_policy")).get("grant") or []
+    uris = [_first(grant.get("grantee")).get("uri") for grant in grants]
+    return acl.get("acl") in _PUBLIC_CANNED_ACLS or any(uri in PUBLIC_GRANTEES for uri in uris)
+
+
+def _bucket_policy(c: _Change) -> tuple[Any, Any]:
+    """(tls_required, public_policy) of the joined aws_s3_bucket_policy: both false without one, unknown
+    while its JSON is (a policy built from references or a policy document data source)."""
+    policies = c.joined.get("aws_s3_bucket_policy") or [{"policy": "{}"}]
+    if policies[0].get("policy") is None:
+        return UNKNOWN, UNKNOWN
+    return bucket_policy_facts(policies[0]["policy"], c.address)
 
 
 def _plan_db_instance(c: _Change) -> Doc:
@@ -279,6 +327,11 @@ def _plan_db_instance(c: _Change) -> Doc:
         "multi_az": c.known("multi_az"),
         "deletion_protection": c.known("deletion_protection"),
         "auto_minor_version_upgrade": c.known("auto_minor_version_upgrade"),
+        "iam_auth_enabled": c.known("iam_database_authentication_enabled"),
+        "log_exports": _derive(c.known("enabled_cloudwatch_logs_exports"), sorted),
+        "monitoring_interval": c.known("monitoring_interval"),
+        "performance_insights_enabled": c.known("performance_insights_enabled"),
+        "copy_tags_to_snapshot": c.known("copy_tags_to_snapshot"),
         "tags": c.tags(),
     }
 
@@ -381,6 +434,9 @@ _JOINS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "aws_s3_bucket_server_side_encryption_configuration": ("bucket", ("aws_s3_bucket",), ("bucket", "id")),
     "aws_s3_bucket_versioning": ("bucket", ("aws_s3_bucket",), ("bucket", "id")),
     "aws_s3_bucket_public_access_block": ("bucket", ("aws_s3_bucket",), ("bucket", "id")),
+    "aws_s3_bucket_logging": ("bucket", ("aws_s3_bucket",), ("bucket", "id")),
+    "aws_s3_bucket_policy": ("bucket", ("aws_s3_bucket",), ("bucket", "id")),
+    "aws_s3_bucket_acl": ("bucket", ("aws_s3_bucket",), ("bucket", "id")),
     "aws_security_group_rule": ("security_group_id", _SECURITY_GROUPS, ("id",)),
     "aws_vpc_security_group_ingress_rule": ("security_group_id", _SECURITY_GROUPS, ("id",)),
     "aws_vpc_security_group_egress_rule": ("security_group_id", _SECURITY_GROUPS, ("id",)),

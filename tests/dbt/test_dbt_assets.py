@@ -21,7 +21,7 @@ STAGING_MODELS = {
 
 def test_keys_are_schema_and_relation_groups_are_layers_and_each_domain_is_a_step():
     inventory = {
-        **{AssetKey(["staging", name]): "staging" for name in STAGING_MODELS | {"tag_key_synonyms"}},
+        **{AssetKey(["staging", name]): "staging" for name in STAGING_MODELS | {"tag_key_synonyms", "cis_recommendations"}},
         **{AssetKey(["intermediate", name]): "intermediate"
            for name in ("int_aws__resources_unioned", "int_resource_tags_mapped",
                         "int_resource_tags_resolved")},
@@ -34,8 +34,8 @@ def test_keys_are_schema_and_relation_groups_are_layers_and_each_domain_is_a_ste
         **{AssetKey(["staging", f"stg_policies__{entity}"]): "staging"
            for entity in ("findings", "policies", "waivers", "mapping_errors", "evaluation_runs")},
         **{AssetKey(["intermediate", name]): "intermediate"
-           for name in ("int_policy_controls", "int_policy_evaluations")},
-        **{AssetKey(["marts", f"compliance_{name}"]): "marts" for name in ("findings", "posture", "trend", "waivers")},
+           for name in ("int_policy_controls", "int_policy_evaluations", "int_control_policies")},
+        **{AssetKey(["marts", f"compliance_{name}"]): "marts" for name in ("findings", "posture", "trend", "waivers", "recommendations")},
         AssetKey(["snapshots", "policy_findings_snapshot"]): "snapshots",
     }
     finance = {  # the FOCUS billing to the cost marts

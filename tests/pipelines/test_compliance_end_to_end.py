@@ -18,6 +18,7 @@ from demo.estate import MISCONFIGURATIONS, Estate, ResourceSpec
 from cloudforge.settings import load_settings
 from cloudforge.warehouse import connect, create_database
 from policies.library import load_library
+from support.demo_compliance import flagged_by_settings
 from support.pages import point_dashboards_at
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
@@ -81,7 +82,7 @@ def flagged_resources(estate: Estate) -> dict[str, list[ResourceSpec]]:
         # Untagged AWS-made resources too: moto reports the AWS-managed alias/aws/ebs key as KeyManager
         # CUSTOMER (AWS says AWS), so the tagging exemption for AWS-managed keys does not apply to it here.
         "CF-COMMON-TAG-001": [s for s in specs if REQUIRED - {k for k, v in s.raw_tags.items() if v}],
-    }
+    } | flagged_by_settings(estate)
     # Not derived, so asserted absent by the comparison: the planted iam_user_without_mfa users have no
     # console password (CF-AWS-IAM-001 judges console users only); no world-open database port or all-traffic
     # rule, no previous-generation instance type, no single-zone load balancer, no instance_families or
@@ -247,3 +248,35 @@ def test_compliance_page_says_what_to_do_before_the_first_run(
             conn.execute(ddl)
     app = compliance_page(url, monkeypatch)
     assert [says in info.value and "cloudforge run" in info.value for info in app.info] == [True]
+
+
+def test_compliance_page_shows_every_cis_recommendation_by_section(
+    demo_run, monkeypatch: pytest.MonkeyPatch
+):
+    """CIS v3.0.0: each recommendation's status and resources follow from the estate and the coverage list."""
+    from policies.coverage import load_frameworks, policies_by_control
+
+    app = compliance_page(demo_run.url, monkeypatch)
+    app.selectbox(key="compliance_framework").set_value("cis-aws-foundations-v3.0").run()
+    [framework] = [f for f in load_frameworks() if f.id == "cis-aws-foundations-v3.0"]
+    mapped = policies_by_control(framework.id, POLICIES.values())
+    flagged = flagged_resources(demo_run.estate)
+    expected = []
+    for r in framework.recommendations:
+        policies = [POLICIES[p] for p in mapped.get(r.id, [])]
+        types = {resource_type for p in policies for resource_type in p.resource_types}
+        judged = [s for s in demo_run.estate.resources if s.resource_type in types]
+        failing = {id(spec) for p in policies for spec in flagged.get(p.id, [])}
+        if not policies:
+            status = "manual" if not r.automated else r.gap_kind
+        else:
+            status = "failing" if failing else "passing" if judged else "not evaluated"
+        expected.append((r.id, status, len(judged), len(failing)))
+    tables = {tuple(frame.value.columns[:2]): frame.value for frame in app.dataframe}
+    shown = tables[("section", "recommendation_id")]
+    columns = ["recommendation_id", "status", "evaluated_resources", "failing_resources"]
+    assert list(shown[columns].itertuples(index=False, name=None)) == expected
+    sections = tables[("section", "failing")]
+    assert list(sections["section"]) == list(dict.fromkeys(r.section for r in framework.recommendations))
+    manual = [r for r in framework.recommendations if not r.automated and r.id not in mapped]
+    assert int(sections["manual"].sum()) == len(manual)

@@ -18,6 +18,7 @@ def test_definitions_load_with_the_inventory_graph():
                      ("resources", "resource_tags", "tag_coverage", "missing_required_tags", "resource_changes",
                       "resource_relationships",
                       "compliance_findings", "compliance_posture", "compliance_trend", "compliance_waivers",
+                      "compliance_recommendations",
                       "cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
                       "cost_reconciliation", "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
                       "billing_line_items", "recommendations", "health_status", "health_history", "firing_alerts")}

@@ -24,7 +24,11 @@ BUCKET_FINDINGS = [
     ("CF-AWS-S3-002", "high"),
     ("CF-AWS-S3-003", "medium"),
     ("CF-AWS-S3-004", "low"),
+    ("CF-AWS-S3-005", "low"),  # no access logging
+    ("CF-AWS-S3-006", "medium"),  # no bucket policy denying plain HTTP
 ]
+SEVERITIES = ["critical", "high", "medium", "low"]
+BY_SEVERITY = sorted(BUCKET_FINDINGS, key=lambda finding: (SEVERITIES.index(finding[1]), finding[0]))
 
 
 @pytest.fixture
@@ -66,12 +70,12 @@ def test_table_lists_findings_and_remediation(runner: CliRunner) -> None:
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[2].split() == ["SEVERITY", "POLICY", "RESOURCE", "MESSAGE"]
-    assert [line.split()[:3] for line in lines[3:7]] == [
-        [severity, policy_id, "aws_s3_bucket.public"] for policy_id, severity in BUCKET_FINDINGS
+    assert [line.split()[:3] for line in lines[3 : 3 + len(BUCKET_FINDINGS)]] == [
+        [severity, policy_id, "aws_s3_bucket.public"] for policy_id, severity in BY_SEVERITY
     ]
     assert "  CF-AWS-S3-002  S3 bucket has no default encryption" in lines
     assert lines[-1] == (
-        "FAILED: 4 findings (0 critical, 2 high, 1 medium, 1 low); 1 resources evaluated, "
+        "FAILED: 6 findings (0 critical, 2 high, 2 medium, 2 low); 1 resources evaluated, "
         "1 not covered by any policy (aws_cloudwatch_log_group)"
     )
 
@@ -93,7 +97,7 @@ def test_json_format(runner: CliRunner) -> None:
         1,
         [{"address": "aws_cloudwatch_log_group.app", "type": "aws_cloudwatch_log_group"}],
     )
-    assert [(f["policy_id"], f["severity"]) for f in document["findings"]] == BUCKET_FINDINGS
+    assert [(f["policy_id"], f["severity"]) for f in document["findings"]] == BY_SEVERITY
     assert document["findings"][0]["frameworks"] == {
         "cis-aws-foundations-v3.0": ["2.1.4"],
         "cis-aws-foundations-v5.0": ["2.1.4"],
@@ -110,11 +114,9 @@ def test_sarif_format(runner: CliRunner) -> None:
     assert [r["id"] for r in rules] == sorted(p.id for p in load_library().policies)
     assert all(r["shortDescription"]["text"] and r["help"]["text"] for r in rules)
     results = run["results"]
+    level = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
     assert [(r["ruleId"], r["level"]) for r in results] == [
-        ("CF-AWS-S3-001", "error"),
-        ("CF-AWS-S3-002", "error"),
-        ("CF-AWS-S3-003", "warning"),
-        ("CF-AWS-S3-004", "note"),
+        (policy_id, level[severity]) for policy_id, severity in BY_SEVERITY
     ]
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
     location = results[0]["locations"][0]

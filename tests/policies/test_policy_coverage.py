@@ -7,13 +7,26 @@ from dataclasses import replace
 from click.testing import CliRunner
 
 from policies.cli import policy
-from policies.coverage import COVERAGE_DOC, load_frameworks, problems, render
+from policies.coverage import (
+    COVERAGE_DOC,
+    RECOMMENDATIONS_SEED,
+    load_frameworks,
+    problems,
+    render,
+    render_seed,
+)
 from policies.library import load_library
 
 
 def test_the_committed_table_is_the_generators_output() -> None:
     expected = render(load_frameworks(), load_library().policies)
     assert COVERAGE_DOC.read_text(encoding="utf-8") == expected, "run `cloudforge policy coverage`"
+
+
+def test_the_committed_seed_is_the_generators_output() -> None:
+    expected = render_seed(load_frameworks())
+    assert RECOMMENDATIONS_SEED.read_text(encoding="utf-8") == expected, "run `cloudforge policy coverage`"
+    assert expected.count("\n") == 1 + 62 + 63  # the header, then every recommendation of both versions
 
 
 def test_every_automated_recommendation_has_policies_or_a_stated_gap() -> None:
@@ -51,4 +64,7 @@ def test_manual_recommendations_are_listed_as_manual() -> None:
 
 def test_the_command_reports_an_up_to_date_table() -> None:
     result = CliRunner().invoke(policy, ["coverage", "--check"])
-    assert (result.exit_code, result.output) == (0, f"{COVERAGE_DOC}: up to date\n")
+    assert (result.exit_code, result.output) == (
+        0,
+        f"{COVERAGE_DOC}: up to date\n{RECOMMENDATIONS_SEED}: up to date\n",
+    )

@@ -39,7 +39,12 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "LaunchTime": "2025-01-02T03:04:05+00:00",
             "PublicIpAddress": "54.0.0.1",
             "MetadataOptions": {"HttpTokens": "optional", "HttpEndpoint": "enabled"},
-            "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeId": "vol-1"}}],
+            "RootDeviceName": "/dev/xvda",
+            "BlockDeviceMappings": [
+                {"DeviceName": "/dev/xvda", "Ebs": {"VolumeId": "vol-1", "Encrypted": False}},
+                {"DeviceName": "/dev/sdf", "Ebs": {"VolumeId": "vol-2", "Encrypted": True}},
+            ],
+            "Monitoring": {"State": "disabled"},
             "Tags": TAGS,
         },
         {
@@ -50,7 +55,10 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "launched_at": "2025-01-02T03:04:05Z",
             "has_public_ip": True,
             "imdsv2_required": False,
-            "volume_ids": ["vol-1"],
+            "volume_ids": ["vol-1", "vol-2"],
+            "root_volume_encrypted": False,  # the root device's volume, not the data volume
+            "detailed_monitoring": False,
+            "has_instance_profile": False,
             "tags": {"env": "prod", "team": "data"},
         },
     ),
@@ -203,6 +211,18 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
                 "BlockPublicPolicy": False,
                 "RestrictPublicBuckets": True,
             },
+            "LoggingEnabled": None,
+            # public to anyone over plain HTTP: no SecureTransport condition, Principal {"AWS": "*"}
+            "Policy": json.dumps(
+                {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject"}]}
+            ),
+            "Grants": [
+                {"Grantee": {"Type": "CanonicalUser", "ID": "abc"}, "Permission": "FULL_CONTROL"},
+                {
+                    "Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"},
+                    "Permission": "READ",
+                },
+            ],
             "Tags": TAGS,
         },
         {
@@ -219,6 +239,10 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
                 "block_public_policy": False,
                 "restrict_public_buckets": True,
             },
+            "access_logging_enabled": False,
+            "tls_required": False,
+            "public_acl": True,
+            "public_policy": True,
             "tags": {"env": "prod", "team": "data"},
         },
     ),
@@ -234,6 +258,10 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "MultiAZ": False,
             "DeletionProtection": False,
             "AutoMinorVersionUpgrade": True,
+            "IAMDatabaseAuthenticationEnabled": False,
+            "EnabledCloudwatchLogsExports": ["upgrade", "postgresql"],
+            "MonitoringInterval": 0,
+            "CopyTagsToSnapshot": True,
             "TagList": TAGS,
             "Tags": TAGS,
         },
@@ -247,6 +275,11 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "multi_az": False,
             "deletion_protection": False,
             "auto_minor_version_upgrade": True,
+            "iam_auth_enabled": False,
+            "log_exports": ["postgresql", "upgrade"],
+            "monitoring_interval": 0,
+            "performance_insights_enabled": None,  # not in the API's answer: unknown, not off
+            "copy_tags_to_snapshot": True,
             "tags": {"env": "prod", "team": "data"},
         },
     ),
@@ -503,6 +536,27 @@ def test_bucket_companions_join_by_known_name() -> None:
                 "aws_s3_bucket_versioning.other",
                 {"bucket": "another-bucket", "versioning_configuration": [{"status": "Enabled"}]},
             ),
+            _change("aws_s3_bucket_logging.logs", {"bucket": "acme-logs", "target_bucket": "audit"}),
+            _change("aws_s3_bucket_acl.logs", {"bucket": "acme-logs", "acl": "public-read"}),
+            _change(
+                "aws_s3_bucket_policy.logs",
+                {
+                    "bucket": "acme-logs",
+                    "policy": json.dumps(
+                        {
+                            "Statement": [
+                                {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"},
+                                {
+                                    "Effect": "Deny",
+                                    "Principal": "*",
+                                    "Action": "s3:*",
+                                    "Condition": {"Bool": {"aws:SecureTransport": False}},
+                                },
+                            ]
+                        }
+                    ),
+                },
+            ),
         ]
     )
     assert _docs(plan) == {
@@ -525,10 +579,27 @@ def test_bucket_companions_join_by_known_name() -> None:
                     ],
                     False,
                 ),
+                "access_logging_enabled": True,
+                "tls_required": True,
+                "public_acl": True,
+                "public_policy": True,
                 "tags": {"team": "data"},
             },
         )
     }
+
+
+def test_a_bucket_policy_known_only_on_apply_leaves_tls_and_public_policy_unknown() -> None:
+    plan = _plan(
+        [
+            _change("aws_s3_bucket.logs", {"bucket": "acme-logs"}),
+            _change("aws_s3_bucket_policy.logs", {"bucket": "acme-logs"}, {"policy": True}),
+        ]
+    )
+    documents = from_plan(plan)
+    [(_, _, document)] = documents.documents
+    assert (document["tls_required"], document["public_policy"]) == (None, None)
+    assert documents.unknown == {"aws_s3_bucket.logs": frozenset({"tls_required", "public_policy"})}
 
 
 def test_companions_join_by_reference_within_module_and_count_index() -> None:

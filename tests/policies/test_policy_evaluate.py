@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,7 +31,7 @@ ALL_ON = {
 # (key, type, raw inventory document): each misconfiguration is planted on purpose.
 RAW = [
     (
-        "a/us-east-1/s3_bucket/logs",  # no encryption, no public access block, no MFA Delete
+        "a/us-east-1/s3_bucket/logs",  # no encryption, public access block, MFA Delete, logging or TLS policy
         "s3_bucket",
         {
             "Name": "logs",
@@ -49,11 +51,25 @@ RAW = [
             },
             "Versioning": {"Status": "Enabled", "MFADelete": "Enabled"},
             "PublicAccessBlockConfiguration": ALL_ON,
+            "LoggingEnabled": {"TargetBucket": "logs", "TargetPrefix": "secure/"},
+            "Policy": json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "s3:*",
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                        }
+                    ]
+                }
+            ),
             "Tags": _tags(COMPLETE),
         },
     ),
     (
-        "a/us-east-1/ec2_instance/i-1",  # IMDSv1, public IP, t2 (older generation, and not allowed in dev)
+        # IMDSv1, public IP, t2 (older generation, and not allowed in dev), basic monitoring, no instance profile
+        "a/us-east-1/ec2_instance/i-1",
         "ec2_instance",
         {
             "InstanceId": "i-1",
@@ -96,7 +112,7 @@ RAW = [
         },
     ),
     (
-        "a/us-east-1/security_group/sg-default",  # default group with its default egress rule
+        "a/us-east-1/security_group/sg-default",  # default group with its default egress rule (all out)
         "security_group",
         {
             "GroupId": "sg-default",
@@ -150,7 +166,9 @@ RAW = [
         },
     ),
     (
-        "a/us-east-1/rds_instance/orders",  # public, unencrypted, no backups, no deletion protection
+        # public, unencrypted, no backups, no deletion protection; single-AZ, no IAM authentication, no log
+        # exports, enhanced monitoring or tag copying; Performance Insights not reported (unknown)
+        "a/us-east-1/rds_instance/orders",
         "rds_instance",
         {
             "DBInstanceIdentifier": "orders",
@@ -204,6 +222,14 @@ EXPECTED = [
         "t2.micro is an older generation; t3 costs less for the same capacity",
     ),
     ("CF-AWS-EC2-016", "a/us-east-1/ebs_volume/vol-2", "low", "50 GiB gp2 volume: gp3 costs about 20% less"),
+    ("CF-AWS-EC2-018", "a/us-east-1/ec2_instance/i-1", "low", "detailed monitoring is off"),
+    ("CF-AWS-EC2-019", "a/us-east-1/ec2_instance/i-1", "medium", "no IAM instance profile is attached"),
+    (
+        "CF-AWS-EC2-020",
+        "a/us-east-1/security_group/sg-default",
+        "low",
+        "all traffic open to the internet: all 0-65535 from 0.0.0.0/0",
+    ),
     ("CF-AWS-IAM-001", "a/global/iam_user/alice", "high", "console password without MFA"),
     (
         "CF-AWS-IAM-002",
@@ -216,6 +242,11 @@ EXPECTED = [
     ("CF-AWS-RDS-002", "a/us-east-1/rds_instance/orders", "critical", "instance is publicly accessible"),
     ("CF-AWS-RDS-003", "a/us-east-1/rds_instance/orders", "medium", "automated backups are disabled"),
     ("CF-AWS-RDS-005", "a/us-east-1/rds_instance/orders", "low", "deletion protection is off"),
+    ("CF-AWS-RDS-006", "a/us-east-1/rds_instance/orders", "medium", "not Multi-AZ"),
+    ("CF-AWS-RDS-007", "a/us-east-1/rds_instance/orders", "medium", "IAM database authentication is off"),
+    ("CF-AWS-RDS-008", "a/us-east-1/rds_instance/orders", "medium", "no logs exported to CloudWatch Logs"),
+    ("CF-AWS-RDS-009", "a/us-east-1/rds_instance/orders", "low", "enhanced monitoring is off"),
+    ("CF-AWS-RDS-011", "a/us-east-1/rds_instance/orders", "low", "tags are not copied to snapshots"),
     (
         "CF-AWS-S3-001",
         "a/us-east-1/s3_bucket/logs",
@@ -225,6 +256,13 @@ EXPECTED = [
     ),
     ("CF-AWS-S3-002", "a/us-east-1/s3_bucket/logs", "high", "no default server-side encryption configured"),
     ("CF-AWS-S3-004", "a/us-east-1/s3_bucket/logs", "low", "MFA Delete is not enabled"),
+    ("CF-AWS-S3-005", "a/us-east-1/s3_bucket/logs", "low", "server access logging is off"),
+    (
+        "CF-AWS-S3-006",
+        "a/us-east-1/s3_bucket/logs",
+        "medium",
+        "the bucket policy does not deny requests without TLS",
+    ),
     ("CF-COMMON-TAG-001", "a/us-east-1/ebs_volume/vol-2", "medium", "missing required tags: owner"),
     (
         "CF-COMMON-TAG-002",

@@ -129,7 +129,8 @@ VERSIONING = (
 BUCKET = (
     "{name: b, region: null, created_at: null, encryption_algorithm: null, kms_key_id: null, "
     "versioning_enabled: %s, mfa_delete_enabled: false, public_access_block: {block_public_acls: true, "
-    "ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true}, tags: {}}"
+    "ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true}, "
+    "access_logging_enabled: true, tls_required: true, public_acl: false, public_policy: false, tags: {}}"
 )
 
 

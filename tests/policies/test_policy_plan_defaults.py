@@ -53,6 +53,13 @@ CASES: dict[str, tuple[str, dict[str, Any], tuple[str, ...], str]] = {
     "CF-AWS-EC2-015": ("aws_instance", {"instance_type": "t3.micro"}, (), "pass"),
     # type left out: the provider's default is gp2
     "CF-AWS-EC2-016": ("aws_ebs_volume", {"size": 8}, (), "deny"),
+    # root_block_device left out: encrypted defaults to false; AWS planning it (after_unknown): unknown
+    "CF-AWS-EC2-017": ("aws_instance", {"instance_type": "t3.micro"}, (), "deny"),
+    # monitoring defaults to false; no iam_instance_profile, no profile
+    "CF-AWS-EC2-018": ("aws_instance", {"instance_type": "t3.micro"}, (), "deny"),
+    "CF-AWS-EC2-019": ("aws_instance", {"instance_type": "t3.micro"}, (), "deny"),
+    # no egress argument and no rule resources: Terraform removes AWS's default allow-all rule
+    "CF-AWS-EC2-020": ("aws_security_group", {"name": "web"}, (), "pass"),
     # subnets are planned from references: unknown until apply
     "CF-AWS-ELB-001": ("aws_lb", {"name": "web"}, ("subnets",), "unknown"),
     # no login profile, no access keys
@@ -74,11 +81,24 @@ CASES: dict[str, tuple[str, dict[str, Any], tuple[str, ...], str]] = {
     "CF-AWS-RDS-003": ("aws_db_instance", {"identifier": "db"}, ("backup_retention_period",), "unknown"),
     "CF-AWS-RDS-004": ("aws_db_instance", {"identifier": "db"}, (), "pass"),
     "CF-AWS-RDS-005": ("aws_db_instance", {"identifier": "db"}, (), "deny"),
+    # multi_az, iam_database_authentication_enabled, performance_insights_enabled, copy_tags_to_snapshot
+    # default to false, monitoring_interval to 0, enabled_cloudwatch_logs_exports to none
+    "CF-AWS-RDS-006": ("aws_db_instance", {"identifier": "db"}, (), "deny"),
+    "CF-AWS-RDS-007": ("aws_db_instance", {"identifier": "db"}, (), "deny"),
+    "CF-AWS-RDS-008": ("aws_db_instance", {"identifier": "db"}, (), "deny"),
+    "CF-AWS-RDS-009": ("aws_db_instance", {"identifier": "db"}, (), "deny"),
+    "CF-AWS-RDS-010": ("aws_db_instance", {"identifier": "db"}, (), "deny"),
+    "CF-AWS-RDS-011": ("aws_db_instance", {"identifier": "db"}, (), "deny"),
     # a bucket without companion resources has no public access block, encryption or versioning
     "CF-AWS-S3-001": ("aws_s3_bucket", {"bucket": "logs"}, (), "deny"),
     "CF-AWS-S3-002": ("aws_s3_bucket", {"bucket": "logs"}, (), "deny"),
     "CF-AWS-S3-003": ("aws_s3_bucket", {"bucket": "logs"}, (), "deny"),
     "CF-AWS-S3-004": ("aws_s3_bucket", {"bucket": "logs"}, (), "deny"),
+    # no aws_s3_bucket_logging, no aws_s3_bucket_policy: no logging, plain HTTP allowed
+    "CF-AWS-S3-005": ("aws_s3_bucket", {"bucket": "logs"}, (), "deny"),
+    "CF-AWS-S3-006": ("aws_s3_bucket", {"bucket": "logs"}, (), "deny"),
+    # no ACL and no policy resource: nothing grants public access
+    "CF-AWS-S3-007": ("aws_s3_bucket", {"bucket": "logs"}, (), "pass"),
     # map_public_ip_on_launch defaults to false
     "CF-AWS-VPC-001": ("aws_subnet", {"cidr_block": "10.0.1.0/24"}, (), "pass"),
     # tags left out: every required tag is missing; no tag, no disallowed value
@@ -165,9 +185,40 @@ def test_instance_metadata_options_default_and_unknown(
     assert ("imdsv2_required" in documents.unknown.get("aws_instance.this", ())) is (required is None)
 
 
+@pytest.mark.parametrize(
+    ("root_block_device", "unknown", "encrypted"),
+    [
+        ([{"encrypted": True}], {}, True),
+        (None, {}, False),  # left out: the provider's default
+        ([{"volume_size": 20}], {}, False),
+        ([{"volume_size": 20}], {"root_block_device": [{"encrypted": True}]}, None),
+        (None, {"root_block_device": True}, None),
+    ],
+)
+def test_instance_root_volume_encryption_default_and_unknown(
+    root_block_device: Any, unknown: dict[str, Any], encrypted: bool | None
+) -> None:
+    plan = _plan("aws_instance", {"instance_type": "t3.micro", "root_block_device": root_block_device}, ())
+    plan["resource_changes"][0]["change"]["after_unknown"] = unknown
+    documents = from_plan(plan)
+    [(_, _, document)] = documents.documents
+    assert document["root_volume_encrypted"] is encrypted
+    assert ("root_volume_encrypted" in documents.unknown.get("aws_instance.this", ())) is (encrypted is None)
+
+
 def test_unknown_is_listed_in_every_format_and_fails_only_when_asked(tmp_path) -> None:
     plan_file = tmp_path / "plan.json"
-    after = {"identifier": "db", "storage_encrypted": True, "deletion_protection": True}
+    after = {
+        "identifier": "db",
+        "storage_encrypted": True,
+        "deletion_protection": True,
+        "multi_az": True,
+        "iam_database_authentication_enabled": True,
+        "enabled_cloudwatch_logs_exports": ["postgresql"],
+        "monitoring_interval": 60,
+        "performance_insights_enabled": True,
+        "copy_tags_to_snapshot": True,
+    }
     plan_file.write_text(json.dumps(_plan("aws_db_instance", after, ("backup_retention_period",))))
     runner = CliRunner()
     table = runner.invoke(policy, ["check", str(plan_file)])

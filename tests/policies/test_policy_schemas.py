@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from policies.documents import RESOURCE_TYPES, from_inventory, from_plan, inventory, plan
+from policies.documents.fields import PUBLIC_GRANTEES
 from policies.documents.schemas import SCHEMA_DIR, schema, schema_error
 
 TAGS = [{"Key": "env", "Value": "prod"}, {"Key": "owner", "Value": ""}]
@@ -20,6 +21,17 @@ TRUST = {
             "Principal": {"Service": "lambda.amazonaws.com", "AWS": ["arn:aws:iam::1:root"]},
             "Action": "sts:AssumeRole",
             "Condition": {"StringEquals": {"sts:ExternalId": "x"}},
+        }
+    ]
+}
+BUCKET_POLICY = {
+    "Statement": [
+        {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": "arn:aws:s3:::logs/*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         }
     ]
 }
@@ -34,7 +46,10 @@ INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "LaunchTime": "2025-01-02T03:04:05+00:00",
             "PublicIpAddress": "54.0.0.1",
             "MetadataOptions": {"HttpTokens": "required"},
-            "BlockDeviceMappings": [{"Ebs": {"VolumeId": "vol-1"}}],
+            "RootDeviceName": "/dev/xvda",
+            "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeId": "vol-1", "Encrypted": True}}],
+            "Monitoring": {"State": "enabled"},
+            "IamInstanceProfile": {"Arn": "arn:aws:iam::1:instance-profile/app"},
             "Tags": TAGS,
         },
         {"InstanceId": "i-1", "InstanceType": "t3.micro"},
@@ -116,6 +131,9 @@ INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
                 "BlockPublicPolicy": True,
                 "RestrictPublicBuckets": True,
             },
+            "LoggingEnabled": {"TargetBucket": "audit", "TargetPrefix": "logs/"},
+            "Policy": json.dumps(BUCKET_POLICY),
+            "Grants": [{"Grantee": {"Type": "Group", "URI": PUBLIC_GRANTEES[0]}, "Permission": "READ"}],
             "Tags": TAGS,
         },
         {"Name": "logs"},
@@ -131,6 +149,11 @@ INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "MultiAZ": True,
             "DeletionProtection": True,
             "AutoMinorVersionUpgrade": True,
+            "IAMDatabaseAuthenticationEnabled": True,
+            "EnabledCloudwatchLogsExports": ["postgresql", "upgrade"],
+            "MonitoringInterval": 60,
+            "PerformanceInsightsEnabled": True,
+            "CopyTagsToSnapshot": True,
             "Tags": TAGS,
         },
         {"DBInstanceIdentifier": "db-1"},
@@ -208,6 +231,9 @@ PLAN_AFTER: dict[str, dict[str, Any]] = {
         "instance_type": "t3.micro",
         "associate_public_ip_address": False,
         "metadata_options": [{"http_tokens": "required", "http_endpoint": "enabled"}],
+        "root_block_device": [{"encrypted": True}],
+        "monitoring": True,
+        "iam_instance_profile": "app",
         "tags": {"env": "prod"},
         "tags_all": {"env": "prod", "owner": ""},
     },
@@ -276,6 +302,12 @@ PLAN_AFTER: dict[str, dict[str, Any]] = {
         "block_public_policy": True,
         "restrict_public_buckets": True,
     },
+    "aws_s3_bucket_logging": {"bucket": "logs", "target_bucket": "audit", "target_prefix": "logs/"},
+    "aws_s3_bucket_policy": {"bucket": "logs", "policy": json.dumps(BUCKET_POLICY)},
+    "aws_s3_bucket_acl": {
+        "bucket": "logs",
+        "access_control_policy": [{"grant": [{"grantee": [{"type": "Group", "uri": PUBLIC_GRANTEES[0]}]}]}],
+    },
     "aws_db_instance": {
         "identifier": "db-1",
         "engine": "postgres",
@@ -286,6 +318,11 @@ PLAN_AFTER: dict[str, dict[str, Any]] = {
         "multi_az": True,
         "deletion_protection": True,
         "auto_minor_version_upgrade": True,
+        "iam_database_authentication_enabled": True,
+        "enabled_cloudwatch_logs_exports": ["postgresql"],
+        "monitoring_interval": 60,
+        "performance_insights_enabled": True,
+        "copy_tags_to_snapshot": True,
     },
     "aws_iam_user": {"name": "alice", "arn": "arn:aws:iam::1:user/alice"},
     "aws_iam_user_login_profile": {"user": "alice"},

@@ -6,6 +6,7 @@ moto) create on their own: default VPCs, subnets and security groups, instance r
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -121,7 +122,8 @@ def seed_network_and_compute(seed: Seeder) -> list[str]:
 
 
 def seed_bucket(seed: Seeder, *, configured: bool) -> None:
-    """A bucket in the region; ``configured`` adds tags, encryption, versioning and a public access block."""
+    """A bucket in the region; ``configured`` adds tags, encryption, versioning, a public access block, a
+    policy (TLS only; S3 may deliver access logs) and access logging into itself."""
     s3 = seed.client("s3")
     bucket = seed.name("bucket", f"cf-{seed.account}-{seed.region}")
     location = (
@@ -139,6 +141,21 @@ def seed_bucket(seed: Seeder, *, configured: bool) -> None:
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     blocks = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
     s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=dict.fromkeys(blocks, True))
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(bucket_policy(bucket)))
+    logging = {"TargetBucket": bucket, "TargetPrefix": "access/"}
+    s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={"LoggingEnabled": logging})
+
+
+def bucket_policy(bucket: str) -> dict:
+    """Let S3's log delivery write under access/ (first: moto's PutBucketLogging check fails on a statement
+    with Principal "*" before it), deny plain HTTP."""
+    arn = f"arn:aws:s3:::{bucket}"
+    delivery = {"Service": "logging.s3.amazonaws.com"}
+    logs = f"{arn}/access/*"
+    logging = {"Effect": "Allow", "Principal": delivery, "Action": "s3:PutObject", "Resource": logs}
+    insecure = {"Bool": {"aws:SecureTransport": "false"}}
+    tls_only = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Condition": insecure}
+    return {"Version": "2012-10-17", "Statement": [logging, tls_only | {"Resource": [arn, f"{arn}/*"]}]}
 
 
 def seed_key(seed: Seeder, *, rotated: bool) -> None:

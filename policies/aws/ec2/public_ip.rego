@@ -17,12 +17,16 @@
 #     good:
 #       ec2_instance: {id: i-0a1b2c3d, instance_type: m6i.large, instance_family: m6i, state: running,
 #         launched_at: '2025-01-10T08:00:00Z', has_public_ip: false, imdsv2_required: true,
-#         volume_ids: [vol-0a1b2c3d], tags: {team: data, project: lake, env: prod,
+#         volume_ids: [vol-0a1b2c3d],
+#         root_volume_encrypted: true, detailed_monitoring: true, has_instance_profile: true,
+#         tags: {team: data, project: lake, env: prod,
 #         owner: alice}}
 #     bad:
 #       ec2_instance: {id: i-0a1b2c3d, instance_type: m6i.large, instance_family: m6i, state: running,
 #         launched_at: '2025-01-10T08:00:00Z', has_public_ip: true, imdsv2_required: true,
-#         volume_ids: [vol-0a1b2c3d], tags: {team: data, project: lake, env: prod,
+#         volume_ids: [vol-0a1b2c3d],
+#         root_volume_encrypted: true, detailed_monitoring: true, has_instance_profile: true,
+#         tags: {team: data, project: lake, env: prod,
 #         owner: alice}}
 package aws.ec2.public_ip
 

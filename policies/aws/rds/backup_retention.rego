@@ -17,12 +17,18 @@
 #     good:
 #       rds_instance: {id: orders, engine: postgres, instance_class: db.m6g.large, storage_encrypted: true,
 #         publicly_accessible: false, backup_retention_days: 14, multi_az: true,
-#         deletion_protection: true, auto_minor_version_upgrade: true, tags: {
+#         deletion_protection: true, auto_minor_version_upgrade: true,
+#         iam_auth_enabled: true, log_exports: [postgresql], monitoring_interval: 60,
+#         performance_insights_enabled: true, copy_tags_to_snapshot: true,
+#         tags: {
 #         team: data, project: lake, env: prod, owner: alice}}
 #     bad:
 #       rds_instance: {id: orders, engine: postgres, instance_class: db.m6g.large, storage_encrypted: true,
 #         publicly_accessible: false, backup_retention_days: 1, multi_az: true,
-#         deletion_protection: true, auto_minor_version_upgrade: true, tags: {
+#         deletion_protection: true, auto_minor_version_upgrade: true,
+#         iam_auth_enabled: true, log_exports: [postgresql], monitoring_interval: 60,
+#         performance_insights_enabled: true, copy_tags_to_snapshot: true,
+#         tags: {
 #         team: data, project: lake, env: prod, owner: alice}}
 package aws.rds.backup_retention
 

@@ -19,12 +19,14 @@
 #         encryption_algorithm: 'aws:kms', kms_key_id: alias/logs, versioning_enabled: true,
 #         mfa_delete_enabled: true, public_access_block: {block_public_acls: true,
 #         ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true},
+#         access_logging_enabled: true, tls_required: true, public_acl: false, public_policy: false,
 #         tags: {team: data, project: lake, env: prod, owner: alice}}
 #     bad:
 #       s3_bucket: {name: acme-logs, region: eu-west-1, created_at: '2025-01-10T08:00:00Z',
 #         encryption_algorithm: 'aws:kms', kms_key_id: alias/logs, versioning_enabled: false,
 #         mfa_delete_enabled: false, public_access_block: {block_public_acls: true,
 #         ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true},
+#         access_logging_enabled: true, tls_required: true, public_acl: false, public_policy: false,
 #         tags: {team: data, project: lake, env: prod, owner: alice}}
 package aws.s3.versioning
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import datetime
 
 import psycopg
 import pytest
-from support.aws_estate import ACCOUNTS, REGIONS, SORTED_TAGS, Estate, inventory_settings
+from support.aws_estate import (
+    ACCOUNTS,
+    REGIONS,
+    SORTED_TAGS,
+    Estate,
+    bucket_policy,
+    inventory_settings,
+)
 from support.aws_proxy import access_denied_in, assume_role_denied, refusing_proxy, throttled
 
 from assets.aws.collectors import RESOURCE_TYPES
@@ -103,6 +111,8 @@ def test_documents_carry_uniform_tags_and_enrichment(aws_estate: Estate, synced)
     ]
     instance = rows[(rich, west, "ec2_instance", aws_estate.ids[f"instance {rich} {west}"])][1]
     assert instance["State"]["Name"] == "running"
+    # each attached volume's encryption is added from describe_volumes (moto's default: unencrypted)
+    assert [m["Ebs"]["Encrypted"] for m in instance["BlockDeviceMappings"]] == [False]
     assert datetime.fromisoformat(instance["LaunchTime"]).utcoffset().total_seconds() == 0
 
     alice = rows[(rich, "global", "iam_user", "alice")][1]
@@ -128,14 +138,20 @@ def test_documents_carry_uniform_tags_and_enrichment(aws_estate: Estate, synced)
     assert configured["PublicAccessBlockConfiguration"] == dict.fromkeys(
         ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True
     )
+    name = aws_estate.ids[f"bucket {rich} {east}"]
+    assert json.loads(configured["Policy"]) == bucket_policy(name)
+    assert configured["LoggingEnabled"] == {"TargetBucket": name, "TargetPrefix": "access/"}
     bare = rows[(plain, west, "s3_bucket", aws_estate.ids[f"bucket {plain} {west}"])][1]
     assert (
         bare["BucketRegion"],
         bare["ServerSideEncryptionConfiguration"],
         bare["Versioning"],
         bare["PublicAccessBlockConfiguration"],
+        bare["LoggingEnabled"],
+        bare["Policy"],
+        [grant["Permission"] for grant in bare["Grants"]],
         bare["Tags"],
-    ) == (west, None, None, None, [])
+    ) == (west, None, None, None, None, None, ["FULL_CONTROL"], [])
 
     rotated = rows[(rich, east, "kms_key", aws_estate.ids[f"key {rich} {east}"])][1]
     assert (rotated["KeyRotationEnabled"], rotated["Aliases"], rotated["KeyState"]) == (

@@ -32,7 +32,8 @@ def test_the_policy_tables_follow_the_inventory_and_feed_the_compliance_marts(de
         assert node.automation_condition.get_label() == "eager"
     compliance = {key for key in graph.get_all_asset_keys() if key.path[-1].startswith("compliance_")}
     assert compliance == {
-        dg.AssetKey(["marts", f"compliance_{name}"]) for name in ("findings", "posture", "trend", "waivers")
+        dg.AssetKey(["marts", f"compliance_{name}"])
+        for name in ("findings", "posture", "trend", "waivers", "recommendations")
     }
     for mart in compliance:
         assert TABLES.keys() & dg.AssetSelection.assets(mart).upstream().resolve(graph), mart

@@ -18,12 +18,7 @@ with per_resource as (
 ),
 
 control_policies as (
-    select
-        framework,
-        control_id,
-        array_agg(distinct policy_id order by policy_id) as policy_ids
-    from {{ ref('int_policy_controls') }}
-    group by framework, control_id
+    select * from {{ ref('int_control_policies') }}
 )
 
 select

@@ -1,0 +1,94 @@
+"""The demo estate's security settings beyond what ``demo.estate`` draws: each passes or fails a policy.
+
+``with_compliance_settings`` adds attributes to the estate's own resources (never to those AWS creates).
+They are decided by each resource's position among the estate's resources of its type, not drawn from the
+estate's random stream, so the rest of the estate stays exactly as it was; at the default size every
+setting occurs both ways. ``demo.seeding`` applies them; tests derive their expectations from them.
+
+=================  ==================================================================================
+rds_instance       iam_auth (IAM database authentication), log_exports (engine log types exported to
+                   CloudWatch Logs, () for none), enhanced_monitoring (a 60 s interval),
+                   copy_tags_to_snapshot
+ec2_instance       detailed_monitoring, instance_profile (the account's demo instance profile attached)
+security_group     egress_open (AWS's default allow-all egress rule kept; else only 443/tcp out)
+s3_bucket          access_logging (server access logs into the bucket itself, under access/),
+                   tls_only (a policy statement denying aws:SecureTransport false), public ("acl": a
+                   public-read ACL, "policy": a statement allowing everyone to read, None: private;
+                   only buckets without a public access block are made public)
+=================  ==================================================================================
+
+Performance Insights is not set: moto does not report it (``PerformanceInsightsEnabled`` is absent from
+describe_db_instances), so the inventory document holds null and the policy never judges the demo.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from demo.estate import ResourceSpec
+
+INSTANCE_PROFILE = "cloudforge-demo-instance"
+LOG_EXPORTS = {"postgres": ("postgresql", "upgrade"), "mysql": ("error", "slowquery")}
+
+
+def _bit(position: int, bit: int) -> bool:
+    """Bit ``bit`` of the position: settings on different bits combine every way over four resources."""
+    return bool(position >> bit & 1)
+
+
+def _rds_instance(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "iam_auth": _bit(position, 0),
+        "log_exports": LOG_EXPORTS[attributes["engine"]] if _bit(position, 1) else (),
+        "enhanced_monitoring": _bit(position, 2),
+        "copy_tags_to_snapshot": not _bit(position, 0),
+    }
+
+
+def _ec2_instance(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    return {"detailed_monitoring": _bit(position, 0), "instance_profile": _bit(position, 1)}
+
+
+def _security_group(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    return {"egress_open": not _bit(position, 0)}
+
+
+def _s3_bucket(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    return {"access_logging": _bit(position, 0), "tls_only": _bit(position, 1), "public": None}
+
+
+def _exposed_bucket(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    """A bucket without a public access block: public by ACL, by policy or not at all, in turn."""
+    return _s3_bucket(position, attributes) | {"public": ("acl", "policy", None)[position % 3]}
+
+
+SETTINGS = {
+    "rds_instance": _rds_instance,
+    "ec2_instance": _ec2_instance,
+    "security_group": _security_group,
+    "s3_bucket": _s3_bucket,
+    "exposed s3_bucket": _exposed_bucket,
+}
+
+
+def _kind(spec: ResourceSpec) -> str:
+    """Which settings apply: buckets without a public access block are counted apart."""
+    exposed = spec.resource_type == "s3_bucket" and not spec.attributes["public_access_block"]
+    return f"exposed {spec.resource_type}" if exposed else spec.resource_type
+
+
+def with_compliance_settings(resources: list[ResourceSpec]) -> list[ResourceSpec]:
+    """``resources`` with the settings above added to the attributes of the estate's own resources."""
+    positions: Counter[str] = Counter()
+    settled = []
+    for spec in resources:
+        kind = _kind(spec)
+        if kind in SETTINGS and spec.managed_by == "estate":
+            added = SETTINGS[kind](positions[kind], spec.attributes)
+            positions[kind] += 1
+            spec = replace(spec, attributes={**spec.attributes, **added})
+        settled.append(spec)
+    return settled

@@ -1,0 +1,41 @@
+"""Which demo resources the policies on the security settings of ``demo.compliance`` flag, from the estate.
+
+Shared by the end-to-end comparison of every finding (tests/pipelines/test_compliance_end_to_end.py) and
+the per-policy counts (tests/pipelines/test_compliance_settings_end_to_end.py).
+"""
+
+from __future__ import annotations
+
+from demo.estate import ROOT_DEVICE, Estate, ResourceSpec
+
+
+def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
+    """Policy id -> the resources it must flag: every policy on a setting ``demo.compliance`` adds."""
+
+    def where(resource_type: str, condition=lambda attributes: True) -> list[ResourceSpec]:
+        return [s for s in estate.resources if s.resource_type == resource_type and condition(s.attributes)]
+
+    unencrypted_roots = {
+        (v.account_id, v.region, v.attributes["attached_to"])
+        for v in where("ebs_volume", lambda a: a["device"] == ROOT_DEVICE and not a["encrypted"])
+    }
+    return {
+        "CF-AWS-RDS-006": where("rds_instance", lambda a: not a["multi_az"]),
+        "CF-AWS-RDS-007": where("rds_instance", lambda a: not a["iam_auth"]),
+        "CF-AWS-RDS-008": where("rds_instance", lambda a: not a["log_exports"]),
+        "CF-AWS-RDS-009": where("rds_instance", lambda a: not a["enhanced_monitoring"]),
+        # CF-AWS-RDS-010 (Performance Insights): moto does not report it, so no instance is judged
+        "CF-AWS-RDS-011": where("rds_instance", lambda a: not a["copy_tags_to_snapshot"]),
+        "CF-AWS-EC2-017": [
+            s for s in where("ec2_instance") if (s.account_id, s.region, s.name) in unencrypted_roots
+        ],
+        "CF-AWS-EC2-018": where("ec2_instance", lambda a: not a["detailed_monitoring"]),
+        "CF-AWS-EC2-019": where("ec2_instance", lambda a: not a["instance_profile"]),
+        # the groups AWS creates keep its default allow-all egress rule
+        "CF-AWS-EC2-020": [
+            s for s in where("security_group") if s.managed_by == "aws" or s.attributes["egress_open"]
+        ],
+        "CF-AWS-S3-005": where("s3_bucket", lambda a: not a["access_logging"]),
+        "CF-AWS-S3-006": where("s3_bucket", lambda a: not a["tls_only"]),
+        "CF-AWS-S3-007": where("s3_bucket", lambda a: a["public"] is not None),
+    }
