@@ -325,6 +325,30 @@ class TerraformSettings(BaseModel):
         return [{"uri": item} if isinstance(item, str) else item for item in value] if isinstance(value, list) else value
 
 
+class DriftIgnoreRule(BaseModel):
+    """One ``drift.ignore`` entry, in the spirit of ``.driftignore``: ``type`` (an inventory or Terraform type) and
+    ``id`` are globs (``*``, ``?``); an ``id`` starting with ``!`` un-ignores what an earlier rule ignored. With
+    ``attributes`` (globs on attribute paths such as ``instance_type`` or ``tags.backup``) only those differences
+    are ignored, else the whole resource. The last matching rule decides. Ignored items are counted, not hidden."""
+
+    type: str = Field(default="*", min_length=1)
+    id: str = Field(default="*", min_length=1)
+    attributes: list[str] = Field(default_factory=list)
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _reason_given(self) -> DriftIgnoreRule:
+        if not self.id.startswith("!") and not self.reason.strip():
+            raise ValueError(f"drift.ignore rule {self.type}/{self.id} needs a reason")
+        return self
+
+
+class DriftSettings(BaseModel):
+    """Drift between the Terraform states and the inventory: what not to report (see DriftIgnoreRule)."""
+
+    ignore: list[DriftIgnoreRule] = Field(default_factory=list)
+
+
 class MetricsSettings(BaseModel):
     """Where metrics are written and read: ``embedded`` starts VictoriaMetrics in the state directory (or uses
     ``url`` if given), ``influxdb`` is an InfluxDB 2.x/3.x at ``url`` (token from the environment: a secret),
@@ -360,6 +384,7 @@ class Settings(BaseSettings):
     costs: CostSettings = Field(default_factory=CostSettings)
     billing: BillingSettings = Field(default_factory=BillingSettings)
     terraform: TerraformSettings = Field(default_factory=TerraformSettings)
+    drift: DriftSettings = Field(default_factory=DriftSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     clock: Clock = Field(default_factory=Clock)  # clock.today pins the date (see cloudforge/clock.py)
 
