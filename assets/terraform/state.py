@@ -9,7 +9,6 @@ a value.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections import Counter
@@ -117,7 +116,9 @@ def _resource_rows(source_uri: str, number: int, resource: Any) -> list[Declared
         attributes = instance.get("attributes") or {}
         if not isinstance(attributes, dict):
             raise StateError(f"{where} ({type_}.{name}): attributes is not an object")
-        kept = scrub(attributes, instance.get("sensitive_attributes") or [])
+        # Only the comparable attributes of mapped types are kept, so only they need scrubbing.
+        comparable = {key: attributes[key] for key in mapped.comparable if key in attributes} if mapped else {}
+        kept = scrub(comparable, instance.get("sensitive_attributes") or [])
         resource_id = attributes.get(mapped.id_attribute) if mapped else None
         rows.append(DeclaredResource(
             address=_address(module, mode, type_, name, index_key),
@@ -125,8 +126,7 @@ def _resource_rows(source_uri: str, number: int, resource: Any) -> list[Declared
             provider=str(resource.get("provider", "")),
             inventory_type=mapped.inventory_type if mapped else None,
             resource_id=resource_id if isinstance(resource_id, str) and resource_id else None,
-            attributes=canonical_attributes({key: kept[key] for key in mapped.comparable if key in kept})
-            if mapped else {},
+            attributes=canonical_attributes(kept),
             **_placement(attributes) if mapped else {},
         ))
     return rows
@@ -160,13 +160,13 @@ def scrub(attributes: dict[str, Any], sensitive_paths: list[Any]) -> dict[str, A
     A path this function cannot follow redacts the whole top-level attribute it starts at, and one it cannot
     read at all redacts every attribute: an unreadable mark of sensitivity must not let a secret through.
     """
-    scrubbed = copy.deepcopy(attributes)
+    scrubbed = _redact_secret_names(attributes)  # a copy: every dict and list in it is new
     for path in sensitive_paths:
         steps = _steps(path)
         if steps is None:
             return dict.fromkeys(scrubbed, REDACTED)
         _redact_path(scrubbed, steps)
-    return _redact_secret_names(scrubbed)
+    return scrubbed
 
 
 def _steps(path: Any) -> list[str | int] | None:
