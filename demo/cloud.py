@@ -159,6 +159,7 @@ def serve(state_dir: Path, seed: int, size: int, clock: Clock = Clock()) -> None
     from demo.billing_exports import publish_demo_billing
     from demo.estate import generate_estate
     from demo.seeding import seed_estate, start_moto_server
+    from demo.terraform_states import publish_demo_states
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _exit)
@@ -173,6 +174,7 @@ def serve(state_dir: Path, seed: int, size: int, clock: Clock = Clock()) -> None
         log.info("seeded %d resources into %s in %.1f s", len(estate.resources), endpoint_url, elapsed)
         billing = publish_demo_billing(estate, resource_ids, endpoint_url, state_dir, seeded_at.date())
         log.info("published %d days of demo billing up to %s", billing.days, billing.end - timedelta(days=1))
+        log.info("published %d demo Terraform states", len(publish_demo_states(estate, resource_ids, endpoint_url)))
         state = {
             "endpoint_url": endpoint_url,
             "pid": os.getpid(),

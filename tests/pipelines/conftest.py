@@ -19,7 +19,8 @@ from cloudforge.warehouse.locks import run_lock_holder
 from demo.billing import DemoBilling
 from demo.billing_exports import publish_demo_billing
 from demo.estate import Estate, generate_estate
-from demo.seeding import seed_estate
+from demo.seeding import ResourceIds, seed_estate
+from demo.terraform_states import publish_demo_states
 
 SEED, SIZE = 42, 300
 
@@ -31,6 +32,8 @@ class DemoRun:
     result: Result
     billing: DemoBilling  # what was published for the run: an AWS export in S3, Azure and GCP files
     overlapping: subprocess.CompletedProcess | None  # a second `cloudforge run` started while this one ran
+    state_dir: Path | None = None  # the run's CLOUDFORGE_STATE_DIR (Dagster's run history, logs, demo files)
+    resource_ids: ResourceIds | None = None  # (account, region, type, name) -> (id, ARN) of what seeding created
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +48,7 @@ def demo_run(
     resource_ids = seed_estate(estate, moto_endpoint, seeded_at)
     state_dir = tmp_path_factory.mktemp("cloudforge-state")
     billing = publish_demo_billing(estate, resource_ids, moto_endpoint, state_dir, seeded_at.date())
+    publish_demo_states(estate, resource_ids, moto_endpoint)
     url = create_database(warehouse_url, "end_to_end")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("CLOUDFORGE_STATE_DIR", str(state_dir))
@@ -53,7 +57,7 @@ def demo_run(
         env.delenv("DAGSTER_HOME", raising=False)
         second = SecondRun(url)
         result = CliRunner().invoke(main, ["run"], catch_exceptions=False)
-    return DemoRun(estate, url, result, billing, second.finished())
+    return DemoRun(estate, url, result, billing, second.finished(), state_dir, resource_ids)
 
 
 class SecondRun(threading.Thread):

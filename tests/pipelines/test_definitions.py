@@ -19,7 +19,8 @@ def test_definitions_load_with_the_inventory_graph():
                       "compliance_findings", "compliance_posture", "compliance_trend", "compliance_waivers",
                       "cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
                       "cost_reconciliation", "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
-                      "billing_line_items")}
+                      "billing_line_items", "drift_resources", "drift_attributes", "drift_coverage",
+                      "drift_coverage_history")}
     billing = {dg.AssetKey(["raw_billing", table]) for table in ("focus_charges", "load_log")}
     for mart in marts:  # every mart is downstream of the ingestion assets it reads: boto3, FOCUS billing
         upstream = dg.AssetSelection.assets(mart).upstream().resolve(graph)
@@ -85,3 +86,18 @@ def test_declared_state_is_wired_only_when_state_sources_are_configured(tmp_path
     assert declared in definitions.resolve_asset_graph().get_all_asset_keys()
     checks = {key.name for key in definitions.resolve_asset_graph().asset_check_keys if key.asset_key == declared}
     assert checks == {"terraform_single_declaration", "terraform_states_ok"}
+
+
+def test_demo_mode_reads_the_demo_states_with_the_demo_ignore_rules(tmp_path):
+    from demo.estate import generate_estate
+    from demo.terraform_states import demo_state_source, plan_drift, with_demo_states
+
+    settings = load_settings(state_dir=tmp_path, aws={"mode": "demo", "endpoint_url": "http://127.0.0.1:4566"})
+    definitions = build_definitions(settings)
+    assert dg.AssetKey(["raw_terraform", "declared_resources"]) in definitions.resolve_asset_graph().get_all_asset_keys()
+    demo = with_demo_states(settings)
+    assert demo.terraform.state_sources == [demo_state_source()]
+    assert demo.drift.ignore == list(plan_drift(generate_estate(settings.demo.seed, settings.demo.size)).ignore)
+    configured = load_settings(state_dir=tmp_path, aws={"mode": "demo", "endpoint_url": "http://127.0.0.1:4566"},
+                               drift={"ignore": [{"type": "vpc", "reason": "networks are out of scope"}]})
+    assert [rule.type for rule in with_demo_states(configured).drift.ignore] == ["vpc"]
