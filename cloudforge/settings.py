@@ -367,6 +367,28 @@ def demo_alert_rules() -> list[MetricAlertRule]:
     (the overloaded instance of demo/metrics.py)."""
     return [MetricAlertRule(name="ec2-cpu-overloaded", resource_type="ec2_instance", metric="CPUUtilization",
                             aggregation="avg", window_hours=6, threshold=90, for_hours=3, severity="high")]
+class DriftIgnoreRule(BaseModel):
+    """One ``drift.ignore`` entry, in the spirit of ``.driftignore``: ``type`` (an inventory or Terraform type) and
+    ``id`` are globs (``*``, ``?``); an ``id`` starting with ``!`` un-ignores what an earlier rule ignored. With
+    ``attributes`` (globs on attribute paths such as ``instance_type`` or ``tags.backup``) only those differences
+    are ignored, else the whole resource. The last matching rule decides. Ignored items are counted, not hidden."""
+
+    type: str = Field(default="*", min_length=1)
+    id: str = Field(default="*", min_length=1)
+    attributes: list[str] = Field(default_factory=list)
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _reason_given(self) -> DriftIgnoreRule:
+        if not self.id.startswith("!") and not self.reason.strip():
+            raise ValueError(f"drift.ignore rule {self.type}/{self.id} needs a reason")
+        return self
+
+
+class DriftSettings(BaseModel):
+    """Drift between the Terraform states and the inventory: what not to report (see DriftIgnoreRule)."""
+
+    ignore: list[DriftIgnoreRule] = Field(default_factory=list)
 
 
 class MetricsSettings(BaseModel):
@@ -484,6 +506,7 @@ class Settings(BaseSettings):
     costs: CostSettings = Field(default_factory=CostSettings)
     billing: BillingSettings = Field(default_factory=BillingSettings)
     terraform: TerraformSettings = Field(default_factory=TerraformSettings)
+    drift: DriftSettings = Field(default_factory=DriftSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     health: HealthSettings = Field(default_factory=HealthSettings)
     recommendations: RecommendationSettings = Field(default_factory=RecommendationSettings)

@@ -15,6 +15,7 @@ if "settings" not in st.session_state:  # read once per session; the pages take 
 
 inventory = st.Page("views/inventory.py", title="Inventory", icon=":material/inventory_2:", default=True)
 compliance = st.Page("views/compliance.py", title="Compliance", icon=":material/policy:")
+drift = st.Page("views/drift.py", title="Drift", icon=":material/difference:")
 costs = st.Page("views/costs.py", title="Costs", icon=":material/payments:")
 budgets = st.Page("views/budgets.py", title="Budgets", icon=":material/savings:")
 anomalies = st.Page("views/anomalies.py", title="Anomalies", icon=":material/troubleshoot:")
@@ -22,7 +23,7 @@ showback = st.Page("views/showback.py", title="Showback", icon=":material/receip
 health = st.Page("views/health.py", title="Health", icon=":material/monitor_heart:")
 recommendations = st.Page("views/recommendations.py", title="Recommendations", icon=":material/lightbulb:")
 page = st.navigation(
-    {"Estate": [inventory], "Governance": [compliance], "FinOps": [costs, budgets, anomalies, showback],
+    {"Estate": [inventory, drift], "Governance": [compliance], "FinOps": [costs, budgets, anomalies, showback],
      "Monitor": [health, recommendations]}
 )
 try:

@@ -161,6 +161,7 @@ def serve(state_dir: Path, seed: int, size: int, clock: Clock = Clock()) -> None
     from demo.estate import generate_estate
     from demo.metrics import publish_demo_metrics
     from demo.seeding import seed_estate, start_moto_server
+    from demo.terraform_states import publish_demo_states
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _exit)
@@ -177,6 +178,7 @@ def serve(state_dir: Path, seed: int, size: int, clock: Clock = Clock()) -> None
         log.info("published %d days of demo billing up to %s", billing.days, billing.end - timedelta(days=1))
         values = publish_demo_metrics(estate, resource_ids, endpoint_url, seeded_at.date())
         log.info("published %d CloudWatch values of the 14 days before %s", values, seeded_at.date())
+        log.info("published %d demo Terraform states", len(publish_demo_states(estate, resource_ids, endpoint_url)))
         state = {
             "endpoint_url": endpoint_url,
             "pid": os.getpid(),

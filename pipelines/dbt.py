@@ -24,6 +24,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, EnvVar
 from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, DbtProject, dbt_assets
 
 from cloudforge.settings import Settings
+from cloudforge.terraform.drift import SECURITY_ATTRIBUTES, ignore_rules_var
 from cloudforge.warehouse.connection import dbt_env
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt"
@@ -81,6 +82,8 @@ def dbt_vars(settings: Settings) -> dict[str, Any]:
         "costs": settings.costs.model_dump(mode="json"),
         "recommendations": settings.recommendations.model_dump(mode="json"),
         "today": settings.clock.today().isoformat(),
+        "drift_ignore": ignore_rules_var(settings.drift.ignore),
+        "drift_security_attributes": sorted(SECURITY_ATTRIBUTES),
     }
 
 
@@ -94,6 +97,7 @@ DBT_DOMAINS = {
     "finance": "path:models/staging/billing path:models/intermediate/finance path:models/marts/finance",
     "monitoring": "path:models/staging/health path:models/staging/metrics path:models/staging/alerts "
                   "path:models/intermediate/monitoring path:models/marts/monitoring",
+    "drift": "path:models/staging/terraform path:models/intermediate/drift path:models/marts/drift",
 }
 
 

@@ -23,6 +23,7 @@ from assets.metrics.assets import ROLLUPS_KEY, build_metrics_assets
 from assets.policies.assets import build_policy_assets, build_policy_automation_sensor
 from assets.resources import WarehouseResource
 from assets.terraform.assets import build_terraform_assets
+from assets.terraform.drift_alerts import build_drift_alert_assets
 from cloudforge.settings import HealthEndpoint, Settings, load_settings
 from cloudforge.warehouse import database_url
 from pipelines.dbt import build_dbt_assets, dbt_resource
@@ -37,6 +38,10 @@ DATABASE_URL_VARIABLE = "CLOUDFORGE_DATABASE_URL"
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Assets from the cloud APIs to the marts, one job that refreshes them all, and its daily schedule."""
     settings = with_embedded_timeseries(with_demo_cloud(settings))
+    if settings.aws.mode == "demo":
+        from demo.terraform_states import with_demo_states
+
+        settings = with_demo_states(settings)
     refresh = dg.define_asset_job(
         REFRESH_JOB_NAME,
         selection=dg.AssetSelection.all(),
@@ -54,7 +59,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 *terraform_assets,
                 build_policy_assets(settings), *build_dbt_assets(settings),
                 *build_cost_alert_assets(settings.costs, settings.clock),
-                *metrics_assets, *health_assets, build_freshness_alert_asset(settings, freshness_deps)],
+                *metrics_assets, *health_assets, build_freshness_alert_asset(settings, freshness_deps),
+                *build_drift_alert_assets(settings.clock)],
         asset_checks=[*AWS_INVENTORY_CHECKS, *terraform_checks, *metrics_checks],
         jobs=[refresh, provision, endpoint_job],
         schedules=[dg.ScheduleDefinition(job=refresh, cron_schedule="0 6 * * *", execution_timezone="UTC"),

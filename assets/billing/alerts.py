@@ -12,7 +12,7 @@ once when it stops holding. Conditions, by dedup_key:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +21,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from assets.resources import WarehouseResource
-from cloudforge.alerts.outbox import Alert, Severity, enqueue_alerts
+from cloudforge.alerts.outbox import Alert, Severity, enqueue_alerts, enqueue_report
 from cloudforge.clock import Clock
 from cloudforge.settings import CostSettings
 
@@ -139,11 +139,6 @@ def cost_alerts(conn: psycopg.Connection, costs: CostSettings) -> list[Alert]:
     ]
 
 
-def summarize(alerts: Iterable[Alert]) -> str:
-    holding = [f"- {alert.severity}: {alert.title}" for alert in alerts if alert.action == "trigger"]
-    return "\n".join(holding) or "none"
-
-
 def build_cost_alert_assets(costs: CostSettings, clock: Clock) -> list[dg.AssetsDefinition]:
     """The cost alerts asset, judging budgets and anomalies by ``costs`` (the settings' ``costs``); alerts are
     stamped by ``clock``."""
@@ -159,10 +154,7 @@ def build_cost_alert_assets(costs: CostSettings, clock: Clock) -> list[dg.Assets
         with warehouse.connect() as conn:
             alerts = cost_alerts(conn, costs)
             changes = enqueue_alerts(conn, alerts, clock.now())
-        return dg.MaterializeResult(metadata={
-            "conditions_holding": sum(alert.action == "trigger" for alert in alerts),
-            "state_changes": changes,
-            "holding": dg.MetadataValue.md(summarize(alerts)),
-        })
+        report = enqueue_report(alerts, changes)
+        return dg.MaterializeResult(metadata={**report, "holding": dg.MetadataValue.md(report["holding"])})
 
     return [cost_alerts_asset]

@@ -23,7 +23,7 @@ from cloudforge.warehouse.loader import replace_slice
 
 DECLARED = ("raw_terraform", "declared_resources")
 COLUMNS = ("source_uri", "serial", "lineage", "address", "module", "mode", "type", "name", "index_key",
-           "provider", "inventory_type", "resource_id", "attributes", "loaded_at")
+           "provider", "inventory_type", "resource_id", "attributes", "loaded_at", "account_id", "region")
 CONFLICTS = """
     SELECT inventory_type, resource_id, array_agg(source_uri || ' ' || address ORDER BY source_uri, address)
     FROM raw_terraform.declared_resources
@@ -98,7 +98,7 @@ def _rows(state: State, now: datetime):
     for r in state.resources:
         yield (state.source_uri, state.serial, state.lineage, r.address, r.module, r.mode, r.type, r.name,
                None if r.index_key is None else Jsonb(r.index_key), r.provider, r.inventory_type, r.resource_id,
-               Jsonb(r.attributes), now)
+               Jsonb(r.attributes), now, r.account_id, r.region)
 
 
 def _loaded(conn: psycopg.Connection, uri: str) -> tuple[str, int] | None:

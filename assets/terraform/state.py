@@ -9,12 +9,13 @@ a value.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any
 
+from cloudforge.terraform.drift import canonical_attributes
 from cloudforge.terraform.types import TERRAFORM_TYPES
 
 SUPPORTED_VERSION = 4
@@ -40,7 +41,9 @@ class DeclaredResource:
     provider: str
     inventory_type: str | None  # None for data sources and unmapped types
     resource_id: str | None
-    attributes: dict[str, Any]  # the comparable attributes, scrubbed
+    attributes: dict[str, Any]  # the comparable attributes, scrubbed, in drift's canonical shape
+    account_id: str | None = None  # from the instance's ARN
+    region: str | None = None  # from its ARN or ``region`` attribute; "global" for IAM
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,17 @@ def parse_state(source_uri: str, content: bytes) -> State:
         raise StateError(f"{source_uri}: resources is not a list")
     declared = [row for number, resource in enumerate(resources)
                 for row in _resource_rows(source_uri, number, resource)]
-    return State(source_uri, state.get("terraform_version"), serial, lineage, declared)
+    return State(source_uri, state.get("terraform_version"), serial, lineage, _with_state_account(declared))
+
+
+def _with_state_account(declared: list[DeclaredResource]) -> list[DeclaredResource]:
+    """A mapped resource whose ARN names no account (an S3 bucket) takes the account most of its state's
+    resources are in: a state is applied with one provider account."""
+    accounts = Counter(r.account_id for r in declared if r.account_id)
+    if not accounts:
+        return declared
+    account = accounts.most_common(1)[0][0]
+    return [replace(r, account_id=account) if r.inventory_type and not r.account_id else r for r in declared]
 
 
 def _resource_rows(source_uri: str, number: int, resource: Any) -> list[DeclaredResource]:
@@ -103,7 +116,9 @@ def _resource_rows(source_uri: str, number: int, resource: Any) -> list[Declared
         attributes = instance.get("attributes") or {}
         if not isinstance(attributes, dict):
             raise StateError(f"{where} ({type_}.{name}): attributes is not an object")
-        kept = scrub(attributes, instance.get("sensitive_attributes") or [])
+        # Only the comparable attributes of mapped types are kept, so only they need scrubbing.
+        comparable = {key: attributes[key] for key in mapped.comparable if key in attributes} if mapped else {}
+        kept = scrub(comparable, instance.get("sensitive_attributes") or [])
         resource_id = attributes.get(mapped.id_attribute) if mapped else None
         rows.append(DeclaredResource(
             address=_address(module, mode, type_, name, index_key),
@@ -111,9 +126,24 @@ def _resource_rows(source_uri: str, number: int, resource: Any) -> list[Declared
             provider=str(resource.get("provider", "")),
             inventory_type=mapped.inventory_type if mapped else None,
             resource_id=resource_id if isinstance(resource_id, str) and resource_id else None,
-            attributes={key: kept[key] for key in mapped.comparable if key in kept} if mapped else {},
+            attributes=canonical_attributes(kept),
+            **_placement(attributes) if mapped else {},
         ))
     return rows
+
+
+def _placement(attributes: dict[str, Any]) -> dict[str, str | None]:
+    """Account and region of a declared resource: arn:aws:<service>:<region>:<account>:..., else the
+    ``region`` attribute; IAM (an ARN without region) is "global", as in the inventory."""
+    arn = attributes.get("arn")
+    parts = arn.split(":", 5) if isinstance(arn, str) else []
+    account = parts[4] if len(parts) == 6 and parts[4] else None
+    region = parts[3] if len(parts) == 6 and parts[3] else None
+    if region is None and len(parts) == 6 and parts[2] == "iam":
+        region = "global"
+    if region is None and isinstance(attributes.get("region"), str) and attributes["region"]:
+        region = attributes["region"]
+    return {"account_id": account, "region": region}
 
 
 def _address(module: str, mode: str, type_: str, name: str, index_key: int | str | None) -> str:
@@ -130,13 +160,13 @@ def scrub(attributes: dict[str, Any], sensitive_paths: list[Any]) -> dict[str, A
     A path this function cannot follow redacts the whole top-level attribute it starts at, and one it cannot
     read at all redacts every attribute: an unreadable mark of sensitivity must not let a secret through.
     """
-    scrubbed = copy.deepcopy(attributes)
+    scrubbed = _redact_secret_names(attributes)  # a copy: every dict and list in it is new
     for path in sensitive_paths:
         steps = _steps(path)
         if steps is None:
             return dict.fromkeys(scrubbed, REDACTED)
         _redact_path(scrubbed, steps)
-    return _redact_secret_names(scrubbed)
+    return scrubbed
 
 
 def _steps(path: Any) -> list[str | int] | None:

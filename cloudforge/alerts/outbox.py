@@ -52,3 +52,10 @@ def enqueue_alerts(conn: psycopg.Connection, alerts: Iterable[Alert], now: datet
             cur.execute(INSERT, {**asdict(alert), "details": Jsonb(alert.details), "now": now})
             new += cur.rowcount
     return new
+
+
+def enqueue_report(alerts: list[Alert], changes: int) -> dict[str, Any]:
+    """What a detector asset reports after ``enqueue_alerts``: conditions holding, state changes, and which hold
+    (Markdown)."""
+    holding = [f"- {alert.severity}: {alert.title}" for alert in alerts if alert.action == "trigger"]
+    return {"conditions_holding": len(holding), "state_changes": changes, "holding": "\n".join(holding) or "none"}

@@ -47,8 +47,17 @@ def test_keys_are_schema_and_relation_groups_are_layers_and_each_domain_is_a_ste
                         "cost_reconciliation", "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
                         "billing_line_items")},
     }
+    drift = {  # the Terraform states against the inventory
+        **{AssetKey(["staging", f"stg_terraform__{entity}"]): "staging" for entity in ("declared_resources", "states")},
+        **{AssetKey(["intermediate", f"int_drift__{name}"]): "intermediate"
+           for name in ("declared_resources", "live_resources", "resource_pairs", "attribute_differences",
+                        "ignore_rules")},
+        **{AssetKey(["marts", f"drift_{name}"]): "marts"
+           for name in ("resources", "attributes", "coverage", "coverage_history")},
+    }
     domains = {assets.node_def.name: dict(assets.group_names_by_key) for assets in build_dbt_assets(load_settings())}
-    assert domains == {"dbt_inventory": inventory, "dbt_compliance": compliance, "dbt_finance": finance}
+    assert domains == {"dbt_inventory": inventory, "dbt_compliance": compliance, "dbt_finance": finance,
+                       "dbt_drift": drift}
 
 
 def test_staging_models_depend_on_the_raw_ingestion_asset():

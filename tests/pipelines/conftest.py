@@ -20,7 +20,8 @@ from demo.billing import DemoBilling
 from demo.billing_exports import publish_demo_billing
 from demo.estate import Estate, generate_estate
 from demo.metrics import publish_demo_metrics
-from demo.seeding import seed_estate
+from demo.seeding import ResourceIds, seed_estate
+from demo.terraform_states import publish_demo_states
 
 SEED, SIZE = 42, 300
 
@@ -30,7 +31,7 @@ class DemoRun:
     estate: Estate
     url: str
     state_dir: Path  # the run's state directory: its time-series server's data is there
-    resource_ids: dict[tuple[str, str, str, str], tuple[str, str]]  # as seeding returned them
+    resource_ids: ResourceIds  # (account, region, type, name) -> (id, ARN) of what seeding created
     result: Result
     billing: DemoBilling  # what was published for the run: an AWS export in S3, Azure and GCP files
     overlapping: subprocess.CompletedProcess | None  # a second `cloudforge run` started while this one ran
@@ -49,6 +50,7 @@ def demo_run(
     state_dir = tmp_path_factory.mktemp("cloudforge-state")
     billing = publish_demo_billing(estate, resource_ids, moto_endpoint, state_dir, seeded_at.date())
     publish_demo_metrics(estate, resource_ids, moto_endpoint, seeded_at.date())
+    publish_demo_states(estate, resource_ids, moto_endpoint)
     url = create_database(warehouse_url, "end_to_end")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("CLOUDFORGE_STATE_DIR", str(state_dir))

@@ -21,7 +21,8 @@ def test_definitions_load_with_the_inventory_graph():
                       "compliance_recommendations",
                       "cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
                       "cost_reconciliation", "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
-                      "billing_line_items", "recommendations", "health_status", "health_history", "firing_alerts")}
+                      "billing_line_items", "recommendations", "health_status", "health_history", "firing_alerts",
+                      "drift_resources", "drift_attributes", "drift_coverage", "drift_coverage_history")}
     billing = {dg.AssetKey(["raw_billing", table]) for table in ("focus_charges", "load_log")}
     for mart in marts:  # every mart is downstream of the ingestion assets it reads: boto3, FOCUS billing
         upstream = dg.AssetSelection.assets(mart).upstream().resolve(graph)
@@ -81,11 +82,30 @@ def test_demo_mode_points_the_resources_at_the_demo_cloud_and_its_billing(tmp_pa
 
 def test_declared_state_is_wired_only_when_state_sources_are_configured(tmp_path):
     declared = dg.AssetKey(["raw_terraform", "declared_resources"])
-    without = build_definitions(load_settings()).resolve_asset_graph().get_all_asset_keys()
-    settings = load_settings(terraform={"state_sources": [str(tmp_path)]})
+    # (in demo mode with a demo cloud, the demo's states are the source: see the test below)
+    # (the dbt drift models read it as a source either way: it is in the graph, materialisable only when wired)
+    graph = build_definitions(load_settings(aws={"mode": "real"})).resolve_asset_graph()
+    without = {key for key in graph.get_all_asset_keys() if graph.get(key).is_materializable}
+    settings = load_settings(aws={"mode": "real"}, terraform={"state_sources": [str(tmp_path)]})
     definitions = build_definitions(settings)
     dg.Definitions.validate_loadable(definitions)
     assert declared not in without
     assert declared in definitions.resolve_asset_graph().get_all_asset_keys()
     checks = {key.name for key in definitions.resolve_asset_graph().asset_check_keys if key.asset_key == declared}
     assert checks == {"terraform_single_declaration", "terraform_states_ok"}
+
+
+def test_demo_mode_reads_the_demo_states_with_the_demo_ignore_rules(tmp_path):
+    from demo.estate import generate_estate
+    from demo.terraform_states import demo_state_source, plan_drift, with_demo_states
+
+    settings = load_settings(state_dir=tmp_path, aws={"mode": "demo", "endpoint_url": "http://127.0.0.1:4566"})
+    definitions = build_definitions(settings)
+    graph = definitions.resolve_asset_graph()
+    assert graph.get(dg.AssetKey(["raw_terraform", "declared_resources"])).is_materializable
+    demo = with_demo_states(settings)
+    assert demo.terraform.state_sources == [demo_state_source()]
+    assert demo.drift.ignore == list(plan_drift(generate_estate(settings.demo.seed, settings.demo.size)).ignore)
+    configured = load_settings(state_dir=tmp_path, aws={"mode": "demo", "endpoint_url": "http://127.0.0.1:4566"},
+                               drift={"ignore": [{"type": "vpc", "reason": "networks are out of scope"}]})
+    assert [rule.type for rule in with_demo_states(configured).drift.ignore] == ["vpc"]

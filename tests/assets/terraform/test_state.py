@@ -93,3 +93,16 @@ def test_inventory_types_agree_with_the_plan_documents() -> None:
     shared = set(TERRAFORM_TYPES) & set(MAPPERS)
     assert shared == set(MAPPERS)
     assert {t: TERRAFORM_TYPES[t].inventory_type for t in shared} == {t: MAPPERS[t][0] for t in shared}
+
+
+def test_account_and_region_come_from_the_arn_or_the_states_account() -> None:
+    rows = {r.address: r for r in parsed("network").resources}
+    assert (rows["aws_vpc.main"].account_id, rows["aws_vpc.main"].region) == ("111111111111", "us-east-1")
+    state = parse_state("s.tfstate", json.dumps({"version": 4, "serial": 1, "lineage": "l", "resources": [
+        {"mode": "managed", "type": "aws_iam_role", "name": "r", "provider": "p", "instances": [
+            {"attributes": {"name": "app", "arn": "arn:aws:iam::222222222222:role/app"}}]},
+        {"mode": "managed", "type": "aws_s3_bucket", "name": "b", "provider": "p", "instances": [
+            {"attributes": {"bucket": "logs", "arn": "arn:aws:s3:::logs", "region": "eu-west-1"}}]},
+    ]}).encode())
+    assert [(r.resource_id, r.account_id, r.region) for r in state.resources] == [
+        ("app", "222222222222", "global"), ("logs", "222222222222", "eu-west-1")]

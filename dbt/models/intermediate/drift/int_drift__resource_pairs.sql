@@ -1,0 +1,73 @@
+-- Each resource of either world once: a declaration with the running resource it names (same type and id, and
+-- the same account when the state says which), and every running resource no state declares, except what AWS
+-- creates on its own.
+with declared as (
+    select * from {{ ref('int_drift__declared_resources') }}
+),
+
+live as (
+    select * from {{ ref('int_drift__live_resources') }}
+),
+
+matched as (
+    select distinct on (declared.resource_type, declared.resource_id, declared.account_id)
+        declared.*,
+        live.resource_key as live_resource_key,
+        live.account_id as live_account_id,
+        live.region as live_region,
+        live.name,
+        live.team as live_team,
+        live.live_attributes
+    from declared
+    left join live
+        on live.resource_type = declared.resource_type
+        and live.resource_id = declared.resource_id
+        and (declared.account_id is null or live.account_id = declared.account_id)
+    order by declared.resource_type, declared.resource_id, declared.account_id, live.account_id
+)
+
+select
+    coalesce(live_resource_key, concat_ws('/', 'aws', account_id, region, resource_type, resource_id))
+        as resource_key,
+    coalesce(live_account_id, account_id) as account_id,
+    coalesce(live_region, region) as region,
+    resource_type,
+    terraform_type,
+    resource_id,
+    coalesce(name, resource_id) as name,
+    coalesce(live_team, team) as team,
+    state_uri,
+    address,
+    declared_by,
+    is_conflict,
+    declared_attributes,
+    live_attributes,
+    true as is_declared,
+    live_resource_key is not null as is_running
+from matched
+
+union all
+
+select
+    live.resource_key,
+    live.account_id,
+    live.region,
+    live.resource_type,
+    null as terraform_type,
+    live.resource_id,
+    live.name,
+    live.team,
+    null as state_uri,
+    null as address,
+    null as declared_by,
+    false as is_conflict,
+    null as declared_attributes,
+    live.live_attributes,
+    false as is_declared,
+    true as is_running
+from live
+where not live.is_aws_default
+    and not exists (
+        select from matched
+        where matched.live_resource_key = live.resource_key
+    )
