@@ -25,10 +25,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from demo.estate import ResourceSpec
+
+class _Spec(Protocol):
+    """What the settings read of a ``demo.estate.ResourceSpec`` (a dataclass), not imported: the estate applies
+    these settings when it is generated, so importing it here would be a circle."""
+
+    resource_type: str
+    attributes: dict[str, Any]
+    managed_by: str
+
+
+Spec = TypeVar("Spec", bound=_Spec)
 
 INSTANCE_PROFILE = "cloudforge-demo-instance"
 LOG_EXPORTS = {"postgres": ("postgresql", "upgrade"), "mysql": ("error", "slowquery")}
@@ -74,13 +83,13 @@ SETTINGS = {
 }
 
 
-def _kind(spec: ResourceSpec) -> str:
+def _kind(spec: _Spec) -> str:
     """Which settings apply: buckets without a public access block are counted apart."""
     exposed = spec.resource_type == "s3_bucket" and not spec.attributes["public_access_block"]
     return f"exposed {spec.resource_type}" if exposed else spec.resource_type
 
 
-def with_compliance_settings(resources: list[ResourceSpec]) -> list[ResourceSpec]:
+def with_compliance_settings(resources: list[Spec]) -> list[Spec]:
     """``resources`` with the settings above added to the attributes of the estate's own resources."""
     positions: Counter[str] = Counter()
     settled = []
