@@ -19,7 +19,7 @@ def test_definitions_load_with_the_inventory_graph():
                       "compliance_findings", "compliance_posture", "compliance_trend", "compliance_waivers",
                       "cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
                       "cost_reconciliation", "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
-                      "billing_line_items")}
+                      "billing_line_items", "provisioned_resources")}
     billing = {dg.AssetKey(["raw_billing", table]) for table in ("focus_charges", "load_log")}
     for mart in marts:  # every mart is downstream of the ingestion assets it reads: boto3, FOCUS billing
         upstream = dg.AssetSelection.assets(mart).upstream().resolve(graph)
