@@ -9,6 +9,7 @@ import csv
 import json
 
 from dagster import AssetKey, AssetSelection
+from support.dbt_build import build
 from dbt_raw_inventory import RAW_RESOURCES, REQUIRED_TAGS, load_raw_inventory, tag_list
 
 from cloudforge.settings import load_settings
@@ -16,7 +17,6 @@ from cloudforge.terraform.types import TERRAFORM_TYPES
 from cloudforge.warehouse import connect, create_database
 from pipelines.dbt import DBT_PROJECT_DIR
 from provisioners.graph import NODE_TAG, REQUEST_TAG
-from tests.dbt.conftest import build
 
 ACCOUNT, REGION, REQUEST = "111111111111", "eu-central-1", "req-0123456789ab"
 
