@@ -19,8 +19,10 @@ costs = st.Page("views/costs.py", title="Costs", icon=":material/payments:")
 budgets = st.Page("views/budgets.py", title="Budgets", icon=":material/savings:")
 anomalies = st.Page("views/anomalies.py", title="Anomalies", icon=":material/troubleshoot:")
 showback = st.Page("views/showback.py", title="Showback", icon=":material/receipt_long:")
+provisioning = st.Page("views/provisioning.py", title="Provisioning", icon=":material/add_box:")
 page = st.navigation(
-    {"Estate": [inventory], "Governance": [compliance], "FinOps": [costs, budgets, anomalies, showback]}
+    {"Estate": [inventory], "Governance": [compliance], "FinOps": [costs, budgets, anomalies, showback],
+     "Provisioning": [provisioning]}
 )
 try:
     page.run()
