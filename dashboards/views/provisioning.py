@@ -12,6 +12,7 @@ import streamlit as st
 import yaml
 
 from dashboards.provisioning import ledger
+from dashboards.text import literal
 from provisioners.blueprints.blueprint import load_blueprint, shipped_blueprints
 from provisioners.blueprints.yaml_lines import SourceError
 from provisioners.ledger import NotApproved
@@ -35,10 +36,10 @@ def plan_resources(plan: dict) -> pd.DataFrame:
 
 
 def show_request(row) -> None:
-    st.subheader(f"{row.name} · {row.status}")
-    st.caption(f"{row.request_id}, blueprint {row.blueprint}, plan {row.plan_hash or 'none yet'}")
+    st.subheader(f"{literal(row.name)} · {row.status}")
+    st.caption(f"{row.request_id}, blueprint {literal(row.blueprint)}, plan {row.plan_hash or 'none yet'}")
     if row.message:
-        st.warning(row.message, icon=":material/block:")
+        st.warning(literal(row.message), icon=":material/block:")
     plan = row.plan
     if plan:
         resources, monthly, budget = st.columns(3)
@@ -68,10 +69,10 @@ def show_request(row) -> None:
             if st.form_submit_button("Approve this plan") and approver.strip():
                 try:
                     approved = ledger.approve(row, approver.strip())
-                    st.success(f"Approved by {approver.strip()}: {approved.status} "
+                    st.success(f"Approved by {literal(approver.strip())}: {approved.status} "
                                f"({len(approved.approvers)} of {approved.approvals_needed} approvals)")  # fmt: skip
                 except (NotApproved, SourceError) as refused:
-                    st.error(str(refused))
+                    st.error(literal(refused))
 
     st.markdown("**Resources created**")
     st.dataframe(ledger.nodes(row.request_id), hide_index=True)
@@ -105,9 +106,9 @@ def new_request_form() -> None:
             try:
                 plan = ledger.plan_new_request(document, parameters_yaml)
             except (SourceError, yaml.YAMLError) as problem:
-                st.error(f"Not planned: {problem}")
+                st.error(f"Not planned: {literal(problem)}")
             else:
-                verdict = plan.blocked or f"{plan.approvals_needed} approval(s) needed"
+                verdict = literal(plan.blocked) if plan.blocked else f"{plan.approvals_needed} approval(s) needed"
                 st.success(f"Planned {plan.graph.request.id}: {len(plan.graph.nodes)} resources, "
                            f"${plan.monthly}/month; {verdict}")  # fmt: skip
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+from support.literal import rendered_text
 
 from cloudforge.settings import load_settings
 from cloudforge.warehouse import connect
@@ -112,7 +113,8 @@ def test_a_bad_new_request_names_the_problem_and_records_nothing(ledger_url, mon
     app.text_input(key="new_name").input("Bad Name")
     app.button[0].click().run()
     [error] = app.error
-    assert error.value.startswith("Not planned: the new request form:")
-    assert "name: lowercase letters, digits and '-', at most 63" in error.value
+    shown = rendered_text(error.value)  # the problem is shown as literal text
+    assert shown.startswith("Not planned: the new request form:")
+    assert "name: lowercase letters, digits and '-', at most 63" in shown
     with connect(ledger_url) as conn:
         assert conn.execute("SELECT count(*) FROM provisioning.requests").fetchone()[0] == 0
