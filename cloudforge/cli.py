@@ -437,14 +437,15 @@ def provision_plan(request_file: Path) -> None:
 @click.option("--by", "approver", required=True, help="Who approves (recorded with the time and plan hash).")
 def provision_approve(request_file: Path, approver: str) -> None:
     """Approve the request's current plan (refused when the file no longer matches the plan)."""
+    from provisioners.blueprints.yaml_lines import SourceError
     from provisioners.ledger import NotApproved
-    from provisioners.planning import plan_hash
+    from provisioners.service import approve_request
 
     _, request, _, ledger_context = _provisioning(request_file)
     with ledger_context as ledger:
         try:
-            row = ledger.approve(request.id, plan_hash(_graph(request)), approver)
-        except NotApproved as refused:
+            row = approve_request(ledger, request, approver)
+        except (NotApproved, SourceError) as refused:
             raise click.ClickException(str(refused)) from None
     click.echo(f"request {request.id}: {row.status} ({len(row.approvers)} of {row.approvals_needed} approvals)")
 
@@ -495,9 +496,10 @@ def provision_destroy(request_file: Path, workers: int) -> None:
 @provision.command("status")
 @_request_file
 def provision_status(request_file: Path) -> None:
-    """The request's status, approvals, each node's physical id and how it stands in the latest inventory."""
+    """The request's status, approvals, each node's physical id and how it stands in the inventory as of the
+    latest `cloudforge run` (marts.provisioned_resources)."""
     from cloudforge.warehouse import connect
-    from provisioners.reconcile import reconcile
+    from provisioners.reconcile import inventory_status
 
     _, request, url, ledger_context = _provisioning(request_file)
     with ledger_context as ledger:
@@ -505,13 +507,13 @@ def provision_status(request_file: Path) -> None:
     if row is None:
         raise click.ClickException(f"request {request.id} was never planned")
     with connect(url, autocommit=True) as conn:
-        inventory = {match.node_id: match.outcome for match in reconcile(conn, request.id)}
+        inventory = inventory_status(conn, request.id)
     approvers = ", ".join(row.approvers) or "none"
     click.echo(f"request {row.request_id} ({row.name}): {row.status}; approvals {approvers} of {row.approvals_needed}")
     if row.message:
         click.echo(f"  {row.message}")
     for node_id, node in sorted(nodes.items()):
-        seen = inventory.get(node_id, "")
+        seen = inventory.get(node_id, "not synced" if node.status == "created" else "")
         click.echo(f"  {node_id:<30} {node.status:<9} {seen:<16} {node.physical_id or ''}  {node.message or ''}".rstrip())
 @bench.command("metrics")
 @click.option("--points", default=1_000_000, show_default=True, help="Points to write both ways.")

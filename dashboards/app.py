@@ -22,9 +22,10 @@ anomalies = st.Page("views/anomalies.py", title="Anomalies", icon=":material/tro
 showback = st.Page("views/showback.py", title="Showback", icon=":material/receipt_long:")
 health = st.Page("views/health.py", title="Health", icon=":material/monitor_heart:")
 recommendations = st.Page("views/recommendations.py", title="Recommendations", icon=":material/lightbulb:")
+provisioning = st.Page("views/provisioning.py", title="Provisioning", icon=":material/add_box:")
 page = st.navigation(
     {"Estate": [inventory, drift], "Governance": [compliance], "FinOps": [costs, budgets, anomalies, showback],
-     "Monitor": [health, recommendations]}
+     "Monitor": [health, recommendations], "Provisioning": [provisioning]}
 )
 try:
     page.run()

@@ -90,8 +90,10 @@ def dbt_vars(settings: Settings) -> dict[str, Any]:
 # One Dagster step per domain, so a failure upstream of one (a billing slice the gate refused, say, whose check
 # blocks what is downstream) leaves the others to refresh. Together they select every node of the project.
 DBT_DOMAINS = {
-    "inventory": "path:seeds path:models/staging/aws path:models/intermediate/inventory path:models/marts/inventory "
-                 "path:snapshots/inventory",
+    "inventory": "path:seeds path:models/staging/aws path:models/intermediate/inventory path:models/marts/inventory"
+                 # marts.resources names the request that provisioned each resource: one step with the inventory
+                 " path:models/staging/provisioning path:models/intermediate/provisioning"
+                 " path:models/marts/provisioning path:snapshots/inventory",
     "compliance": "path:snapshots/policy_findings.yml path:models/staging/policies path:models/intermediate/compliance "
                   "path:models/marts/compliance",
     "finance": "path:models/staging/billing path:models/intermediate/finance path:models/marts/finance",

@@ -18,7 +18,7 @@ from provisioners.blueprints.blueprint import BLUEPRINT_DIR, load_blueprint
 from provisioners.blueprints.request import Request
 from provisioners.engines import Engine
 from provisioners.graph import Graph, render
-from provisioners.ledger import Ledger, NotApproved, request_lock
+from provisioners.ledger import Ledger, NotApproved, RequestRow, request_lock
 from provisioners.planning import Estimate, estimate, gate, plan_hash
 
 
@@ -101,6 +101,13 @@ def plan_request(ledger: Ledger, request: Request, config: PolicyConfig, now: da
         request.id, plan.hash, plan.summary(), plan.monthly, plan.approvals_needed, blocked, actor
     )
     return plan
+
+
+def approve_request(ledger: Ledger, request: Request, approver: str,
+                    blueprint_dir: Path = BLUEPRINT_DIR) -> RequestRow:  # fmt: skip
+    """Record ``approver``'s approval of the plan the request renders to now (the CLI's file, the page's stored
+    request): NotApproved when that is not the recorded plan, SourceError when it no longer renders."""
+    return ledger.approve(request.id, plan_hash(graph_of(request, blueprint_dir)), approver)
 
 
 def ready_to_apply(ledger: Ledger, graph: Graph) -> None:

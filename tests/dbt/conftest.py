@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import dbt_hostile_names
 import dbt_raw_billing
 import pytest
-from dagster import AssetSelection, ExecuteInProcessResult, materialize
+from dagster import AssetKey, AssetSelection, ExecuteInProcessResult
 from dbt_raw_inventory import REQUIRED_TAGS, load_raw_inventory
 from psycopg import sql
 from psycopg.types.json import Jsonb
-from support.dbt_manifest import current_manifest
+from support.dbt_build import build
 
-from cloudforge.settings import Settings, load_settings
+from cloudforge.settings import load_settings
 from cloudforge.warehouse import connect, create_database, ensure_schema
 
 
@@ -50,17 +50,6 @@ def load_raw_billing(url: str, records: list[dict] | None = None) -> None:
 class InventoryBuild:
     url: str
     result: ExecuteInProcessResult
-
-
-def build(url: str, settings: Settings, selection: AssetSelection | None = None) -> ExecuteInProcessResult:
-    """`dbt build` through the Dagster assets, with the settings' vars: the whole project, or a selection."""
-    from pipelines.dbt import build_dbt_assets, dbt_resource
-
-    current_manifest()
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("DBT_INDIRECT_SELECTION", "cautious")  # only the tests whose every parent is selected
-        return materialize(build_dbt_assets(settings), selection=selection, resources={"dbt": dbt_resource(url)},
-                           raise_on_error=False)
 
 
 @pytest.fixture(scope="session")

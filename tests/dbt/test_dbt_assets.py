@@ -20,14 +20,16 @@ STAGING_MODELS = {
 
 
 def test_keys_are_schema_and_relation_groups_are_layers_and_each_domain_is_a_step():
-    inventory = {
-        **{AssetKey(["staging", name]): "staging" for name in STAGING_MODELS | {"tag_key_synonyms", "cis_recommendations"}},
+    inventory = {  # with the provisioning ledger: marts.resources names the request that created a resource
+        **{AssetKey(["staging", name]): "staging"
+           for name in STAGING_MODELS | {"tag_key_synonyms", "cis_recommendations", "terraform_resource_types",
+                                         "stg_provisioning__requests", "stg_provisioning__nodes"}},
         **{AssetKey(["intermediate", name]): "intermediate"
            for name in ("int_aws__resources_unioned", "int_resource_tags_mapped",
-                        "int_resource_tags_resolved")},
+                        "int_resource_tags_resolved", "int_provisioning__nodes_inventoried")},
         **{AssetKey(["marts", name]): "marts"
            for name in ("resources", "resource_tags", "missing_required_tags", "tag_coverage", "resource_changes",
-                        "resource_relationships")},
+                        "resource_relationships", "provisioned_resources")},
         AssetKey(["snapshots", "resources_snapshot"]): "snapshots",
     }
     compliance = {  # the policy run's raw_policies tables to the compliance marts

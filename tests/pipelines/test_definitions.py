@@ -22,7 +22,8 @@ def test_definitions_load_with_the_inventory_graph():
                       "cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
                       "cost_reconciliation", "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
                       "billing_line_items", "recommendations", "health_status", "health_history", "firing_alerts",
-                      "drift_resources", "drift_attributes", "drift_coverage", "drift_coverage_history")}
+                      "drift_resources", "drift_attributes", "drift_coverage", "drift_coverage_history",
+                      "provisioned_resources")}
     billing = {dg.AssetKey(["raw_billing", table]) for table in ("focus_charges", "load_log")}
     for mart in marts:  # every mart is downstream of the ingestion assets it reads: boto3, FOCUS billing
         upstream = dg.AssetSelection.assets(mart).upstream().resolve(graph)

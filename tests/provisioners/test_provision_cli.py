@@ -43,7 +43,7 @@ def test_plan_approve_apply_status_destroy(tmp_path, ledger_url, moto_endpoint, 
 
     status = cli.invoke(main, ["provision", "status", str(path)])
     assert ": applied; approvals bob of 1" in status.output
-    assert "created   missing" in status.output  # no inventory sync since: reported as not seen yet
+    assert "created   not synced" in status.output  # no `cloudforge run` since: not matched to the inventory yet
 
     import boto3
 

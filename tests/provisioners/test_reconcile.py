@@ -1,21 +1,25 @@
-"""After the next inventory sync, every node a request created is found in the inventory by its id and its
-request and node tags; one deleted behind CloudForge's back is reported missing."""
+"""After the next inventory sync and dbt build, every node a request created is found in the inventory by its
+request and node tags; one deleted behind CloudForge's back is reported missing (marts.provisioned_resources, read
+by provisioners/reconcile.py)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 import boto3
+from dagster import AssetKey, AssetSelection
 
 from assets.aws.inventory import sync_inventory
+from cloudforge.settings import load_settings
 from cloudforge.warehouse import connect
 from provisioners.engines.aws import account_engine
-from provisioners.reconcile import reconcile
+from provisioners.reconcile import inventory_status
 from provisioners.service import apply_request
 from tests.provisioners.conftest import make_request, needs_bundled_migrations
 from tests.provisioners.test_apply_moto import FAST
 from tests.provisioners.test_faults import approved
 from tests.support.aws_estate import ACCOUNTS, credentials, inventory_settings
+from tests.support.dbt_build import build
 
 
 @needs_bundled_migrations
@@ -28,12 +32,19 @@ def test_provisioned_resources_are_matched_in_the_next_inventory_sync(ledger_url
     assert apply_request(ledger_url, ledger, plan.graph, engine, 4, FAST).ok
     engine.client("ec2").terminate_instances(InstanceIds=[ledger.nodes(request.id)["web[0]"].physical_id])
     engine.client("s3").delete_bucket(Bucket=ledger.nodes(request.id)["assets"].physical_id)
+    with connect(ledger_url, autocommit=True) as conn:
+        assert inventory_status(conn, request.id) == {}  # no build yet
 
     settings = inventory_settings(moto_endpoint, regions=["us-east-1"])
     types = ["vpc", "subnet", "security_group", "ec2_instance", "s3_bucket", "load_balancer"]
     sync_inventory(settings, ledger_url, clock=clock, resource_types=types)
+    marts = AssetSelection.assets(AssetKey(["marts", "provisioned_resources"]), AssetKey(["marts", "resources"]))
+    assert build(ledger_url, load_settings(), marts.upstream()).success
     with connect(ledger_url, autocommit=True) as conn:
-        matches = {m.node_id: m.outcome for m in reconcile(conn, request.id)}
+        matches = inventory_status(conn, request.id)
+        provisioned_by = conn.execute(
+            "SELECT count(*) FROM marts.resources WHERE provisioned_by_request = %s", [request.id]
+        ).fetchone()[0]
 
     assert matches == {
         **{n: "in inventory" for n in ["vpc", "public_a", "public_b", "private_a", "private_b", "https", "app",
@@ -44,3 +55,4 @@ def test_provisioned_resources_are_matched_in_the_next_inventory_sync(ledger_url
         "web[0]": "missing",  # terminated outside CloudForge (the API lists it terminated for a while)
         "assets": "missing",  # deleted outside CloudForge
     }  # fmt: skip
+    assert provisioned_by == 8  # the nodes in inventory

@@ -19,7 +19,11 @@ select
     canonical_tags.env,
     canonical_tags.owner,
     resources.configuration,
-    resources.synced_at
+    resources.synced_at,
+    provisioned.request_id as provisioned_by_request
 from {{ ref('int_aws__resources_unioned') }} as resources
 left join canonical_tags
     on canonical_tags.resource_key = resources.resource_key
+left join {{ ref('int_provisioning__nodes_inventoried') }} as provisioned
+    on provisioned.resource_key = resources.resource_key
+    and provisioned.inventory_status = 'in inventory'
