@@ -19,7 +19,7 @@ from pathlib import Path
 from psycopg import sql
 
 from assets.aws.inventory import store_slice
-from assets.terraform.loader import COLUMNS, DECLARED, _rows, load_sources
+from assets.terraform.loader import COLUMNS, _rows, load_sources
 from assets.terraform.sources import state_files
 from assets.terraform.state import parse_state
 from benchmarks.common import Target, dbt_build, timed

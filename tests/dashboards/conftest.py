@@ -16,6 +16,7 @@ from psycopg.types.json import Jsonb
 from support.marts import create_marts, insert
 
 from cloudforge.warehouse import create_database
+from tests.provisioners.conftest import ledger_url  # noqa: F401 (a fresh provisioning ledger, for the Provisioning page)
 
 SYNCED = datetime(2026, 11, 28, 6, 30, tzinfo=UTC)
 EARLIER = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)

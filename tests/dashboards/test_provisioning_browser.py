@@ -12,7 +12,6 @@ import pytest
 
 from cloudforge.warehouse.reader import grant_reader
 from tests.dashboards.test_provisioning_page import APP, planned
-from tests.provisioners.conftest import ledger_url  # noqa: F401 (the fixture: a fresh ledger)
 from tests.support.browser import screenshot_when_shown
 from tests.support.http import free_port, get_when_up
 
@@ -21,7 +20,7 @@ AWAITED = ("Monthly estimate", "Approve as", "Requested by", "Parameters (YAML)"
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="no chromium on this machine")
-def test_the_page_renders_in_a_browser(ledger_url, tmp_path):  # noqa: F811
+def test_the_page_renders_in_a_browser(ledger_url, tmp_path):
     plan = planned(ledger_url, "browser-docs")
     port = free_port()
     env = {**os.environ, "CLOUDFORGE_DATABASE_URL": ledger_url,

@@ -20,7 +20,7 @@ from policies.config import PolicyConfig
 from provisioners.blueprints.request import request_id
 from provisioners.ledger import Ledger
 from provisioners.service import plan_request
-from tests.provisioners.conftest import ledger_url, make_request  # noqa: F401 (the fixture: a fresh ledger)
+from tests.provisioners.conftest import make_request
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import dbt_hostile_names
 import dbt_raw_billing
 import pytest
-from dagster import AssetKey, AssetSelection, ExecuteInProcessResult
+from dagster import ExecuteInProcessResult
 from dbt_raw_inventory import REQUIRED_TAGS, load_raw_inventory
 from psycopg import sql
 from psycopg.types.json import Jsonb
