@@ -60,6 +60,8 @@ def outdated_models(manifest: Mapping[str, Any], warehouse_url: str,
     models downstream of them (their rows were derived from the outdated ones), in manifest order."""
     incremental = incremental_models(manifest)
     outdated: dict[str, str] = {}
+    if not any(unique_id in candidates for unique_id in incremental):
+        return []  # a step without incremental models (inventory, compliance) needs no connection
     with connect(warehouse_url) as conn:
         for unique_id in (i for i in incremental if i in candidates):
             node = incremental[unique_id]
