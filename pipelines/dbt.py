@@ -26,6 +26,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, 
 from cloudforge.settings import Settings
 from cloudforge.terraform.drift import SECURITY_ATTRIBUTES, ignore_rules_var
 from cloudforge.warehouse.connection import dbt_env
+from pipelines.dbt_upgrade import drop_outdated_models, incremental_models, outdated_models
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt"
 # The dbt installed beside this Python (the project's virtualenv), whether or not it is on PATH.
@@ -117,7 +118,8 @@ def build_dbt_assets(settings: Settings, project: DbtProject | None = None) -> l
             select=select,
             dagster_dbt_translator=CloudForgeDbtTranslator(),
         )
-        def build(context: AssetExecutionContext, dbt: DbtCliResource):
+        def build(context: AssetExecutionContext, dbt: WarehouseDbtCliResource):
+            rebuild_outdated_models(context, dbt.warehouse_url, json.loads(project.manifest_path.read_text()))
             # The vars as of this build, not of when the definitions loaded: a long-lived code location's
             # daily schedule builds each day's "today".
             build_args = ["build", "--vars", json.dumps(dbt_vars(settings))]
@@ -126,6 +128,18 @@ def build_dbt_assets(settings: Settings, project: DbtProject | None = None) -> l
         return build
 
     return [domain_assets(domain, select) for domain, select in DBT_DOMAINS.items()]
+
+
+def rebuild_outdated_models(context: AssetExecutionContext, warehouse_url: str, manifest: Mapping[str, Any]) -> None:
+    """Drop the tables of the selected incremental models that an older release built (``dbt_upgrade``), so this
+    build makes them, and the incremental models downstream of them, in full; the run log names each and why."""
+    translator = CloudForgeDbtTranslator()
+    selected = [unique_id for unique_id, node in incremental_models(manifest).items()
+                if translator.get_asset_key(node) in context.selected_asset_keys]
+    outdated = outdated_models(manifest, warehouse_url, selected)
+    for model in outdated:
+        context.log.warning(f"{model.schema}.{model.table} is rebuilt in full: {model.reason}")
+    drop_outdated_models(outdated, warehouse_url)
 
 
 class WarehouseDbtCliResource(DbtCliResource):

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from benchmarks.billing import DATABASE, NEW_DAY
 from benchmarks.focus_rows import DAYS
 from cloudforge.cli import main
+from cloudforge.local.postgres import embedded_postgres_url
 from cloudforge.warehouse import connect
 
 ROWS = 10_000
@@ -31,6 +32,7 @@ FIGURES = [
     rf"new day {NEW_DAY}: the open month restated, 6 slices, {NUMBER} rows, ingested in {NUMBER} s",
     rf"dbt build of the cost models, incremental: {NUMBER} s \(\d+ models {NUMBER} s, slowest ",
     rf"hand-written DELETE \+ INSERT ... SELECT of cost_daily's 6 changed slices: {NUMBER} s \(rolled back\)",
+    "PostgreSQL restarted: the Costs page runs on empty buffers",
     rf"Costs page, cold \(queries not cached\): {NUMBER} ms",
     rf"Costs page, cached \(rerun, best of 5\): {NUMBER} ms",
     "targets:",
@@ -46,8 +48,13 @@ TARGETS = [
 ]
 
 
-def test_bench_billing_prints_every_figure_and_loads_every_row(warehouse_url, monkeypatch):
-    monkeypatch.setenv("CLOUDFORGE_DATABASE_URL", warehouse_url)
+def test_bench_billing_prints_every_figure_and_loads_every_row(tmp_path, monkeypatch):
+    """On its own embedded PostgreSQL, as `cloudforge bench` runs by default: the one it restarts."""
+    warehouse_url = embedded_postgres_url(tmp_path, delete_on_exit=True)
+    monkeypatch.delenv("CLOUDFORGE_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CLOUDFORGE_STATE_DIR", str(tmp_path))
+    with connect(warehouse_url) as conn:
+        started = conn.execute("SELECT pg_postmaster_start_time()").fetchone()[0]
 
     result = CliRunner().invoke(main, ["bench", "billing", "--rows", str(ROWS), "--rounds", "1"])
 
@@ -64,6 +71,7 @@ def test_bench_billing_prints_every_figure_and_loads_every_row(warehouse_url, mo
 
     bench_url = urlsplit(warehouse_url)._replace(path=f"/{DATABASE}").geturl()
     with connect(bench_url) as conn:
+        assert conn.execute("SELECT pg_postmaster_start_time()").fetchone()[0] > started  # restarted
         [(before, new_day)] = conn.execute(
             "SELECT count(*) FILTER (WHERE charge_period_start < %(day)s),"
             " count(*) FILTER (WHERE charge_period_start >= %(day)s) FROM raw_billing.focus_charges",
