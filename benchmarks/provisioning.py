@@ -1,4 +1,4 @@
-"""`cloudforge bench provisioning`: the fleet blueprint (105 resources) end to end, plan, gate, estimate, approval
+"""`cloudforge bench provisioning`: the fleet blueprint (107 resources) end to end, plan, gate, estimate, approval
 and apply, against a moto server behind a loopback proxy adding 50 ms to each call; with 8 workers and, in the
 same run, with 1 worker (a second request in the same cloud). Targets: the 8-worker run under 30 s, and at least
 3x faster than 1 worker."""

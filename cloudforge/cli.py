@@ -333,7 +333,7 @@ def bench_policies(resources: int) -> None:
 @bench.command("provisioning")
 @click.option("--size", default=48, show_default=True, help="Instances (and security groups) of the fleet blueprint.")
 def bench_provisioning(size: int) -> None:
-    """The fleet blueprint (9 + 2 x size resources) planned, gated, approved and applied through a loopback proxy
+    """The fleet blueprint (11 + 2 x size resources) planned, gated, approved and applied through a loopback proxy
     adding 50 ms a call: 8 workers against 1 worker, and the 8-worker run against 30 s."""
     from benchmarks.provisioning import run_provisioning_bench
 

@@ -40,8 +40,11 @@ KINDS: dict[str, Kind] = {
     "aws_s3_bucket_server_side_encryption_configuration": Kind(("id",), tagged=False),
     "aws_s3_bucket_public_access_block": Kind(("id",), tagged=False),
     "aws_s3_bucket_versioning": Kind(("id",), tagged=False),
+    "aws_s3_bucket_logging": Kind(("id",), tagged=False),
     "aws_db_subnet_group": Kind(("id", "name"), "name", 255, lowercase=True),
     "aws_db_instance": Kind(("id", "identifier", "arn", "endpoint"), "identifier", 63, lowercase=True),
+    "aws_iam_role": Kind(("id", "name", "arn"), "name", 64),
+    "aws_iam_instance_profile": Kind(("id", "name", "arn"), "name", 128),
 }
 
 

@@ -249,8 +249,19 @@ def load_balancers(session: AccountSession, region: str) -> Iterator[Resource]:
     for balancer in balancers:
         arn = balancer["LoadBalancerArn"]
         target_groups = [dict(group, Targets=targets(elbv2, group["TargetGroupArn"]))
-                         for group in items(elbv2, "describe_target_groups", "TargetGroups", LoadBalancerArn=arn)]
+                         for group in balancer_target_groups(elbv2, arn)]
         yield balancer["LoadBalancerName"], arn, document(balancer, tags.get(arn), TargetGroups=target_groups)
+
+
+def balancer_target_groups(elbv2: BaseClient, balancer_arn: str) -> list[dict[str, Any]]:
+    """The target groups a balancer routes to: none when it has no listener yet (moto answers that with
+    TargetGroupNotFound)."""
+    try:
+        return list(items(elbv2, "describe_target_groups", "TargetGroups", LoadBalancerArn=balancer_arn))
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "TargetGroupNotFound":
+            return []
+        raise
 
 
 def targets(elbv2: BaseClient, target_group_arn: str) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ RETRYABLE_CODES = {"Throttling", "ThrottlingException", "RequestLimitExceeded", 
 GONE_CODES = {"InvalidVpcID.NotFound", "InvalidSubnetID.NotFound", "InvalidGroup.NotFound",
               "InvalidRouteTableID.NotFound", "InvalidAssociationID.NotFound", "InvalidInstanceID.NotFound",
               "NoSuchBucket", "LoadBalancerNotFound", "TargetGroupNotFound", "DBInstanceNotFound",
-              "DBSubnetGroupNotFoundFault", "InvalidTarget"}  # fmt: skip
+              "DBSubnetGroupNotFoundFault", "InvalidTarget", "NoSuchEntity"}  # fmt: skip
 
 
 def _tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
@@ -230,19 +230,31 @@ class SecurityGroup(Ec2Tagged):
         return self.created(item, _request_id(response))
 
     def configure(self, aws, p, created):
-        """Add the declared rules the group lacks: a new group has only AWS's default egress (allow all), a
-        found one may have some of them already."""
+        """Make the group's rules the declared ones, as Terraform does: add those it lacks, revoke the others
+        (a new group has AWS's default egress, allow all to anywhere, which Terraform removes too)."""
         ec2 = aws.client("ec2")
         if created.adopted:
             group = ec2.describe_security_groups(GroupIds=[created.physical_id])["SecurityGroups"][0]
         else:
             group = {"IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}
-        for direction, existing_key, call in (("ingress", "IpPermissions", ec2.authorize_security_group_ingress),
-                                              ("egress", "IpPermissionsEgress", ec2.authorize_security_group_egress)):  # fmt: skip
-            have = {_rule_key(p_) for p_ in group.get(existing_key, [])}
-            missing = [p_ for p_ in _permissions(p.get(direction, [])) if _rule_key(p_) not in have]
+        for direction, existing_key, grant, revoke in (
+            ("ingress", "IpPermissions", ec2.authorize_security_group_ingress, ec2.revoke_security_group_ingress),
+            ("egress", "IpPermissionsEgress", ec2.authorize_security_group_egress, ec2.revoke_security_group_egress),
+        ):  # fmt: skip
+            declared = _permissions(p.get(direction, []))
+            have = {_rule_key(p_): p_ for p_ in group.get(existing_key, [])}
+            missing = [p_ for p_ in declared if _rule_key(p_) not in have]
+            extra = [p_ for key, p_ in have.items() if key not in {_rule_key(d) for d in declared}]
             if missing:
-                call(GroupId=created.physical_id, IpPermissions=missing)
+                grant(GroupId=created.physical_id, IpPermissions=missing)
+            if extra:
+                revoke(GroupId=created.physical_id, IpPermissions=[_revocable(p_) for p_ in extra])
+
+
+def _revocable(permission: dict[str, Any]) -> dict[str, Any]:
+    """A described rule as a revoke takes it (without the fields describe adds)."""
+    keys = ("IpProtocol", "FromPort", "ToPort", "IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs")
+    return {key: permission[key] for key in keys if permission.get(key)}
 
 
 def _rule_key(permission: dict[str, Any]) -> tuple:
@@ -274,14 +286,36 @@ class Instance(Ec2Tagged):
 
     def create(self, aws, p, token):
         options = (p.get("metadata_options") or [{}])[0]
-        response = aws.client("ec2").run_instances(
+        ec2 = aws.client("ec2")
+        response = ec2.run_instances(
             ImageId=p["ami"], InstanceType=p["instance_type"], MinCount=1, MaxCount=1, ClientToken=token,
             SubnetId=p["subnet_id"], SecurityGroupIds=p.get("vpc_security_group_ids", []),
             MetadataOptions={"HttpTokens": options.get("http_tokens", "required"),
                              "HttpEndpoint": options.get("http_endpoint", "enabled")},
+            Monitoring={"Enabled": bool(p.get("monitoring"))}, BlockDeviceMappings=_root_device(ec2, p),
+            **({"IamInstanceProfile": {"Name": p["iam_instance_profile"]}} if p.get("iam_instance_profile") else {}),
             TagSpecifications=_ec2_tags("instance", p),
         )  # fmt: skip
         return self.created(response["Instances"][0], _request_id(response))
+
+
+def _root_device(ec2: Any, p: dict[str, Any]) -> list[dict[str, Any]]:
+    """``root_block_device`` as the mapping of the image's root device (its name comes from the image, as
+    Terraform takes it); none declared: the image's own."""
+    if not p.get("root_block_device"):
+        return []
+    device = p["root_block_device"][0]
+    try:
+        root = ec2.describe_images(ImageIds=[p["ami"]])["Images"][0]["RootDeviceName"]
+    except ClientError as error:  # moto launches ids it does not know (the demo's), with this root device
+        if error.response["Error"]["Code"] != "InvalidAMIID.NotFound":
+            raise
+        root = "/dev/sda1"  # on AWS the launch then fails, naming the image
+    ebs = {"Encrypted": bool(device.get("encrypted")), "DeleteOnTermination": device.get("delete_on_termination", True),
+           **({"VolumeType": device["volume_type"]} if "volume_type" in device else {}),
+           **({"VolumeSize": int(device["volume_size"])} if "volume_size" in device else {}),
+           **({"KmsKeyId": device["kms_key_id"]} if device.get("kms_key_id") else {})}  # fmt: skip
+    return [{"DeviceName": root, "Ebs": ebs}]
 
 
 class LoadBalancer(Handler):
@@ -401,17 +435,20 @@ class Bucket(Handler):
 
 
 class BucketSetting(Handler):
-    """A bucket companion: one idempotent put; gone with its bucket."""
+    """A bucket companion: one idempotent put; gone with its bucket, which is deleted after it (reverse
+    order), unless ``remove`` must undo it first (a TLS-only policy would refuse emptying the bucket over
+    plain HTTP, logging would keep writing into it)."""
 
-    def __init__(self, put: Callable[[Any, dict[str, Any]], dict]) -> None:
-        self._put = put
+    def __init__(self, put: Callable[[Any, dict[str, Any]], dict],
+                 remove: Callable[[Any, str], dict] | None = None) -> None:  # fmt: skip
+        self._put, self._remove = put, remove
 
     def create(self, aws, p, token):
         response = self._put(aws.client("s3"), p)
         return Created(p["bucket"], {"id": p["bucket"]}, _request_id(response))
 
     def delete(self, aws, created):
-        return None  # deleted with the bucket, which is deleted after it (reverse order)
+        return _request_id(self._remove(aws.client("s3"), created.physical_id)) if self._remove else None
 
 
 def _encryption(s3, p):
@@ -441,9 +478,17 @@ def _public_access_block(s3, p):
     )
 
 
+def _json(document: str | dict[str, Any]) -> str:
+    return document if isinstance(document, str) else json.dumps(document)
+
+
+def _logging(s3, p):
+    enabled = {"TargetBucket": p["target_bucket"], "TargetPrefix": p.get("target_prefix", "")}
+    return s3.put_bucket_logging(Bucket=p["bucket"], BucketLoggingStatus={"LoggingEnabled": enabled})
+
+
 def _policy(s3, p):
-    policy = p["policy"] if isinstance(p["policy"], str) else json.dumps(p["policy"])
-    return s3.put_bucket_policy(Bucket=p["bucket"], Policy=policy)
+    return s3.put_bucket_policy(Bucket=p["bucket"], Policy=_json(p["policy"]))
 
 
 class DbSubnetGroup(Handler):
@@ -498,7 +543,14 @@ class DbInstance(Handler):
             AutoMinorVersionUpgrade=bool(p.get("auto_minor_version_upgrade", True)),
             MasterUsername=p["username"], ManageMasterUserPassword=bool(p.get("manage_master_user_password")),
             DBSubnetGroupName=p["db_subnet_group_name"], VpcSecurityGroupIds=p.get("vpc_security_group_ids", []),
-            Tags=_tag_list(p["tags"]),
+            EnableIAMDatabaseAuthentication=bool(p.get("iam_database_authentication_enabled")),
+            EnableCloudwatchLogsExports=p.get("enabled_cloudwatch_logs_exports", []),
+            MonitoringInterval=int(p.get("monitoring_interval", 0)),
+            **({"MonitoringRoleArn": p["monitoring_role_arn"]} if p.get("monitoring_role_arn") else {}),
+            EnablePerformanceInsights=bool(p.get("performance_insights_enabled")),
+            **({"PerformanceInsightsRetentionPeriod": int(p["performance_insights_retention_period"])}
+               if "performance_insights_retention_period" in p else {}),
+            CopyTagsToSnapshot=bool(p.get("copy_tags_to_snapshot")), Tags=_tag_list(p["tags"]),
         )  # fmt: skip
         return self.created(response["DBInstance"], _request_id(response))
 
@@ -510,6 +562,79 @@ class DbInstance(Handler):
         return _request_id(
             rds.delete_db_instance(DBInstanceIdentifier=created.physical_id, SkipFinalSnapshot=True)
         )
+
+
+def _iam_entity(aws: AwsEngine, operation: str, key: str, **params: Any) -> dict[str, Any] | None:
+    """The IAM entity ``operation`` gets, or None when there is no such entity."""
+    try:
+        return getattr(aws.client("iam"), operation)(**params)[key]
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "NoSuchEntity":
+            return None
+        raise
+
+
+class IamRole(Handler):
+    """Found by its name (unique to the request and node); its ``inline_policy`` blocks put in configure."""
+
+    def find(self, aws, p):
+        role = _iam_entity(aws, "get_role", "Role", RoleName=p["name"])
+        return self.created(role, adopted=True) if role else None
+
+    def created(self, role, request_id=None, adopted=False):
+        attributes = {"id": role["RoleName"], "name": role["RoleName"], "arn": role["Arn"]}
+        return Created(role["RoleName"], attributes, request_id, adopted)
+
+    def create(self, aws, p, token):
+        response = aws.client("iam").create_role(
+            RoleName=p["name"], AssumeRolePolicyDocument=_json(p["assume_role_policy"]),
+            Description=p.get("description", ""), Tags=_tag_list(p["tags"]),
+        )  # fmt: skip
+        return self.created(response["Role"], _request_id(response))
+
+    def configure(self, aws, p, created):
+        for inline in p.get("inline_policy", []):
+            aws.client("iam").put_role_policy(RoleName=created.physical_id, PolicyName=inline["name"],
+                                              PolicyDocument=_json(inline["policy"]))  # fmt: skip
+
+    def delete(self, aws, created):
+        iam = aws.client("iam")
+        for name in iam.list_role_policies(RoleName=created.physical_id)["PolicyNames"]:
+            iam.delete_role_policy(RoleName=created.physical_id, PolicyName=name)
+        return _request_id(iam.delete_role(RoleName=created.physical_id))
+
+
+class InstanceProfile(Handler):
+    """Found by its name; holds its one ``role`` (added in configure, so a found profile gets it too)."""
+
+    def find(self, aws, p):
+        profile = _iam_entity(aws, "get_instance_profile", "InstanceProfile", InstanceProfileName=p["name"])
+        return self.created(profile, adopted=True) if profile else None
+
+    def created(self, profile, request_id=None, adopted=False):
+        name = profile["InstanceProfileName"]
+        return Created(name, {"id": name, "name": name, "arn": profile["Arn"]}, request_id, adopted)
+
+    def create(self, aws, p, token):
+        response = aws.client("iam").create_instance_profile(
+            InstanceProfileName=p["name"], Tags=_tag_list(p["tags"])
+        )
+        return self.created(response["InstanceProfile"], _request_id(response))
+
+    def configure(self, aws, p, created):
+        iam = aws.client("iam")
+        profile = iam.get_instance_profile(InstanceProfileName=created.physical_id)["InstanceProfile"]
+        if p["role"] not in [role["RoleName"] for role in profile["Roles"]]:
+            iam.add_role_to_instance_profile(InstanceProfileName=created.physical_id, RoleName=p["role"])
+
+    def delete(self, aws, created):
+        iam = aws.client("iam")
+        profile = iam.get_instance_profile(InstanceProfileName=created.physical_id)["InstanceProfile"]
+        for role in profile["Roles"]:
+            iam.remove_role_from_instance_profile(
+                InstanceProfileName=created.physical_id, RoleName=role["RoleName"]
+            )
+        return _request_id(iam.delete_instance_profile(InstanceProfileName=created.physical_id))
 
 
 HANDLERS: dict[str, Handler] = {
@@ -526,9 +651,14 @@ HANDLERS: dict[str, Handler] = {
     "aws_s3_bucket_server_side_encryption_configuration": BucketSetting(_encryption),
     "aws_s3_bucket_versioning": BucketSetting(_versioning),
     "aws_s3_bucket_public_access_block": BucketSetting(_public_access_block),
-    "aws_s3_bucket_policy": BucketSetting(_policy),
+    "aws_s3_bucket_policy": BucketSetting(_policy, lambda s3, bucket: s3.delete_bucket_policy(Bucket=bucket)),
+    "aws_s3_bucket_logging": BucketSetting(
+        _logging, lambda s3, bucket: s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={})
+    ),
     "aws_db_subnet_group": DbSubnetGroup(),
     "aws_db_instance": DbInstance(),
+    "aws_iam_role": IamRole(),
+    "aws_iam_instance_profile": InstanceProfile(),
 }
 
 

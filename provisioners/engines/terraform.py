@@ -47,13 +47,15 @@ def _expression(graph: Graph, ref: Ref) -> str:
 
 
 def _argument(graph: Graph, name: str, value: Any) -> Any:
-    """One argument in Terraform JSON: references as ``${...}``; a mapping (a policy document) through
-    ``jsonencode`` so references inside it stay expressions."""
+    """One argument in Terraform JSON: references as ``${...}``; a mapping (a policy document, also in an
+    ``inline_policy`` block) through ``jsonencode`` so references inside it stay expressions."""
     if name in ("ingress", "egress"):
         value = [{**_RULE_FIELDS, **rule} for rule in value]
-    if name == "policy" and isinstance(value, dict):
+    if name in ("policy", "assume_role_policy") and isinstance(value, dict):
         text = json.dumps(map_refs(value, lambda ref: f"@@{_expression(graph, ref)}@@"))
         return "${jsonencode(" + _PLACEHOLDER.sub(lambda m: m["expression"], text) + ")}"
+    if name == "inline_policy":
+        return [{key: _argument(graph, key, item) for key, item in block.items()} for block in value]
     return map_refs(value, lambda ref: "${" + _expression(graph, ref) + "}")
 
 

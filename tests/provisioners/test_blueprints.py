@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "blueprints"
 def test_shipped_blueprints_render_with_their_node_counts():
     counts = {name: len(render(load_blueprint(name), make_request(name, f"n-{name}")).nodes)
               for name in shipped_blueprints()}  # fmt: skip
-    assert counts == {"database": 12, "fleet": 105, "network": 9, "static-site": 5, "web-service": 20}
+    assert counts == {"database": 13, "fleet": 107, "network": 9, "static-site": 12, "web-service": 30}
 
 
 def test_graph_order_puts_dependencies_first_and_fills_tags_and_names():

@@ -36,7 +36,7 @@ def test_provisioned_resources_are_matched_in_the_next_inventory_sync(ledger_url
         assert inventory_status(conn, request.id) == {}  # no build yet
 
     settings = inventory_settings(moto_endpoint, regions=["us-east-1"])
-    types = ["vpc", "subnet", "security_group", "ec2_instance", "s3_bucket", "load_balancer"]
+    types = ["vpc", "subnet", "security_group", "ec2_instance", "s3_bucket", "load_balancer", "iam_role"]
     sync_inventory(settings, ledger_url, clock=clock, resource_types=types)
     marts = AssetSelection.assets(AssetKey(["marts", "provisioned_resources"]), AssetKey(["marts", "resources"]))
     assert build(ledger_url, load_settings(), marts.upstream()).success
@@ -48,11 +48,14 @@ def test_provisioned_resources_are_matched_in_the_next_inventory_sync(ledger_url
 
     assert matches == {
         **{n: "in inventory" for n in ["vpc", "public_a", "public_b", "private_a", "private_b", "https", "app",
-                                       "lb"]},
+                                       "lb", "access_logs", "web_role"]},
         **{n: "not inventoried" for n in ["public_routes", "public_a_routes", "public_b_routes", "targets",
-                                          "web_targets[0]", "assets_encryption", "assets_versioning",
-                                          "assets_public_access"]},
+                                          "web_targets[0]", "web_profile", "assets_encryption",
+                                          "assets_versioning", "assets_public_access", "assets_policy",
+                                          "assets_logging", "access_logs_encryption", "access_logs_versioning",
+                                          "access_logs_public_access", "access_logs_policy",
+                                          "access_logs_logging"]},
         "web[0]": "missing",  # terminated outside CloudForge (the API lists it terminated for a while)
         "assets": "missing",  # deleted outside CloudForge
     }  # fmt: skip
-    assert provisioned_by == 8  # the nodes in inventory
+    assert provisioned_by == 10  # the nodes in inventory

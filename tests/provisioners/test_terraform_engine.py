@@ -53,13 +53,27 @@ def test_every_reference_names_a_resource_of_the_configuration():
 
 
 def test_a_policy_document_keeps_its_references_as_expressions():
-    _, config = config_of("static-site")
+    request, config = config_of("static-site")
     policy = config["resource"]["aws_s3_bucket_policy"]["site_policy"]["policy"]
     assert policy.startswith('${jsonencode({"Version": "2012-10-17"')
-    assert '"Resource": aws_s3_bucket.site.arn, "Condition"' in policy
+    objects = f"arn:aws:s3:::cf-{request.id}-site/*"
+    assert f'"Resource": [aws_s3_bucket.site.arn, "{objects}"], "Condition"' in policy
 
 
 def test_the_gate_judges_terraform_plans_like_cloudforge_policy_check():
     assert gate_plan(PLANS / "compliant.plan.json", PolicyConfig(), NOW).passed
     denied = gate_plan(PLANS / "public_unencrypted_bucket.plan.json", PolicyConfig(), NOW)
     assert not denied.passed and {f.resource_key for f in denied.findings} == {"aws_s3_bucket.public"}
+
+
+def test_role_documents_go_through_jsonencode_too():
+    _, config = config_of("database")
+    role = config["resource"]["aws_iam_role"]["db_monitoring"]
+    assert role["assume_role_policy"].startswith(
+        '${jsonencode({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Principal": {"Service": "monitoring.rds.amazonaws.com"}'
+    )
+    assert [block["name"] for block in role["inline_policy"]] == ["enhanced-monitoring"]
+    assert role["inline_policy"][0]["policy"].startswith('${jsonencode({"Version": "2012-10-17"')
+    database = config["resource"]["aws_db_instance"]["db"]
+    assert database["monitoring_role_arn"] == "${aws_iam_role.db_monitoring.arn}"
