@@ -22,6 +22,7 @@ from cloudforge.warehouse import connect, create_database
 from dashboards.inventory import queries
 from demo.changes import EXPECTED_COUNTS, AppliedChange, apply_changes
 from demo.estate import Estate, generate_estate
+from demo.health import target_group_plan
 from demo.seeding import ResourceIds, seed_estate
 
 SMALLEST = 30  # the smallest estate has every kind of resource the changes touch, and seeds and syncs fastest
@@ -75,12 +76,14 @@ def expected_edges(estate: Estate) -> Counter:
         return sum(count(spec.attributes) for spec in estate.of_type(resource_type))
 
     placed = ("rds_instance", "load_balancer")
+    plan = target_group_plan(estate)
     return Counter({
         "in_subnet": len(estate.of_type("ec2_instance")) + sum(total(t, lambda a: len(a["subnets"])) for t in placed),
         "in_vpc": len(estate.of_type("subnet")),
         "attached_to": total("ebs_volume", lambda a: a["attached_to"] is not None),
         "uses_security_group": sum(len(estate.of_type(t)) for t in ("ec2_instance", *placed)),
-        "routes_to": total("load_balancer", lambda a: len(a["targets"])),
+        # the balancers' running targets, and the stopped instance demo.health leaves registered
+        "routes_to": total("load_balancer", lambda a: len(a["targets"])) + len(getattr(plan, "unhealthy", ())),
     })
 
 

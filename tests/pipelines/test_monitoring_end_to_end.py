@@ -19,7 +19,7 @@ from support.http import free_port, get_when_up
 from cloudforge.cli import main
 from cloudforge.warehouse import connect
 from demo.estate import Estate
-from demo.health import target_group_plan
+from demo.health import healthy_targets, target_group_plan
 
 SEEDS = Path(__file__).parents[2] / "dbt" / "seeds"
 NON_METRIC_KINDS = ("unattached_volume", "unassociated_elastic_ip", "old_snapshot", "previous_generation",
@@ -28,14 +28,15 @@ NON_METRIC_KINDS = ("unattached_volume", "unassociated_elastic_ip", "old_snapsho
 
 def expected_health(estate: Estate) -> Counter[tuple[str, str]]:
     """(check kind, status) -> count: both status checks of every running instance, every database (none is
-    stopped), the planned target group's targets, and the two demo endpoints."""
+    stopped), every load balancer's running targets, the stopped one left registered, and the two demo
+    endpoints."""
     running = sum(spec.attributes["state"] == "running" for spec in estate.of_type("ec2_instance"))
     plan = target_group_plan(estate)
     return Counter({
         ("ec2_instance_status", "healthy"): running,
         ("ec2_system_status", "healthy"): running,
         ("rds_instance_status", "healthy"): len(estate.of_type("rds_instance")),
-        ("target_health", "healthy"): len(plan.healthy),
+        ("target_health", "healthy"): healthy_targets(estate),
         ("target_health", "unhealthy"): len(plan.unhealthy),
         ("http_endpoint", "healthy"): 1,  # demo-cloud
         ("http_endpoint", "unhealthy"): 1,  # checkout-api

@@ -67,6 +67,11 @@ def test_the_outbox_holds_one_runs_alerts(demo_run):
         WHERE status = 'open' AND severity IN ('critical', 'high')
     """)
     policy_keys = sorted(key for source, key, _ in outbox if source == "policy_finding")
-    cost_keys = sorted(key for source, key, _ in outbox if source != "policy_finding")
+    cost_keys = sorted(key for source, key, _ in outbox if source in ("budget", "cost_anomaly"))
     assert (policy_keys, cost_keys) == (sorted(key for key, in findings), sorted(holding))
+    # drift, metric rule and freshness alerts have exact tests of their own (test_drift_end_to_end and
+    # test_metrics_end_to_end); here: no other source, and no alert twice
+    assert {source for source, *_ in outbox} <= {"policy_finding", "budget", "cost_anomaly", "drift", "metric_rule",
+                                                 "freshness"}
+    assert len({key for _, key, _ in outbox}) == len(outbox)
     assert {action for *_, action in outbox} == {"trigger"}
