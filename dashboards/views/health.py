@@ -5,8 +5,6 @@ the failing checks and the alerts firing now follow; a resource's metrics over t
 read from the time-series server.
 """
 
-from datetime import UTC, datetime
-
 import pandas as pd
 import streamlit as st
 
@@ -46,7 +44,8 @@ def show_metrics(status: pd.DataFrame) -> None:
     resource_type = resources.loc[resources["resource_id"] == resource_id, "resource_type"].iloc[0]
     metric = right.selectbox("Metric", METRICS[resource_type], key="metric_name")
     try:
-        series = queries.metric_series(metrics.url, metric, resource_id, datetime.now(UTC).replace(microsecond=0))
+        now = connection.settings().clock.now().replace(microsecond=0)
+        series = queries.metric_series(metrics.url, metric, resource_id, now)
     except MetricsReadError as error:
         st.warning(f"The time-series server did not answer: {error}")
         return

@@ -82,7 +82,7 @@ def published(moto_endpoint: str, first_day: datetime) -> None:
 
 
 @pytest.fixture
-def inventoried(database: str, published: None) -> str:
+def inventoried(database: str, published: None, clock: Clock) -> str:
     """The test's database holding the inventory rows."""
     with connect(database, autocommit=True) as conn:
         with conn.cursor().copy("COPY raw_aws.resources (account_id, region, resource_type, resource_id, arn, "
@@ -90,7 +90,7 @@ def inventoried(database: str, published: None) -> str:
             for region, resource_type, resource_id, arn in RESOURCES:
                 tags = [{"Key": "Team", "Value": "Payments"}] if resource_type == "ec2_instance" else []
                 copy.write_row((ACCOUNT, region, resource_type, resource_id, arn, json.dumps({"Tags": tags}),
-                                str(uuid.uuid4()), datetime.now(UTC)))
+                                str(uuid.uuid4()), clock.now()))
     return database
 
 

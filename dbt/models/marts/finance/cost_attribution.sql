@@ -148,5 +148,5 @@ select
     load_id,
     loaded_at,
     {{ cost_allocation_rules_id() }} as rules_id,
-    now() as built_at
+    {{ clock_now() }} as built_at
 from attributed

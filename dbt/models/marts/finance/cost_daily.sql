@@ -122,6 +122,6 @@ select
     count(*) as line_item_count,
     any_value(load_id) as load_id,
     max(loaded_at) as loaded_at,
-    now() as built_at
+    {{ clock_now() }} as built_at
 from keyed
 group by cost_daily_id
