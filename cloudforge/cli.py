@@ -88,9 +88,11 @@ def run() -> None:
 @main.command()
 @click.option("--dagster-port", default=3000, show_default=True)
 @click.option("--dashboard-port", default=8501, show_default=True)
+@click.option("--metrics-port", default=9464, show_default=True, help="Where the exporter serves /metrics.")
 @click.option("--skip-run", is_flag=True, help="Serve what the warehouse holds without materialising first.")
-def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
-    """Start the embedded stack, materialise everything, then serve the Dagster UI and the dashboards."""
+def demo(dagster_port: int, dashboard_port: int, metrics_port: int, skip_run: bool) -> None:
+    """Start the embedded stack, materialise everything, then serve the Dagster UI, the dashboards and the metrics
+    exporter's /metrics."""
     from cloudforge.local.processes import Server, ServerError, Stop, ensure_available
     from cloudforge.local.stack import LocalStack
     from cloudforge.warehouse import MigrationError
@@ -98,15 +100,18 @@ def demo(dagster_port: int, dashboard_port: int, skip_run: bool) -> None:
     settings = load_settings()
     dagster = Server("Dagster UI", settings.dagster_ui.address, dagster_port, "--dagster-port")
     dashboards = Server("dashboards", settings.dashboards.address, dashboard_port, "--dashboard-port")
+    exporter = Server("exporter", settings.exporter.address, metrics_port, "--metrics-port", "/metrics")
+    servers = {dagster: dagster_command(dagster), dashboards: dashboards_command(dashboards),
+               exporter: exporter_command(exporter)}
     stack = None
     try:
-        ensure_available([dagster, dashboards])  # before anything starts
+        ensure_available(list(servers))  # before anything starts
         stack = LocalStack.start(settings, progress=step)
         # `cloudforge run` in a process group of its own: a Dagster step does not stop half-way on a signal, a
         # process group can be stopped within seconds.
         if not skip_run and stack.spawn([sys.executable, "-m", "cloudforge.cli", "run"], cwd=REPO_ROOT).wait():
             click.secho("the run failed; serving what the warehouse holds", fg="yellow")
-        serve_demo(stack, {dagster: dagster_command(dagster), dashboards: dashboards_command(dashboards)})
+        serve_demo(stack, servers)
     except Stop as stop:
         echo_while_stopping("\nstopping…")
         raise SystemExit(stop.exit_code) from None
@@ -125,7 +130,8 @@ def serve_demo(stack: LocalStack, commands: dict[Server, list[str]]) -> None:
     ensure_available(list(commands))  # again: a run takes minutes, something may have taken a port meanwhile
     servers = {server: stack.spawn(command, cwd=REPO_ROOT) for server, command in commands.items()}
     record_services(stack.settings.state_dir, servers)
-    step("waiting for " + " and ".join(f"the {server.name}" for server in servers))
+    names = [f"the {server.name}" for server in servers]
+    step("waiting for " + ", ".join(names[:-1]) + " and " + names[-1])
     wait_until_serving(servers)
     click.echo()
     for server in servers:
@@ -143,6 +149,12 @@ def dashboards_command(server: Server) -> list[str]:
         *(sys.executable, "-m", "streamlit", "run", "dashboards/app.py", "--browser.gatherUsageStats", "false"),
         *("--server.headless", "true", "--server.address", server.address, "--server.port", str(server.port)),
     ]
+
+
+def exporter_command(server: Server) -> list[str]:
+    """`cloudforge metrics serve`, in a process of its own like the other servers: it stops with their group."""
+    return [sys.executable, "-m", "cloudforge.cli", "metrics", "serve", "--address", server.address,
+            "--port", str(server.port)]
 
 
 def record_services(state_dir: Path, servers: dict[Server, subprocess.Popen]) -> None:

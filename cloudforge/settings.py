@@ -64,8 +64,8 @@ class DemoSettings(BaseModel):
 
 
 class ListenSettings(BaseModel):
-    """Where a server of `cloudforge demo` listens: loopback, since the dashboards and the Dagster UI have no login
-    yet; ``0.0.0.0`` (or one interface's address) exposes it to the network."""
+    """Where a server of `cloudforge demo` listens: loopback, since the dashboards, the Dagster UI and the metrics
+    exporter have no login yet; ``0.0.0.0`` (or one interface's address) exposes it to the network."""
 
     address: str = "127.0.0.1"
 
@@ -500,6 +500,7 @@ class Settings(BaseSettings):
     demo: DemoSettings = Field(default_factory=DemoSettings)
     dashboards: ListenSettings = Field(default_factory=ListenSettings)
     dagster_ui: ListenSettings = Field(default_factory=ListenSettings)
+    exporter: ListenSettings = Field(default_factory=ListenSettings)  # the demo's `/metrics`
     dashboard_url: str = "http://localhost:8501"
     policies: PolicySettings = Field(default_factory=PolicySettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)

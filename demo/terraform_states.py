@@ -84,7 +84,9 @@ def plan_drift(estate: Estate) -> DriftPlan:
     taken: set[int] = set()
 
     def pick(candidates: list[ResourceSpec], n: int) -> tuple[ResourceSpec, ...]:
-        chosen = rng.sample([c for c in candidates if id(c) not in taken], n)
+        """Up to n of the candidates not taken yet: a small estate has only two world-open security groups."""
+        free = [c for c in candidates if id(c) not in taken]
+        chosen = rng.sample(free, min(n, len(free)))
         taken.update(id(c) for c in chosen)
         return tuple(chosen)
 

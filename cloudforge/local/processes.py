@@ -110,17 +110,19 @@ def stopping() -> None:
 
 @dataclass(frozen=True)
 class Server:
-    """A server a command runs: what it is, where it listens, and the option that moves it to another port."""
+    """A server a command runs: what it is, where it listens, the option that moves it to another port, and the
+    path its URL shows (the metrics exporter's `/metrics`)."""
 
     name: str
     address: str
     port: int
     port_option: str
+    path: str = ""
 
     @property
     def url(self) -> str:
         host = "localhost" if self.address in WILDCARD_ADDRESSES else self.address
-        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}{self.path}"
 
     def unavailable(self) -> str | None:
         """Why this server could not listen on its address and port now, or None if it could."""

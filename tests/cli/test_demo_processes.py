@@ -2,7 +2,7 @@
 command and of the terminal closing, run directly, through `uv run` and through make, with a terminal and without.
 
 Each case runs the real command (`--skip-run`: no materialisation) in a state directory of this module, on free
-ports, waits until both servers answer HTTP, notes every process below the command (and the embedded PostgreSQL,
+ports, waits until every server answers HTTP, notes every process below the command (and the embedded PostgreSQL,
 which runs detached), ends it and waits. With a terminal, the command runs in an interactive bash on a
 pseudo-terminal, as typed at a prompt: Ctrl-C is the ^C character, closing the terminal hangs it up (bash passes
 SIGHUP on to the job). Without one it runs in a session of its own (`setsid make demo </dev/null >log &`): Ctrl-C
@@ -45,7 +45,13 @@ LAUNCHERS: dict[str, Callable[[list[str]], list[str]]] = {
 }
 # What `cloudforge demo --skip-run` runs once it serves (and the embedded PostgreSQL, checked apart).
 EXPECTED = ["demo.cloud", "dagster dev", "dagster_webserver", "dagster._daemon", "dagster api grpc",
-            "streamlit run", "victoria-metrics -storageDataPath"]
+            "streamlit run", "victoria-metrics -storageDataPath", "cloudforge.cli metrics serve"]
+# Families the metrics exporter serves even before anything was materialised (`--skip-run` on a new warehouse).
+EXPORTER_FAMILIES = {"cloudforge_cost_month_to_date", "cloudforge_cost_forecast", "cloudforge_open_findings",
+                     "cloudforge_open_recommendations", "cloudforge_recommendations_monthly_saving",
+                     "cloudforge_source_age_seconds", "cloudforge_source_freshness_sla_seconds",
+                     "cloudforge_source_stale", "cloudforge_sync_failed_slices", "cloudforge_sync_duration_seconds",
+                     "cloudforge_alert_deliveries"}
 
 
 class Demo:
@@ -206,9 +212,10 @@ def demo(state_dir: Path, tmp_path: Path) -> Iterator[Callable[..., Demo]]:
         started.close()
 
 
-def wait_until_serving(demo: Demo, dagster_port: int, dashboard_port: int) -> None:
-    """Until both servers answer and the demo has said so (it prints the URLs once they answer)."""
-    urls = [f"http://127.0.0.1:{dagster_port}/server_info", f"http://127.0.0.1:{dashboard_port}/_stcore/health"]
+def wait_until_serving(demo: Demo, dagster_port: int, dashboard_port: int, metrics_port: int) -> None:
+    """Until every server answers and the demo has said so (it prints the URLs once they answer)."""
+    urls = [f"http://127.0.0.1:{dagster_port}/server_info", f"http://127.0.0.1:{dashboard_port}/_stcore/health",
+            f"http://127.0.0.1:{metrics_port}/metrics"]
     deadline = time.monotonic() + SERVE_WITHIN
     while not (all(answers(url) for url in urls) and "Ctrl-C stops everything" in demo.text()):
         assert demo.shell.poll() is None, f"the demo exited before it served:\n{demo.text()[-3000:]}"
@@ -232,14 +239,13 @@ CASES = EVERY if os.environ.get("CLOUDFORGE_TESTS_EVERY_ENDING") == "1" else COV
     ids=[f"{launcher}-{ending}-{'terminal' if terminal else 'no terminal'}" for launcher, ending, terminal in CASES],
 )
 def test_every_process_the_demo_started_stops(demo, state_dir: Path, launcher: str, ending: str, terminal: bool):
-    dagster_port, dashboard_port = free_port(), free_port()
-    started = demo(launcher, ["--skip-run", "--dagster-port", str(dagster_port),
-                              "--dashboard-port", str(dashboard_port)], terminal)  # fmt: skip
-    wait_until_serving(started, dagster_port, dashboard_port)
+    ports = free_port(), free_port(), free_port()
+    started = demo(launcher, ["--skip-run", *demo_args(*ports)], terminal)
+    wait_until_serving(started, *ports)
     processes = started.note_processes(state_dir)
     commands = " | ".join(p.command for p in processes)
     assert all(name in commands for name in [*EXPECTED, "postgres -D"]), commands
-    assert listening_addresses(dagster_port) == listening_addresses(dashboard_port) == {"127.0.0.1"}
+    assert [listening_addresses(port) for port in ports] == [{"127.0.0.1"}] * 3
 
     ENDINGS[ending](started)
     left = wait_until_gone(processes, STOP_WITHIN)
@@ -248,8 +254,17 @@ def test_every_process_the_demo_started_stops(demo, state_dir: Path, launcher: s
     assert not (state_dir / "cloud.json").exists() and not (state_dir / "services.json").exists()
 
 
-def demo_args(dagster_port: int, dashboard_port: int) -> list[str]:
-    return ["--dagster-port", str(dagster_port), "--dashboard-port", str(dashboard_port)]
+def demo_args(dagster_port: int, dashboard_port: int, metrics_port: int) -> list[str]:
+    return ["--dagster-port", str(dagster_port), "--dashboard-port", str(dashboard_port),
+            "--metrics-port", str(metrics_port)]
+
+
+def scraped_families(url: str) -> set[str]:
+    """The metric families a Prometheus scrape of ``url`` finds (parsed with prometheus_client's parser)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return {family.name for family in text_string_to_metric_families(response.read().decode())}
 
 
 def mentioning(text: str) -> set[Process]:
@@ -263,7 +278,8 @@ def test_a_busy_port_stops_the_demo_before_anything_starts(tmp_path: Path, optio
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         busy = holder.getsockname()[1]
-        ports = {"--dagster-port": free_port(), "--dashboard-port": free_port()} | {option: busy}
+        ports = {"--dagster-port": free_port(), "--dashboard-port": free_port(), "--metrics-port": free_port()}
+        ports |= {option: busy}
         result = subprocess.run(
             [*LAUNCHERS["directly"](["--skip-run"]), *(str(part) for pair in ports.items() for part in pair)],
             env=demo_env(tmp_path), cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
@@ -278,7 +294,7 @@ def test_a_busy_port_stops_the_demo_before_anything_starts(tmp_path: Path, optio
 
 def test_ctrl_c_during_the_run_stops_it_and_the_cloud_it_started(demo, state_dir: Path) -> None:
     """Dagster turns Ctrl-C during an in-process run into a failed run; the demo must stop, not go on serving."""
-    started = demo("directly", demo_args(free_port(), free_port()), terminal=False)
+    started = demo("directly", demo_args(free_port(), free_port(), free_port()), terminal=False)
     deadline = time.monotonic() + SERVE_WITHIN
     while "refresh_everything - " not in started.text():  # a step logs: the run is under way
         assert started.shell.poll() is None and time.monotonic() < deadline, started.text()[-3000:]
@@ -299,17 +315,24 @@ def test_the_demo_listens_where_the_settings_say_and_leaves_a_cloud_it_did_not_s
 
     cloud = start_embedded_cloud(state_dir, seed=42, size=SIZE)  # as another `cloudforge demo` would have
     try:
-        dagster_port, dashboard_port = free_port(), free_port()
-        args = ["--skip-run", *demo_args(dagster_port, dashboard_port)]
+        dagster_port, dashboard_port, metrics_port = free_port(), free_port(), free_port()
+        args = ["--skip-run", *demo_args(dagster_port, dashboard_port, metrics_port)]
         started = demo("directly", args, terminal=False, CLOUDFORGE_DASHBOARDS__ADDRESS="0.0.0.0")
-        wait_until_serving(started, dagster_port, dashboard_port)
+        wait_until_serving(started, dagster_port, dashboard_port, metrics_port)
         processes = started.note_processes(state_dir)
         assert cloud.pid not in {p.pid for p in processes}
-        assert (listening_addresses(dagster_port), listening_addresses(dashboard_port)) == ({"127.0.0.1"}, {"0.0.0.0"})
-        printed = [line.split() for line in started.text().splitlines() if line.startswith(("  Dagster", "  dash"))]
-        assert printed == [
-            ["Dagster", "UI", f"http://127.0.0.1:{dagster_port}"], ["dashboards", f"http://localhost:{dashboard_port}"]
+        assert [listening_addresses(port) for port in (dagster_port, dashboard_port, metrics_port)] == [
+            {"127.0.0.1"}, {"0.0.0.0"}, {"127.0.0.1"}
         ]  # fmt: skip
+        printed = [line.split() for line in started.text().splitlines() if line.startswith(("  Dagster", "  dash",
+                                                                                              "  exporter"))]
+        assert printed == [
+            ["Dagster", "UI", f"http://127.0.0.1:{dagster_port}"], ["dashboards", f"http://localhost:{dashboard_port}"],
+            ["exporter", f"http://127.0.0.1:{metrics_port}/metrics"],
+        ]  # fmt: skip
+        assert scraped_families(f"http://127.0.0.1:{metrics_port}/metrics") == EXPORTER_FAMILIES
+        exporter = mentioning(f"metrics serve --address 127.0.0.1 --port {metrics_port}")
+        assert len(exporter) == 1 and exporter <= processes
 
         started.ctrl_c()
 

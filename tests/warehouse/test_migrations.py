@@ -224,7 +224,8 @@ def test_db_status_and_upgrade_commands(warehouse_url, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("command", [
-    ["db", "upgrade"], ["run"], ["demo", "--skip-run", "--dagster-port", "0", "--dashboard-port", "0"]
+    ["db", "upgrade"], ["run"],
+    ["demo", "--skip-run", "--dagster-port", "0", "--dashboard-port", "0", "--metrics-port", "0"],
 ])
 def test_a_refused_upgrade_ends_the_command_in_one_line_naming_the_migration(
     warehouse_url, tmp_path, monkeypatch, command

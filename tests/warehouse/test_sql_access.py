@@ -274,7 +274,8 @@ def test_a_wrong_password_ends_demo_in_one_line(embedded, wrong_password_url, mo
     monkeypatch.setenv("CLOUDFORGE_STATE_DIR", str(tmp_path))
     monkeypatch.setenv("CLOUDFORGE_AWS__ENDPOINT_URL", "http://127.0.0.1:9")  # no cloud is started
 
-    result = CliRunner().invoke(main, ["demo", "--skip-run", "--dagster-port", "0", "--dashboard-port", "0"])
+    ports = ["--dagster-port", "0", "--dashboard-port", "0", "--metrics-port", "0"]
+    result = CliRunner().invoke(main, ["demo", "--skip-run", *ports])
 
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == refused_password_line(wrong_password_url)
