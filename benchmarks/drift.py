@@ -170,12 +170,13 @@ def drift_models(conn, build: DbtBuild) -> None:
     """What the warehouse does for the drift models: the pairs table refilled with its SQL, then drift_resources'
     SQL over it and the other views (dbt's own start-up and bookkeeping per model left out: they do not grow with
     the estate)."""
+    pairs = sql.SQL(build.relations[PAIRS])
     with conn.transaction():
-        conn.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(build.relations[PAIRS])))
-        conn.execute(sql.SQL("INSERT INTO {} {}").format(sql.SQL(build.relations[PAIRS]),
-                                                        sql.SQL(build.compiled_code[PAIRS])))
+        conn.execute(sql.SQL("TRUNCATE {}").format(pairs))
+        conn.execute(sql.SQL("INSERT INTO {} {}").format(pairs, sql.SQL(build.compiled_code[PAIRS])))
     conn.execute("DROP TABLE IF EXISTS bench_drift_models")
-    conn.execute(sql.SQL("CREATE TABLE bench_drift_models AS {}").format(sql.SQL(build.compiled_code["drift_resources"])))
+    drift_resources = sql.SQL(build.compiled_code["drift_resources"])
+    conn.execute(sql.SQL("CREATE TABLE bench_drift_models AS {}").format(drift_resources))
 
 
 def hand_written(conn) -> None:
