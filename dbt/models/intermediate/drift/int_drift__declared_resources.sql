@@ -13,27 +13,6 @@ with declared as (
         ) as declared_by
     from {{ ref('stg_terraform__declared_resources') }}
     where not is_data_source and resource_type is not null and resource_id is not null
-),
-
-declared_tags as (
-    select address_key, case when jsonb_typeof(tags) = 'object' then tags else '{}'::jsonb end as tags
-    from (
-        select state_uri || ' ' || address as address_key, declared_attributes -> 'tags' as tags
-        from declared
-        where declaration_rank = 1
-    ) as tagged
-),
-
-normalized as (
-    {{ normalized_tags('declared_tags', 'address_key') | indent(4) }}
-),
-
-resolved as (
-    {{ resolved_tags('normalized', 'address_key') | indent(4) }}
-),
-
-teams as (
-    {{ canonical_tag_columns('resolved', 'address_key') | indent(4) }}
 )
 
 select
@@ -46,9 +25,6 @@ select
     declared.region,
     declared.declared_attributes,
     declared.declared_by,
-    jsonb_array_length(declared.declared_by) > 1 as is_conflict,
-    teams.team
+    jsonb_array_length(declared.declared_by) > 1 as is_conflict
 from declared
-left join teams
-    on teams.address_key = declared.state_uri || ' ' || declared.address
 where declared.declaration_rank = 1

@@ -1,6 +1,8 @@
+{{ config(materialized='table') }}
 -- Each resource of either world once: a declaration with the running resource it names (same type and id, and
 -- the same account when the state says which), and every running resource no state declares, except what AWS
--- creates on its own.
+-- creates on its own. A table: drift_resources and drift_attributes (through int_drift__attribute_differences) both
+-- read it, and as a view the matching (and the team resolution of the declarations) ran once for each.
 with declared as (
     select * from {{ ref('int_drift__declared_resources') }}
 ),
@@ -24,6 +26,28 @@ matched as (
         and live.resource_id = declared.resource_id
         and (declared.account_id is null or live.account_id = declared.account_id)
     order by declared.resource_type, declared.resource_id, declared.account_id, live.account_id
+),
+
+-- The team of a declaration from its declared tags, needed only where no running resource says one.
+declared_tags as (
+    select
+        state_uri || ' ' || address as address_key,
+        case when jsonb_typeof(declared_attributes -> 'tags') = 'object'
+            then declared_attributes -> 'tags' else '{}'::jsonb end as tags
+    from matched
+    where live_team is null
+),
+
+normalized as (
+    {{ normalized_tags('declared_tags', 'address_key') | indent(4) }}
+),
+
+resolved as (
+    {{ resolved_tags('normalized', 'address_key') | indent(4) }}
+),
+
+teams as (
+    {{ canonical_tag_columns('resolved', 'address_key') | indent(4) }}
 )
 
 select
@@ -35,7 +59,7 @@ select
     terraform_type,
     resource_id,
     coalesce(name, resource_id) as name,
-    coalesce(live_team, team) as team,
+    coalesce(matched.live_team, teams.team) as team,
     state_uri,
     address,
     declared_by,
@@ -45,6 +69,7 @@ select
     true as is_declared,
     live_resource_key is not null as is_running
 from matched
+left join teams on teams.address_key = matched.state_uri || ' ' || matched.address
 
 union all
 
