@@ -15,6 +15,8 @@ s3_bucket          access_logging (server access logs into the bucket itself, un
                    tls_only (a policy statement denying aws:SecureTransport false), public ("acl": a
                    public-read ACL, "policy": a statement allowing everyone to read, None: private;
                    only buckets without a public access block are made public)
+iam_password_policy  minimum_password_length, password_reuse_prevention (both None: the account has
+                   no password policy); per account in turn: 14 and 24 (CIS-compliant), 8 and 24, none
 =================  ==================================================================================
 
 Performance Insights is not set: moto does not report it (``PerformanceInsightsEnabled`` is absent from
@@ -74,12 +76,18 @@ def _exposed_bucket(position: int, attributes: dict[str, Any]) -> dict[str, Any]
     return _s3_bucket(position, attributes) | {"public": ("acl", "policy", None)[position % 3]}
 
 
+def _password_policy(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    length, reuse = ((14, 24), (8, 24), (None, None))[position % 3]
+    return {"minimum_password_length": length, "password_reuse_prevention": reuse}
+
+
 SETTINGS = {
     "rds_instance": _rds_instance,
     "ec2_instance": _ec2_instance,
     "security_group": _security_group,
     "s3_bucket": _s3_bucket,
     "exposed s3_bucket": _exposed_bucket,
+    "iam_password_policy": _password_policy,
 }
 
 

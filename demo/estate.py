@@ -64,6 +64,8 @@ lambda_function    runtime, memory_mb, role (name)
 load_balancer      vpc, subnets (names), security_group, scheme (internet-facing | internal), targets
                    (names of the VPC's running instances: one target group routes to them)
 kms_key            rotation_enabled, aws_managed
+iam_password_policy  one per account (region "global", untagged: the API has no tags), named
+                   PASSWORD_POLICY; ``demo.compliance`` decides its settings
 =================  ==================================================================================
 
 ``demo.compliance`` adds the security settings (logging, monitoring, TLS, egress...) to these attributes.
@@ -112,8 +114,10 @@ RESOURCE_TYPES = (
     "lambda_function",
     "load_balancer",
     "kms_key",
+    "iam_password_policy",
 )
 GLOBAL_REGION = "global"
+PASSWORD_POLICY = "account password policy"
 
 TAG_KEY_VARIANTS: dict[str, tuple[str, ...]] = {  # canonical key -> the raw keys used for it, itself first
     "team": ("team", "Team", "TEAM", "tema"),
@@ -247,8 +251,13 @@ def generate_estate(seed: int = 42, size: int = 300) -> Estate:
         _keys,
     ):
         step(builder)
-    created = with_compliance_settings(_apply_tag_styles(builder))
+    created = with_compliance_settings(_apply_tag_styles(builder) + _password_policies())
     return Estate(seed=seed, size=size, resources=tuple(created + _created_by_aws(created)))
+
+
+def _password_policies() -> list[ResourceSpec]:
+    """Every account's password policy; added after the tag styles, which draw from the random stream."""
+    return [ResourceSpec(account_id, GLOBAL_REGION, "iam_password_policy", PASSWORD_POLICY) for account_id in DEMO_ACCOUNTS]
 
 
 class _Builder:

@@ -364,6 +364,15 @@ def _create_user(account: _Account, spec: ResourceSpec) -> str:
     return spec.name
 
 
+def _create_password_policy(account: _Account, spec: ResourceSpec) -> str:
+    """Set the account's password policy, or leave the account without one; its id is the account id."""
+    length, reuse = spec.attributes["minimum_password_length"], spec.attributes["password_reuse_prevention"]
+    if length is not None:
+        iam = account.client("iam", spec.region)
+        iam.update_account_password_policy(MinimumPasswordLength=length, PasswordReusePrevention=reuse)
+    return spec.account_id
+
+
 def _create_role(account: _Account, spec: ResourceSpec) -> str:
     principal = spec.attributes["trusted_principal"]
     statement = {
@@ -451,6 +460,8 @@ def _identity(spec: ResourceSpec, created: str) -> tuple[str, str]:
         return created, f"arn:aws:ec2:{region}:{owner}:{_EC2_ARN_TYPES[spec.resource_type]}/{created}"
     if spec.resource_type in ("lambda_function", "load_balancer"):
         return name, created
+    if spec.resource_type == "iam_password_policy":
+        return created, None  # it has no ARN
     arn = {
         "s3_bucket": f"arn:aws:s3:::{name}",
         "rds_instance": f"arn:aws:rds:{region}:{account}:db:{name}",
@@ -476,6 +487,7 @@ _CREATE: dict[str, Callable[[_Account, ResourceSpec], str]] = {
     "lambda_function": _create_function,
     "load_balancer": _create_load_balancer,
     "kms_key": _create_key,
+    "iam_password_policy": _create_password_policy,
 }
 
 

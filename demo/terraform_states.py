@@ -80,7 +80,7 @@ class DriftPlan:
 
 def plan_drift(estate: Estate) -> DriftPlan:
     rng = random.Random(f"drift-{estate.seed}")
-    own = [r for r in estate.resources if r.managed_by == "estate"]
+    own = [r for r in estate.resources if r.managed_by == "estate" and r.resource_type in TERRAFORM_TYPE]
     taken: set[int] = set()
 
     def pick(candidates: list[ResourceSpec], n: int) -> tuple[ResourceSpec, ...]:

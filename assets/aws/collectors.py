@@ -39,6 +39,9 @@ lambda_function   FunctionName          lambda.list_functions; + Tags (list_tags
 load_balancer     LoadBalancerName      elbv2.describe_load_balancers; + Tags (describe_tags, 20 ARNs a call),
                                         + TargetGroups (describe_target_groups of the balancer, each
                                           + Targets: describe_target_health's Target and TargetHealth.State)
+iam_password_policy  the account id   iam.get_account_password_policy; region "global"; one per account:
+                                        {"PasswordPolicy": the API's PasswordPolicy, null when the account
+                                        has none (NoSuchEntity: AWS's defaults apply), "Tags": []}
 kms_key           KeyId                 kms.list_keys + describe_key (KeyMetadata);
                                         + KeyRotationEnabled (get_key_rotation_status, null where rotation
                                           does not apply), + Aliases (list_aliases names),
@@ -231,6 +234,13 @@ def iam_roles(session: AccountSession, region: str) -> Iterator[Resource]:
         yield name, role["Arn"], document(role, list(items(iam, "list_role_tags", "Tags", RoleName=name)))
 
 
+def iam_password_policy(session: AccountSession, region: str) -> Iterator[Resource]:
+    """The account's one password policy; an account without one is a resource too (CIS judges its absence)."""
+    iam = session.client("iam", region)
+    policy = optional(iam.get_account_password_policy, "PasswordPolicy", {"NoSuchEntity"})
+    yield session.account_id, None, document({"PasswordPolicy": policy}, None)
+
+
 def lambda_functions(session: AccountSession, region: str) -> Iterator[Resource]:
     client = session.client("lambda", region)
     for function in items(client, "list_functions", "Functions"):
@@ -316,6 +326,7 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ResourceType("rds_instance", rds_instances),
         ResourceType("iam_user", iam_users, is_global=True),
         ResourceType("iam_role", iam_roles, is_global=True),
+        ResourceType("iam_password_policy", iam_password_policy, is_global=True),
         ResourceType("lambda_function", lambda_functions),
         ResourceType("load_balancer", load_balancers),
         ResourceType("kms_key", kms_keys),

@@ -209,6 +209,27 @@ def _iam_role(d: Mapping[str, Any], where: str) -> Doc:
     }
 
 
+def _iam_password_policy(d: Mapping[str, Any], where: str) -> Doc:
+    policy = d["PasswordPolicy"]
+    if policy is None:  # the account has none
+        return dict.fromkeys(_PASSWORD_POLICY_FIELDS, None) | {"exists": False}
+    return {
+        "exists": True,
+        "minimum_length": policy.get("MinimumPasswordLength"),
+        "reuse_prevention": policy.get("PasswordReusePrevention") or None,
+        "require_symbols": policy.get("RequireSymbols"),
+        "require_numbers": policy.get("RequireNumbers"),
+        "require_uppercase": policy.get("RequireUppercaseCharacters"),
+        "require_lowercase": policy.get("RequireLowercaseCharacters"),
+        # the API answers MaxPasswordAge 0 (moto) or leaves it out when passwords do not expire
+        "max_age_days": policy.get("MaxPasswordAge") or None,
+    }
+
+
+_PASSWORD_POLICY_FIELDS = ("minimum_length", "reuse_prevention", "require_symbols", "require_numbers",
+                           "require_uppercase", "require_lowercase", "max_age_days")
+
+
 def _lambda_function(d: Mapping[str, Any], where: str) -> Doc:
     return {
         "name": d["FunctionName"],
@@ -254,6 +275,7 @@ MAPPERS: dict[str, Callable[[Mapping[str, Any], str], Doc]] = {
     "rds_instance": _rds_instance,
     "iam_user": _iam_user,
     "iam_role": _iam_role,
+    "iam_password_policy": _iam_password_policy,
     "lambda_function": _lambda_function,
     "load_balancer": _load_balancer,
     "kms_key": _kms_key,

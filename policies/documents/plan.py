@@ -80,6 +80,14 @@ PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
     "aws_elb": {"internal": False},  # "If true, ELB will be an internal ELB"; default false
     "aws_lambda_function": {"package_type": "Zip"},  # "Defaults to Zip"
     "aws_iam_role": {"path": "/"},  # "Defaults to /"
+    # minimum_password_length "Defaults to 6"; the require_* flags are false unless set (IAM's defaults)
+    "aws_iam_account_password_policy": {
+        "minimum_password_length": 6,
+        "require_symbols": False,
+        "require_numbers": False,
+        "require_uppercase_characters": False,
+        "require_lowercase_characters": False,
+    },
 }
 
 
@@ -391,6 +399,19 @@ def _plan_load_balancer(c: _Change) -> Doc:
     }
 
 
+def _plan_iam_password_policy(c: _Change) -> Doc:
+    return {
+        "exists": True,
+        "minimum_length": c.known("minimum_password_length"),
+        "reuse_prevention": c.known("password_reuse_prevention") or None,
+        "require_symbols": c.known("require_symbols"),
+        "require_numbers": c.known("require_numbers"),
+        "require_uppercase": c.known("require_uppercase_characters"),
+        "require_lowercase": c.known("require_lowercase_characters"),
+        "max_age_days": c.known("max_password_age") or None,
+    }
+
+
 def _plan_kms_key(c: _Change) -> Doc:
     return {
         "id": c.known("key_id"),
@@ -420,6 +441,7 @@ MAPPERS: dict[str, tuple[str, Callable[[_Change], Doc]]] = {
     "aws_db_instance": ("rds_instance", _plan_db_instance),
     "aws_iam_user": ("iam_user", _plan_iam_user),
     "aws_iam_role": ("iam_role", _plan_iam_role),
+    "aws_iam_account_password_policy": ("iam_password_policy", _plan_iam_password_policy),
     "aws_lambda_function": ("lambda_function", _plan_lambda_function),
     "aws_lb": ("load_balancer", _plan_load_balancer),
     "aws_alb": ("load_balancer", _plan_load_balancer),

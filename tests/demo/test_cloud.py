@@ -46,6 +46,8 @@ LISTERS: dict[str, tuple[str, Callable[[Any], list[dict[str, Any]]]]] = {
     "lambda_function": ("lambda", lambda c: list(pages(c, "list_functions", "Functions"))),
     "load_balancer": ("elbv2", lambda c: list(pages(c, "describe_load_balancers", "LoadBalancers"))),
     "kms_key": ("kms", lambda c: list(pages(c, "list_keys", "Keys"))),
+    # one per account, whether a policy is set or not (the inventory judges its absence too)
+    "iam_password_policy": ("iam", lambda c: [c.meta.region_name]),
 }
 
 
@@ -118,6 +120,23 @@ def days_ago(moment: datetime, seeded_at: datetime) -> int:
 
 def test_inventory_finds_exactly_the_expected_counts(estate: Estate, inventory: Inventory) -> None:
     assert inventory.counts() == estate.expected_counts()
+
+
+def test_password_policies_are_set_as_the_estate_says(estate: Estate, inventory: Inventory) -> None:
+    def seeded(account_id: str) -> tuple[int | None, int | None]:
+        iam = inventory.client(account_id, "iam", GLOBAL_REGION)
+        try:
+            policy = iam.get_account_password_policy()["PasswordPolicy"]
+        except iam.exceptions.NoSuchEntityException:
+            return None, None
+        return policy["MinimumPasswordLength"], policy["PasswordReusePrevention"]
+
+    expected = {
+        spec.account_id: (spec.attributes["minimum_password_length"], spec.attributes["password_reuse_prevention"])
+        for spec in estate.of_type("iam_password_policy")
+    }
+    assert {account_id: seeded(account_id) for account_id in DEMO_ACCOUNTS} == expected
+    assert sorted(expected.values(), key=str) == [(14, 24), (8, 24), (None, None)]
 
 
 def test_default_subnets_follow_the_zones_moto_serves(inventory: Inventory) -> None:

@@ -81,7 +81,11 @@ def flagged_resources(estate: Estate) -> dict[str, list[ResourceSpec]]:
         "CF-AWS-VPC-001": where("subnet", lambda a: a["is_default"]),  # default subnets give public IPs
         # Untagged AWS-made resources too: moto reports the AWS-managed alias/aws/ebs key as KeyManager
         # CUSTOMER (AWS says AWS), so the tagging exemption for AWS-managed keys does not apply to it here.
-        "CF-COMMON-TAG-001": [s for s in specs if REQUIRED - {k for k, v in s.raw_tags.items() if v}],
+        "CF-COMMON-TAG-001": [
+            s for s in specs
+            if s.resource_type in POLICIES["CF-COMMON-TAG-001"].resource_types
+            and REQUIRED - {k for k, v in s.raw_tags.items() if v}
+        ],
     } | flagged_by_settings(estate)
     # Not derived, so asserted absent by the comparison: the planted iam_user_without_mfa users have no
     # console password (CF-AWS-IAM-001 judges console users only); no world-open database port or all-traffic

@@ -392,6 +392,48 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         },
     ),
     (
+        "iam_password_policy",  # moto's answer: MaxPasswordAge 0 when passwords do not expire
+        {
+            "PasswordPolicy": {
+                "MinimumPasswordLength": 12,
+                "RequireSymbols": True,
+                "RequireNumbers": False,
+                "RequireUppercaseCharacters": False,
+                "RequireLowercaseCharacters": True,
+                "AllowUsersToChangePassword": False,
+                "ExpirePasswords": False,
+                "MaxPasswordAge": 0,
+                "PasswordReusePrevention": 5,
+                "HardExpiry": False,
+            },
+            "Tags": [],
+        },
+        {
+            "exists": True,
+            "minimum_length": 12,
+            "reuse_prevention": 5,
+            "require_symbols": True,
+            "require_numbers": False,
+            "require_uppercase": False,
+            "require_lowercase": True,
+            "max_age_days": None,
+        },
+    ),
+    (
+        "iam_password_policy",  # an account without a policy
+        {"PasswordPolicy": None, "Tags": []},
+        {
+            "exists": False,
+            "minimum_length": None,
+            "reuse_prevention": None,
+            "require_symbols": None,
+            "require_numbers": None,
+            "require_uppercase": None,
+            "require_lowercase": None,
+            "max_age_days": None,
+        },
+    ),
+    (
         "kms_key",
         {
             "KeyId": "k-1",

@@ -67,6 +67,9 @@ CASES: dict[str, tuple[str, dict[str, Any], tuple[str, ...], str]] = {
     "CF-AWS-IAM-002": ("aws_iam_user", {"name": "alice"}, (), "pass"),
     "CF-AWS-IAM-003": ("aws_iam_user", {"name": "alice"}, (), "pass"),
     "CF-AWS-IAM-004": ("aws_iam_user", {"name": "alice"}, (), "pass"),
+    # minimum_password_length defaults to 6; password_reuse_prevention has no default: reuse allowed
+    "CF-AWS-IAM-006": ("aws_iam_account_password_policy", {}, (), "deny"),
+    "CF-AWS-IAM-007": ("aws_iam_account_password_policy", {}, (), "deny"),
     # the trust policy is often built from references: unknown until apply
     "CF-AWS-IAM-005": ("aws_iam_role", {"name": "app"}, ("assume_role_policy",), "unknown"),
     # enable_key_rotation defaults to false (is_enabled to true, the spec to SYMMETRIC_DEFAULT)

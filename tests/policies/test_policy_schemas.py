@@ -210,6 +210,24 @@ INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
         {"LoadBalancerName": "web"},
     ),
+    "iam_password_policy": (
+        {
+            "PasswordPolicy": {
+                "MinimumPasswordLength": 14,
+                "RequireSymbols": True,
+                "RequireNumbers": True,
+                "RequireUppercaseCharacters": True,
+                "RequireLowercaseCharacters": True,
+                "AllowUsersToChangePassword": True,
+                "ExpirePasswords": True,
+                "MaxPasswordAge": 90,
+                "PasswordReusePrevention": 24,
+                "HardExpiry": False,
+            },
+            "Tags": [],
+        },
+        {"PasswordPolicy": None},
+    ),
     "kms_key": (
         {
             "KeyId": "k-1",
@@ -357,6 +375,15 @@ PLAN_AFTER: dict[str, dict[str, Any]] = {
         "load_balancer_type": "application",
         "internal": True,
         "subnets": ["subnet-1"],
+    },
+    "aws_iam_account_password_policy": {
+        "minimum_password_length": 14,
+        "password_reuse_prevention": 24,
+        "require_symbols": True,
+        "require_numbers": True,
+        "require_uppercase_characters": True,
+        "require_lowercase_characters": True,
+        "max_password_age": 90,
     },
     "aws_kms_key": {
         "key_id": "k-1",

@@ -207,11 +207,13 @@ def seed_services(seed: Seeder, subnets: list[str], function_role: str) -> None:
 def seed_iam(seed: Seeder, *, rich: bool) -> str:
     """The rich account gets a fully equipped user, a bare user and a tagged role; returns a role ARN."""
     iam = seed.client("iam")
+    seed.expect("iam_password_policy", seed.account)  # every account has one document, policy set or not
     if not rich:
         seed.expect("iam_role", "cf-audit")
         return iam.create_role(RoleName="cf-audit", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     role = iam.create_role(RoleName="cf-app", AssumeRolePolicyDocument="{}", Tags=TAGS)["Role"]["Arn"]
     seed.expect("iam_role", "cf-app", SORTED_TAGS)
+    iam.update_account_password_policy(MinimumPasswordLength=14, PasswordReusePrevention=24, RequireSymbols=True)
     iam.create_user(UserName="alice", Tags=[{"Key": "team", "Value": "platform"}])
     iam.create_login_profile(UserName="alice", Password="not-a-secret-1")
     seed.estate.ids["alice key"] = iam.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]

@@ -38,4 +38,7 @@ def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
         "CF-AWS-S3-005": where("s3_bucket", lambda a: not a["access_logging"]),
         "CF-AWS-S3-006": where("s3_bucket", lambda a: not a["tls_only"]),
         "CF-AWS-S3-007": where("s3_bucket", lambda a: a["public"] is not None),
+        # an account without a password policy (both None) fails both
+        "CF-AWS-IAM-006": where("iam_password_policy", lambda a: (a["minimum_password_length"] or 0) < 14),
+        "CF-AWS-IAM-007": where("iam_password_policy", lambda a: (a["password_reuse_prevention"] or 0) < 24),
     }

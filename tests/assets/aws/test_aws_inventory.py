@@ -25,7 +25,8 @@ from cloudforge.clock import Clock
 pytestmark = pytest.mark.usefixtures("aws_credentials")
 
 REGIONAL_TYPES = sorted(name for name, kind in RESOURCE_TYPES.items() if not kind.is_global)
-SLICES_PER_ACCOUNT = len(REGIONAL_TYPES) * len(REGIONS) + 2  # + iam_user and iam_role, once each
+GLOBAL_TYPES = sorted(name for name, kind in RESOURCE_TYPES.items() if kind.is_global)
+SLICES_PER_ACCOUNT = len(REGIONAL_TYPES) * len(REGIONS) + len(GLOBAL_TYPES)  # global types once each
 EC2_TYPES = {"ec2_instance", "ebs_volume", "ebs_snapshot", "elastic_ip", "security_group", "vpc", "subnet"}
 DENIED_CODE = {"lambda_function": "AccessDeniedException", "kms_key": "AccessDeniedException"} | {
     name: "UnauthorizedOperation" for name in EC2_TYPES
@@ -128,6 +129,13 @@ def test_documents_carry_uniform_tags_and_enrichment(aws_estate: Estate, synced)
     assert alice["LoginProfile"]["UserName"] == "alice"
     bob = rows[(rich, "global", "iam_user", "bob")][1]
     assert (bob["MFADevices"], bob["AccessKeys"], bob["LoginProfile"]) == ([], [], None)
+    # the rich account set a password policy; the plain one has none, and its document says so
+    set_policy = rows[(rich, "global", "iam_password_policy", rich)]
+    assert set_policy[0] is None
+    assert {key: set_policy[1]["PasswordPolicy"][key] for key in ("MinimumPasswordLength", "PasswordReusePrevention",
+            "RequireSymbols", "RequireNumbers")} == {
+        "MinimumPasswordLength": 14, "PasswordReusePrevention": 24, "RequireSymbols": True, "RequireNumbers": False}
+    assert rows[(plain, "global", "iam_password_policy", plain)][1] == {"PasswordPolicy": None, "Tags": []}
 
     configured = rows[(rich, east, "s3_bucket", aws_estate.ids[f"bucket {rich} {east}"])][1]
     assert configured["BucketRegion"] == east

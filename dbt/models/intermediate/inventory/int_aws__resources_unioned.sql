@@ -11,6 +11,7 @@
     'stg_aws__rds_instances',
     'stg_aws__iam_users',
     'stg_aws__iam_roles',
+    'stg_aws__iam_password_policies',
     'stg_aws__lambda_functions',
     'stg_aws__load_balancers',
     'stg_aws__kms_keys',
