@@ -23,6 +23,7 @@ def test_keys_are_schema_and_relation_groups_are_layers_and_each_domain_is_a_ste
     inventory = {  # with the provisioning ledger: marts.resources names the request that created a resource
         **{AssetKey(["staging", name]): "staging"
            for name in STAGING_MODELS | {"tag_key_synonyms", "cis_recommendations", "terraform_resource_types",
+                                         "aws_instance_prices", "aws_unit_prices", "ec2_previous_generation_families",
                                          "stg_provisioning__requests", "stg_provisioning__nodes"}},
         **{AssetKey(["intermediate", name]): "intermediate"
            for name in ("int_aws__resources_unioned", "int_resource_tags_mapped",
@@ -57,9 +58,17 @@ def test_keys_are_schema_and_relation_groups_are_layers_and_each_domain_is_a_ste
         **{AssetKey(["marts", f"drift_{name}"]): "marts"
            for name in ("resources", "attributes", "coverage", "coverage_history")},
     }
+    monitoring = {  # health checks, metric rollups and the outbox to health and recommendations
+        **{AssetKey(["staging", name]): "staging"
+           for name in ("stg_alerts__outbox", "stg_health__check_slices", "stg_health__checks", "stg_metrics__rollups")},
+        **{AssetKey(["intermediate", name]): "intermediate"
+           for name in ("int_metric_windows", "int_recommendation_candidates", "int_resource_monthly_costs")},
+        **{AssetKey(["marts", name]): "marts"
+           for name in ("firing_alerts", "health_history", "health_status", "recommendations")},
+    }
     domains = {assets.node_def.name: dict(assets.group_names_by_key) for assets in build_dbt_assets(load_settings())}
     assert domains == {"dbt_inventory": inventory, "dbt_compliance": compliance, "dbt_finance": finance,
-                       "dbt_drift": drift}
+                       "dbt_monitoring": monitoring, "dbt_drift": drift}
 
 
 def test_staging_models_depend_on_the_raw_ingestion_asset():
