@@ -190,7 +190,8 @@ def recommendation_posture(filters: ComplianceFilters) -> pd.DataFrame:
                array_to_string(r.policy_ids, ', ') AS policy_ids,
                coalesce(sum(p.evaluated_resources), 0)::bigint AS evaluated_resources,
                coalesce(sum(p.failing_resources), 0)::bigint AS failing_resources,
-               CASE WHEN r.coverage <> 'checked' THEN r.coverage
+               CASE WHEN r.coverage = 'not-run' THEN 'not evaluated'
+                    WHEN r.coverage <> 'checked' THEN r.coverage
                     WHEN coalesce(sum(p.evaluated_resources), 0) = 0 THEN 'not evaluated'
                     WHEN sum(p.failing_resources) > 0 THEN 'failing'
                     ELSE 'passing' END AS status,

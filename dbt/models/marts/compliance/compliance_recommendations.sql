@@ -1,6 +1,6 @@
 {#- Every CIS AWS Foundations recommendation (the generated seed cis_recommendations) with the policies that
-    map to it in their METADATA and its coverage: checked by those policies, manual, or the gap the list
-    states (not-implemented, not-checkable). The Compliance page joins compliance_posture for pass rates. -#}
+    map to it in their METADATA and its coverage: checked by those policies, manual, the gap the list
+    states (not-implemented, not-checkable), or not-run (its policies were not loaded by a policy run). The Compliance page joins compliance_posture for pass rates. -#}
 with mapped as (
     select * from {{ ref('int_control_policies') }}
 )
@@ -17,7 +17,8 @@ select
     case
         when mapped.policy_ids is not null then 'checked'
         when recommendations.assessment = 'manual' then 'manual'
-        else recommendations.gap_kind
+        -- the library checks it, but no policy run loaded a policy that does (disabled, or no run yet)
+        else coalesce(recommendations.gap_kind, 'not-run')
     end as coverage,
     recommendations.gap_reason
 from {{ ref('cis_recommendations') }} as recommendations
