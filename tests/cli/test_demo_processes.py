@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import random
 import select
 import shlex
 import shutil
@@ -146,9 +147,16 @@ def _parent(pid: int) -> int | None:
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A free port below Linux's ephemeral range (32768-60999): the demo's embedded services bind port 0, so a
+    port from that range could be theirs by the time the demo binds the one given here."""
+    while True:
+        port = random.randint(20_000, 32_767)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 def answers(url: str) -> bool:

@@ -27,7 +27,7 @@ def screenshot_when_shown(url: str, text: str, shot: Path, timeout: float = 90) 
     """Open ``url``, wait until the page's text contains ``text``, save a PNG screenshot to ``shot``; the page's
     text is returned. Raises TimeoutError when the text never shows."""
     port = free_port()
-    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="chromium-", ignore_cleanup_errors=True) as profile:
         browser = subprocess.Popen([CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu",
                                     "--window-size=1400,1000", f"--remote-debugging-port={port}",
                                     f"--user-data-dir={profile}", "about:blank"],
