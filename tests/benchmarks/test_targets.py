@@ -6,7 +6,7 @@ import click
 import pytest
 
 from benchmarks.common import Target, judge
-from cloudforge.cli import exit_on_missed_targets
+from cloudforge.cli.bench import exit_on_missed_targets
 
 THROUGHPUT = Target(
     "load / plain COPY", figure=30_000, reference=50_000, reference_name="plain COPY", unit="rows/s", bound=0.6,
