@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -19,12 +15,10 @@ from cloudforge.alerts.outbox import Alert, enqueue_alerts
 from cloudforge.settings import RecommendationDismissal, RecommendationSettings, load_settings
 from cloudforge.warehouse import connect, create_database
 from cloudforge.warehouse.reader import grant_reader
-from support.browser import screenshot_when_shown
-from support.http import free_port, get_when_up
+from support.browser import screenshot_when_shown, served_dashboards
 from support.pages import metrics, run_page, table_with
 from tests.dbt.conftest import build
 
-APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
 MONITORING_MARTS = ("recommendations", "health_status", "health_history", "firing_alerts")
 
 # resource (account, region, type, id) -> metric -> hourly average, constant over the 14 days before today
@@ -177,18 +171,8 @@ def test_health_page_shows_failing_checks_and_firing_alerts(monitoring_url: str,
 def test_pages_render_in_a_headless_browser(monitoring_url: str, page: str, shows: str, tmp_path: Path) -> None:
     """The app served by Streamlit, opened by headless Chromium: the page draws its title and figures, and its
     screenshot is taken."""
-    port = free_port()
-    environment = {**os.environ, "CLOUDFORGE_READER_DATABASE_URL": grant_reader(monitoring_url)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     shot = tmp_path / f"{page}.png"
-    try:
-        get_when_up(f"http://127.0.0.1:{port}/_stcore/health")
-        text = screenshot_when_shown(f"http://127.0.0.1:{port}/{page}", shows, shot)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(15)
+    with served_dashboards(grant_reader(monitoring_url)) as dashboards:
+        text = screenshot_when_shown(f"{dashboards}/{page}", shows, shot)
     assert "Traceback" not in text
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000

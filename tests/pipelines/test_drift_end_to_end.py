@@ -6,19 +6,12 @@ what each planted change is, and its canary secrets.
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
-import requests
 from click.testing import CliRunner
+from support.browser import screenshot_when_shown, served_dashboards
 from support.pages import metrics, run_page, selected_row, table_with
 
 from cloudforge.cli import main
@@ -26,7 +19,6 @@ from cloudforge.warehouse import connect
 from cloudforge.warehouse.reader import grant_reader
 from demo.terraform_states import CANARY_SECRETS, STATE_BUCKET, STATE_PREFIX, plan_drift
 
-ROOT = Path(__file__).resolve().parents[2]
 CATEGORY_COUNTS = """
     SELECT coalesce(sum((drift_category = 'managed' AND NOT is_ignored)::int), 0),
            coalesce(sum((drift_category = 'changed' AND NOT is_ignored)::int), 0),
@@ -156,88 +148,14 @@ def test_the_drift_page_shows_the_counts_and_the_differences_of_a_selected_resou
 def test_the_drift_page_renders_in_a_browser(demo_run, tmp_path):
     """Streamlit serving the app, headless Chromium (driven over the DevTools protocol) showing the Drift page: the
     page's headings and figures are drawn, and a screenshot of it is taken."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
+    if shutil.which("chromium") is None:
         pytest.skip("no chromium on PATH")
-    port = free_port()
-    environment = {**os.environ, "CLOUDFORGE_DATABASE_URL": demo_run.url,
-                   "CLOUDFORGE_READER_DATABASE_URL": grant_reader(demo_run.url)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboards/app.py", "--browser.gatherUsageStats", "false",
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)],
-        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/_stcore/health")
-        text, png = render(chromium, f"http://127.0.0.1:{port}/drift", "Coverage per account and team",
-                           tmp_path / "profile")
-    finally:
-        server.terminate()
-        server.wait(30)
+    shot = tmp_path / "drift.png"
+    with served_dashboards(grant_reader(demo_run.url), demo_run.url) as dashboards:
+        text = screenshot_when_shown(f"{dashboards}/drift", "Coverage per account and team", shot)
     expected = plan_drift(demo_run.estate).expected_counts()
     for shown in ("Drift", "Coverage per account and team", "Trend", "Resources", "Unmanaged",
                   f"{expected['managed']:,}"):
         assert shown in text
     assert "Traceback" not in text and not any(secret in text for secret in CANARY_SECRETS)
-    (tmp_path / "drift.png").write_bytes(png)
-    assert png.startswith(b"\x89PNG") and len(png) > 20_000  # a page drawn, not a blank one
-
-
-def render(chromium: str, url: str, awaited: str, profile: Path, seconds: float = 90) -> tuple[str, bytes]:
-    """The text of the page at ``url`` once it shows ``awaited``, and a PNG screenshot of it."""
-    from websockets.sync.client import connect as websocket
-
-    browser = subprocess.Popen(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,2400",
-         "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + seconds
-        while not (profile / "DevToolsActivePort").exists():
-            assert time.monotonic() < deadline, "chromium did not open its DevTools port"
-            time.sleep(0.2)
-        devtools = int((profile / "DevToolsActivePort").read_text().split()[0])
-        [page] = [t for t in requests.get(f"http://127.0.0.1:{devtools}/json", timeout=10).json() if t["type"] == "page"]
-        with websocket(page["webSocketDebuggerUrl"], max_size=None) as session:
-            calls = iter(range(1, 10_000))
-
-            def call(method: str, **params) -> dict:
-                number = next(calls)
-                session.send(json.dumps({"id": number, "method": method, "params": params}))
-                while (reply := json.loads(session.recv(timeout=60))).get("id") != number:
-                    pass
-                return reply["result"]
-
-            call("Page.navigate", url=url)
-            text = ""
-            while awaited not in text:
-                assert time.monotonic() < deadline, f"the page never showed {awaited!r}: {text[:500]!r}"
-                time.sleep(1)
-                text = call("Runtime.evaluate", expression="document.body.innerText",
-                            returnByValue=True)["result"].get("value") or ""
-            time.sleep(3)  # the charts and tables below the awaited heading finish drawing
-            text = call("Runtime.evaluate", expression="document.body.innerText", returnByValue=True)["result"]["value"]
-            png = base64.b64decode(call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"])
-    finally:
-        browser.terminate()
-        browser.wait(30)
-    return text, png
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"{url} did not answer within {seconds} s")
+    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 20_000  # a page drawn, not a blank one

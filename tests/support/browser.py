@@ -1,4 +1,5 @@
-"""Open a page in headless Chromium through the DevTools protocol, wait until it shows a text, take a screenshot.
+"""Serve the dashboards with `streamlit run`; open a page in headless Chromium through the DevTools protocol, wait
+until it shows a text, take a screenshot.
 
 Streamlit draws its pages from a websocket after the load event, so Chromium's one-shot ``--dump-dom`` and
 ``--screenshot`` see an empty shell; this waits for the page itself instead.
@@ -9,11 +10,16 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import websockets
@@ -21,6 +27,29 @@ import websockets
 from support.http import free_port, get_when_up
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
+APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+
+
+@contextmanager
+def served_dashboards(reader_url: str, database_url: str | None = None) -> Iterator[str]:
+    """The dashboards served by `streamlit run` on a free loopback port, reading as the read-only role
+    (``reader_url``); yields the base URL once Streamlit answers, and stops its whole process group on exit."""
+    port = free_port()
+    environment = {**os.environ, "CLOUDFORGE_READER_DATABASE_URL": reader_url}
+    if database_url is not None:
+        environment["CLOUDFORGE_DATABASE_URL"] = database_url
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true", "--server.address",
+         "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=APP.parents[1], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        get_when_up(f"{url}/_stcore/health", seconds=90)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
 
 
 def screenshot_when_shown(url: str, text: str, shot: Path, timeout: float = 90) -> str:
