@@ -33,10 +33,10 @@ class LazyGroup(click.Group):
     """A click group whose heavier sub-groups are imported only when they are invoked."""
 
     lazy_commands: ClassVar[dict[str, str]] = {
-        "policy": "policies.cli:policy",
-        "alerts": "cloudforge.alerts.cli:alerts",
-        "db": "cloudforge.warehouse.cli:db",
-        "metrics": "cloudforge.exporter.cli:metrics",
+        "policy": "cloudforge.cli.policy:policy",
+        "alerts": "cloudforge.cli.alerts:alerts",
+        "db": "cloudforge.cli.db:db",
+        "metrics": "cloudforge.cli.metrics:metrics",
         "drift": "cloudforge.cli.drift:drift",
         "bench": "cloudforge.cli.bench:bench",
         "provision": "cloudforge.cli.provision:provision",
@@ -173,7 +173,7 @@ def echo_while_stopping(message: str) -> None:
 
 def deliver_alerts(url: str, settings) -> None:
     """Flush the alerts outbox once (short Retry-After waits included); the sensor retries what is left."""
-    from cloudforge.alerts.cli import alert_log_on_stderr, deliver_outbox
+    from cloudforge.cli.alerts import alert_log_on_stderr, deliver_outbox
 
     try:
         with alert_log_on_stderr():

@@ -11,7 +11,7 @@ from support.replay import ReplayServer
 
 from assets.resources import WarehouseResource
 from cloudforge.alerts import enqueue_alerts
-from cloudforge.alerts.cli import alerts
+from cloudforge.cli.alerts import alerts
 from cloudforge.settings import AlertSettings, load_settings
 from pipelines.definitions import build_definitions
 from pipelines.sensors import build_alert_delivery_sensor

@@ -9,7 +9,7 @@ import polars as pl
 from click.testing import CliRunner
 from support.replay import Exchange, ReplayServer
 
-from cloudforge.alerts.cli import alerts as alerts_command
+from cloudforge.cli.alerts import alerts as alerts_command
 from cloudforge.settings import DEMO_ACCOUNTS, demo_budgets
 from cloudforge.warehouse import connect
 from demo.billing import INJECTED_SPIKE, DemoBilling

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cloudforge.cli.policy import policy
 from policies.check import check_plan
-from policies.cli import policy
 from policies.config import PolicyConfig
 from policies.documents import PlanFormatError
 from policies.library import load_library

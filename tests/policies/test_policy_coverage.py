@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from click.testing import CliRunner
 
-from policies.cli import policy
+from cloudforge.cli.policy import policy
 from policies.coverage import (
     COVERAGE_DOC,
     RECOMMENDATIONS_SEED,

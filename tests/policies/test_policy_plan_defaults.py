@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from cloudforge.cli.policy import policy
 from cloudforge.clock import Clock
 from policies.check import check_plan
-from policies.cli import policy
 from policies.config import PolicyConfig
 from policies.documents import from_inventory, from_plan
 from policies.evaluate import evaluate
