@@ -66,6 +66,9 @@ load_balancer      vpc, subnets (names), security_group, scheme (internet-facing
 kms_key            rotation_enabled, aws_managed
 iam_password_policy  one per account (region "global", untagged: the API has no tags), named
                    PASSWORD_POLICY; ``demo.compliance`` decides its settings
+cloudwatch_log_group  LOG_GROUPS_PER_ACCOUNT per account, in the region of the account's first KMS key
+                   (else the first region), tagged by the platform team; key (that KMS key's name, or
+                   None); ``demo.compliance`` decides which use the key and how long they keep events
 =================  ==================================================================================
 
 ``demo.compliance`` adds the security settings (logging, monitoring, TLS, egress...) to these attributes.
@@ -115,9 +118,11 @@ RESOURCE_TYPES = (
     "load_balancer",
     "kms_key",
     "iam_password_policy",
+    "cloudwatch_log_group",
 )
 GLOBAL_REGION = "global"
 PASSWORD_POLICY = "account password policy"
+LOG_GROUPS_PER_ACCOUNT = 2
 
 TAG_KEY_VARIANTS: dict[str, tuple[str, ...]] = {  # canonical key -> the raw keys used for it, itself first
     "team": ("team", "Team", "TEAM", "tema"),
@@ -251,13 +256,30 @@ def generate_estate(seed: int = 42, size: int = 300) -> Estate:
         _keys,
     ):
         step(builder)
-    created = with_compliance_settings(_apply_tag_styles(builder) + _password_policies())
+    tagged = _apply_tag_styles(builder)
+    created = with_compliance_settings(tagged + _password_policies() + _log_groups(tagged))
     return Estate(seed=seed, size=size, resources=tuple(created + _created_by_aws(created)))
 
 
 def _password_policies() -> list[ResourceSpec]:
     """Every account's password policy; added after the tag styles, which draw from the random stream."""
     return [ResourceSpec(account_id, GLOBAL_REGION, "iam_password_policy", PASSWORD_POLICY) for account_id in DEMO_ACCOUNTS]
+
+
+def _log_groups(tagged: list[ResourceSpec]) -> list[ResourceSpec]:
+    """Each account's log groups, beside its first KMS key; drawn from nothing random, so the rest of the
+    estate stays as it was."""
+    groups = []
+    for number, account_id in enumerate(DEMO_ACCOUNTS):
+        keys = [s for s in tagged if s.resource_type == "kms_key" and s.account_id == account_id]
+        region = keys[0].region if keys else DEMO_REGIONS[0]
+        projects, owners = TEAMS["platform"]
+        tags = {"team": "platform", "project": projects[0], "env": ACCOUNT_ENVS[account_id][0], "owner": owners[0]}
+        for n in range(LOG_GROUPS_PER_ACCOUNT):
+            name = f"/cloudforge-demo/{number}/app-{n}"
+            key = keys[0].name if keys else None
+            groups.append(ResourceSpec(account_id, region, "cloudwatch_log_group", name, tags, tags, {"key": key}))
+    return groups
 
 
 class _Builder:

@@ -373,6 +373,19 @@ def _create_password_policy(account: _Account, spec: ResourceSpec) -> str:
     return spec.account_id
 
 
+def _create_log_group(account: _Account, spec: ResourceSpec) -> str:
+    """The log group, encrypted with its account's demo key when the estate says so; its id is its name."""
+    logs, a = account.client("logs", spec.region), spec.attributes
+    key = {}
+    if a["kms_key"]:
+        key_id = account.id_of(spec, "kms_key", a["kms_key"])
+        key = {"kmsKeyId": f"arn:aws:kms:{spec.region}:{spec.account_id}:key/{key_id}"}
+    logs.create_log_group(logGroupName=spec.name, tags=spec.raw_tags, **key)
+    if a["retention_days"]:
+        logs.put_retention_policy(logGroupName=spec.name, retentionInDays=a["retention_days"])
+    return spec.name
+
+
 def _create_role(account: _Account, spec: ResourceSpec) -> str:
     principal = spec.attributes["trusted_principal"]
     statement = {
@@ -468,6 +481,7 @@ def _identity(spec: ResourceSpec, created: str) -> tuple[str, str]:
         "iam_user": f"arn:aws:iam::{account}:user/{name}",
         "iam_role": f"arn:aws:iam::{account}:role/{name}",
         "kms_key": f"arn:aws:kms:{region}:{account}:key/{created}",
+        "cloudwatch_log_group": f"arn:aws:logs:{region}:{account}:log-group:{name}",
     }[spec.resource_type]
     return created, arn
 
@@ -488,6 +502,7 @@ _CREATE: dict[str, Callable[[_Account, ResourceSpec], str]] = {
     "load_balancer": _create_load_balancer,
     "kms_key": _create_key,
     "iam_password_policy": _create_password_policy,
+    "cloudwatch_log_group": _create_log_group,
 }
 
 

@@ -46,6 +46,9 @@ kms_key           KeyId                 kms.list_keys + describe_key (KeyMetadat
                                         + KeyRotationEnabled (get_key_rotation_status, null where rotation
                                           does not apply), + Aliases (list_aliases names),
                                         + Tags (list_resource_tags, TagKey/TagValue)
+cloudwatch_log_group  logGroupName      logs.describe_log_groups (kmsKeyId and retentionInDays absent when
+                                        unset: not encrypted with a KMS key, never expires);
+                                        + Tags (list_tags_for_resource of logGroupArn, a dict)
 """
 
 from __future__ import annotations
@@ -304,6 +307,14 @@ def kms_keys(session: AccountSession, region: str) -> Iterator[Resource]:
         yield key_id, metadata["Arn"], doc
 
 
+def cloudwatch_log_groups(session: AccountSession, region: str) -> Iterator[Resource]:
+    logs = session.client("logs", region)
+    for group in items(logs, "describe_log_groups", "logGroups"):
+        arn = group.get("logGroupArn") or group["arn"].removesuffix(":*")
+        tags = logs.list_tags_for_resource(resourceArn=arn).get("tags")
+        yield group["logGroupName"], arn, document(group, tags)
+
+
 RESOURCE_TYPES: dict[str, ResourceType] = {
     resource_type.name: resource_type
     for resource_type in (
@@ -330,5 +341,6 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ResourceType("lambda_function", lambda_functions),
         ResourceType("load_balancer", load_balancers),
         ResourceType("kms_key", kms_keys),
+        ResourceType("cloudwatch_log_group", cloudwatch_log_groups),
     )
 }

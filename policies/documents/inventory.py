@@ -263,6 +263,18 @@ def _kms_key(d: Mapping[str, Any], where: str) -> Doc:
     }
 
 
+def _cloudwatch_log_group(d: Mapping[str, Any], where: str) -> Doc:
+    # describe_log_groups leaves kmsKeyId and retentionInDays out when unset (no KMS key, never expires)
+    return {
+        "name": d["logGroupName"],
+        "arn": d.get("logGroupArn") or (d.get("arn") or "").removesuffix(":*") or None,
+        "kms_key_id": d.get("kmsKeyId"),
+        "kms_encrypted": bool(d.get("kmsKeyId")),
+        "retention_days": d.get("retentionInDays") or 0,
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
 MAPPERS: dict[str, Callable[[Mapping[str, Any], str], Doc]] = {
     "ec2_instance": _ec2_instance,
     "ebs_volume": _ebs_volume,
@@ -279,6 +291,7 @@ MAPPERS: dict[str, Callable[[Mapping[str, Any], str], Doc]] = {
     "lambda_function": _lambda_function,
     "load_balancer": _load_balancer,
     "kms_key": _kms_key,
+    "cloudwatch_log_group": _cloudwatch_log_group,
 }
 
 

@@ -88,6 +88,8 @@ PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
         "require_uppercase_characters": False,
         "require_lowercase_characters": False,
     },
+    # retention_in_days "Defaults to 0" (events never expire); without kms_key_id no KMS key encrypts it
+    "aws_cloudwatch_log_group": {"retention_in_days": 0},
 }
 
 
@@ -424,6 +426,18 @@ def _plan_kms_key(c: _Change) -> Doc:
     }
 
 
+def _plan_cloudwatch_log_group(c: _Change) -> Doc:
+    key = c.known("kms_key_id")
+    return {
+        "name": c.known("name"),
+        "arn": c.known("arn"),
+        "kms_key_id": key or None,
+        "kms_encrypted": _derive(key, bool) if key is not None else False,
+        "retention_days": c.known("retention_in_days"),
+        "tags": c.tags(),
+    }
+
+
 # Terraform type -> (resource type, mapper)
 MAPPERS: dict[str, tuple[str, Callable[[_Change], Doc]]] = {
     "aws_instance": ("ec2_instance", _plan_instance),
@@ -447,6 +461,7 @@ MAPPERS: dict[str, tuple[str, Callable[[_Change], Doc]]] = {
     "aws_alb": ("load_balancer", _plan_load_balancer),
     "aws_elb": ("load_balancer", _plan_load_balancer),
     "aws_kms_key": ("kms_key", _plan_kms_key),
+    "aws_cloudwatch_log_group": ("cloudwatch_log_group", _plan_cloudwatch_log_group),
 }
 
 _SECURITY_GROUPS = ("aws_security_group", "aws_default_security_group")

@@ -41,4 +41,6 @@ def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
         # an account without a password policy (both None) fails both
         "CF-AWS-IAM-006": where("iam_password_policy", lambda a: (a["minimum_password_length"] or 0) < 14),
         "CF-AWS-IAM-007": where("iam_password_policy", lambda a: (a["password_reuse_prevention"] or 0) < 24),
+        "CF-AWS-CW-001": where("cloudwatch_log_group", lambda a: a["kms_key"] is None),
+        "CF-AWS-CW-002": where("cloudwatch_log_group", lambda a: 0 < a["retention_days"] < 365),
     }

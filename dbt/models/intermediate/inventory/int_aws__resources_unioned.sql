@@ -15,6 +15,7 @@
     'stg_aws__lambda_functions',
     'stg_aws__load_balancers',
     'stg_aws__kms_keys',
+    'stg_aws__cloudwatch_log_groups',
 ] -%}
 
 with unioned as (
