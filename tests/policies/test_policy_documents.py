@@ -487,6 +487,56 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "tags": {},
         },
     ),
+    (
+        "cloudtrail_trail",  # moto's answer: KmsKeyId null when none; the collector adds the bucket's logging
+        {
+            "Name": "management",
+            "S3BucketName": "acme-trail",
+            "IsMultiRegionTrail": True,
+            "TrailARN": "arn:aws:cloudtrail:eu-west-1:1:trail/management",
+            "LogFileValidationEnabled": False,
+            "KmsKeyId": None,
+            "IsLogging": True,
+            "S3BucketLogging": {"LoggingEnabled": None},
+            "Tags": [{"Key": "team", "Value": "security"}],
+        },
+        {
+            "name": "management",
+            "arn": "arn:aws:cloudtrail:eu-west-1:1:trail/management",
+            "multi_region": True,
+            "logging": True,
+            "log_file_validation": False,
+            "kms_key_id": None,
+            "kms_encrypted": False,
+            "s3_bucket_name": "acme-trail",
+            "s3_bucket_access_logging": False,
+            "tags": {"team": "security"},
+        },
+    ),
+    (
+        "cloudtrail_trail",  # a bucket in another account: its logging cannot be read
+        {
+            "Name": "org",
+            "S3BucketName": "central-logs",
+            "TrailARN": "arn:aws:cloudtrail:eu-west-1:1:trail/org",
+            "KmsKeyId": "arn:aws:kms:eu-west-1:2:key/k-9",
+            "IsLogging": False,
+            "S3BucketLogging": None,
+            "Tags": [],
+        },
+        {
+            "name": "org",
+            "arn": "arn:aws:cloudtrail:eu-west-1:1:trail/org",
+            "multi_region": False,
+            "logging": False,
+            "log_file_validation": False,
+            "kms_key_id": "arn:aws:kms:eu-west-1:2:key/k-9",
+            "kms_encrypted": True,
+            "s3_bucket_name": "central-logs",
+            "s3_bucket_access_logging": None,
+            "tags": {},
+        },
+    ),
 ]
 
 
@@ -945,3 +995,23 @@ def test_log_group_takes_the_provider_defaults_and_an_unknown_key_stays_unknown(
     unknown = from_plan(plan).unknown
     assert unknown["aws_cloudwatch_log_group.keyed"] == {"kms_key_id", "kms_encrypted"}
     assert unknown["aws_cloudwatch_log_group.plain"] == {"arn"}
+
+
+def test_trail_takes_the_provider_defaults_and_its_bucket_logging_is_known_on_apply() -> None:
+    plan = _plan([_change("aws_cloudtrail.main", {"name": "main", "s3_bucket_name": "acme-trail"}, {"arn": True})])
+    assert _docs(plan)["aws_cloudtrail.main"] == (
+        "cloudtrail_trail",
+        {
+            "name": "main",
+            "arn": None,
+            "multi_region": False,
+            "logging": True,
+            "log_file_validation": False,
+            "kms_key_id": None,
+            "kms_encrypted": False,
+            "s3_bucket_name": "acme-trail",
+            "s3_bucket_access_logging": None,
+            "tags": {},
+        },
+    )
+    assert from_plan(plan).unknown["aws_cloudtrail.main"] == {"arn", "s3_bucket_access_logging"}

@@ -78,6 +78,11 @@ CASES: dict[str, tuple[str, dict[str, Any], tuple[str, ...], str]] = {
     # no kms_key_id: CloudWatch Logs' own encryption; retention_in_days defaults to 0, events never expire
     "CF-AWS-CW-001": ("aws_cloudwatch_log_group", {"name": "/app/api"}, (), "deny"),
     "CF-AWS-CW-002": ("aws_cloudwatch_log_group", {"name": "/app/api"}, (), "pass"),
+    # enable_log_file_validation defaults to false; no kms_key_id, no KMS key; the bucket's access logging is
+    # another resource's, known on apply
+    "CF-AWS-CT-001": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CT-002": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "unknown"),
+    "CF-AWS-CT-003": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
     # a runtime computed from a variable file: unknown until apply
     "CF-AWS-LAMBDA-001": ("aws_lambda_function", {"function_name": "fn"}, ("runtime",), "unknown"),
     # storage_encrypted and deletion_protection default to false; publicly_accessible to false,

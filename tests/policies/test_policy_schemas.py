@@ -251,6 +251,20 @@ INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
         {"logGroupName": "/app/api"},
     ),
+    "cloudtrail_trail": (
+        {
+            "Name": "management",
+            "TrailARN": "arn:aws:cloudtrail:eu-west-1:1:trail/management",
+            "IsMultiRegionTrail": True,
+            "IsLogging": True,
+            "LogFileValidationEnabled": True,
+            "KmsKeyId": "arn:aws:kms:eu-west-1:1:key/k-1",
+            "S3BucketName": "acme-trail",
+            "S3BucketLogging": {"LoggingEnabled": {"TargetBucket": "acme-access", "TargetPrefix": "trail/"}},
+            "Tags": TAGS,
+        },
+        {"Name": "management"},
+    ),
 }
 
 # Terraform type -> planned ``after`` with every attribute the mapper reads (companions point at parents)
@@ -408,6 +422,15 @@ PLAN_AFTER: dict[str, dict[str, Any]] = {
         "arn": "arn:aws:logs:eu-west-1:1:log-group:/app/api",
         "kms_key_id": "arn:aws:kms:eu-west-1:1:key/k-1",
         "retention_in_days": 365,
+    },
+    "aws_cloudtrail": {
+        "name": "management",
+        "arn": "arn:aws:cloudtrail:eu-west-1:1:trail/management",
+        "is_multi_region_trail": True,
+        "enable_logging": True,
+        "enable_log_file_validation": True,
+        "kms_key_id": "arn:aws:kms:eu-west-1:1:key/k-1",
+        "s3_bucket_name": "acme-trail",
     },
 }
 
