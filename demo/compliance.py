@@ -17,6 +17,10 @@ s3_bucket          access_logging (server access logs into the bucket itself, un
                    only buckets without a public access block are made public)
 iam_password_policy  minimum_password_length, password_reuse_prevention (both None: the account has
                    no password policy); per account in turn: 14 and 24 (CIS-compliant), 8 and 24, none
+cloudwatch_log_group  kms_key (every other group uses its account's KMS key, if it has one; else None),
+                   retention_days (365, 30, 0 = never expire, in turn; 0 is set by leaving it out)
+cloudtrail_trail   log_file_validation (off for the second trail), kms_key (the trail's key, if any,
+                   except for the third)
 =================  ==================================================================================
 
 Performance Insights is not set: moto does not report it (``PerformanceInsightsEnabled`` is absent from
@@ -81,6 +85,14 @@ def _password_policy(position: int, attributes: dict[str, Any]) -> dict[str, Any
     return {"minimum_password_length": length, "password_reuse_prevention": reuse}
 
 
+def _log_group(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    return {"kms_key": None if _bit(position, 0) else attributes["key"], "retention_days": (365, 30, 0)[position % 3]}
+
+
+def _trail(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    return {"log_file_validation": position % 3 != 1, "kms_key": attributes["key"] if position % 3 != 2 else None}
+
+
 SETTINGS = {
     "rds_instance": _rds_instance,
     "ec2_instance": _ec2_instance,
@@ -88,6 +100,8 @@ SETTINGS = {
     "s3_bucket": _s3_bucket,
     "exposed s3_bucket": _exposed_bucket,
     "iam_password_policy": _password_policy,
+    "cloudwatch_log_group": _log_group,
+    "cloudtrail_trail": _trail,
 }
 
 

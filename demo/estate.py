@@ -66,6 +66,14 @@ load_balancer      vpc, subnets (names), security_group, scheme (internet-facing
 kms_key            rotation_enabled, aws_managed
 iam_password_policy  one per account (region "global", untagged: the API has no tags), named
                    PASSWORD_POLICY; ``demo.compliance`` decides its settings
+cloudwatch_log_group  LOG_GROUPS_PER_ACCOUNT per account, in the region of the account's first KMS key
+                   (else the first region), tagged by the platform team; key (that KMS key's name, or
+                   None); ``demo.compliance`` decides which use the key and how long they keep events
+cloudtrail_trail   one multi-region trail per account that has a bucket, logging, named "<account>-management", in the region
+                   of its bucket: the account's first bucket whose access logging is on for the first and
+                   third account, off for the second (else its first bucket); key (the account's first
+                   KMS key in that region, or None); ``demo.compliance`` decides log file validation and
+                   whether the key is used
 =================  ==================================================================================
 
 ``demo.compliance`` adds the security settings (logging, monitoring, TLS, egress...) to these attributes.
@@ -115,9 +123,12 @@ RESOURCE_TYPES = (
     "load_balancer",
     "kms_key",
     "iam_password_policy",
+    "cloudwatch_log_group",
+    "cloudtrail_trail",
 )
 GLOBAL_REGION = "global"
 PASSWORD_POLICY = "account password policy"
+LOG_GROUPS_PER_ACCOUNT = 2
 
 TAG_KEY_VARIANTS: dict[str, tuple[str, ...]] = {  # canonical key -> the raw keys used for it, itself first
     "team": ("team", "Team", "TEAM", "tema"),
@@ -251,13 +262,55 @@ def generate_estate(seed: int = 42, size: int = 300) -> Estate:
         _keys,
     ):
         step(builder)
-    created = with_compliance_settings(_apply_tag_styles(builder) + _password_policies())
+    tagged = _apply_tag_styles(builder)
+    created = with_compliance_settings(tagged + _password_policies() + _log_groups(tagged))
+    created = created + with_compliance_settings(_trails(created))
     return Estate(seed=seed, size=size, resources=tuple(created + _created_by_aws(created)))
 
 
 def _password_policies() -> list[ResourceSpec]:
     """Every account's password policy; added after the tag styles, which draw from the random stream."""
     return [ResourceSpec(account_id, GLOBAL_REGION, "iam_password_policy", PASSWORD_POLICY) for account_id in DEMO_ACCOUNTS]
+
+
+def _log_groups(tagged: list[ResourceSpec]) -> list[ResourceSpec]:
+    """Each account's log groups, beside its first KMS key; drawn from nothing random, so the rest of the
+    estate stays as it was."""
+    groups = []
+    for number, account_id in enumerate(DEMO_ACCOUNTS):
+        keys = [s for s in tagged if s.resource_type == "kms_key" and s.account_id == account_id]
+        region = keys[0].region if keys else DEMO_REGIONS[0]
+        tags = _platform_tags(account_id)
+        for n in range(LOG_GROUPS_PER_ACCOUNT):
+            name = f"/cloudforge-demo/{number}/app-{n}"
+            key = keys[0].name if keys else None
+            groups.append(ResourceSpec(account_id, region, "cloudwatch_log_group", name, tags, tags, {"key": key}))
+    return groups
+
+
+def _trails(created: list[ResourceSpec]) -> list[ResourceSpec]:
+    """Each account's trail, into one of its buckets (their access logging is already settled); an account
+    without a bucket (the smallest estates) has no trail."""
+    trails = []
+    for number, account_id in enumerate(DEMO_ACCOUNTS):
+        buckets = [s for s in created if s.resource_type == "s3_bucket" and s.account_id == account_id]
+        if not buckets:
+            continue
+        logged = [b for b in buckets if b.attributes["access_logging"] == (number != 1)]
+        bucket = (logged or buckets)[0]
+        keys = [s for s in created if s.resource_type == "kms_key" and s.account_id == account_id
+                and s.region == bucket.region]
+        tags = _platform_tags(account_id)
+        attributes = {"bucket": bucket.name, "key": keys[0].name if keys else None}
+        trails.append(ResourceSpec(account_id, bucket.region, "cloudtrail_trail", f"{account_id}-management",
+                                   tags, tags, attributes))
+    return trails
+
+
+def _platform_tags(account_id: str) -> dict[str, str]:
+    """The platform team's canonical tags, for what it runs in every account."""
+    projects, owners = TEAMS["platform"]
+    return {"team": "platform", "project": projects[0], "env": ACCOUNT_ENVS[account_id][0], "owner": owners[0]}
 
 
 class _Builder:

@@ -373,6 +373,34 @@ def _create_password_policy(account: _Account, spec: ResourceSpec) -> str:
     return spec.account_id
 
 
+def _kms_key_arn(account: _Account, spec: ResourceSpec) -> str | None:
+    """The ARN of the estate's KMS key the spec names in ``kms_key`` (in its region), if it names one."""
+    name = spec.attributes["kms_key"]
+    return name and f"arn:aws:kms:{spec.region}:{spec.account_id}:key/{account.id_of(spec, 'kms_key', name)}"
+
+
+def _create_log_group(account: _Account, spec: ResourceSpec) -> str:
+    """The log group, encrypted with its account's demo key when the estate says so; its id is its name."""
+    logs, a = account.client("logs", spec.region), spec.attributes
+    key = {"kmsKeyId": arn} if (arn := _kms_key_arn(account, spec)) else {}
+    logs.create_log_group(logGroupName=spec.name, tags=spec.raw_tags, **key)
+    if a["retention_days"]:
+        logs.put_retention_policy(logGroupName=spec.name, retentionInDays=a["retention_days"])
+    return spec.name
+
+
+def _create_trail(account: _Account, spec: ResourceSpec) -> str:
+    """A logging multi-region trail into its bucket, validated and encrypted as the estate says."""
+    cloudtrail, a = account.client("cloudtrail", spec.region), spec.attributes
+    key = {"KmsKeyId": arn} if (arn := _kms_key_arn(account, spec)) else {}
+    cloudtrail.create_trail(
+        Name=spec.name, S3BucketName=a["bucket"], IsMultiRegionTrail=True,
+        EnableLogFileValidation=a["log_file_validation"], TagsList=_tag_list(spec.raw_tags), **key,
+    )
+    cloudtrail.start_logging(Name=spec.name)
+    return spec.name
+
+
 def _create_role(account: _Account, spec: ResourceSpec) -> str:
     principal = spec.attributes["trusted_principal"]
     statement = {
@@ -468,6 +496,8 @@ def _identity(spec: ResourceSpec, created: str) -> tuple[str, str]:
         "iam_user": f"arn:aws:iam::{account}:user/{name}",
         "iam_role": f"arn:aws:iam::{account}:role/{name}",
         "kms_key": f"arn:aws:kms:{region}:{account}:key/{created}",
+        "cloudwatch_log_group": f"arn:aws:logs:{region}:{account}:log-group:{name}",
+        "cloudtrail_trail": f"arn:aws:cloudtrail:{region}:{account}:trail/{name}",
     }[spec.resource_type]
     return created, arn
 
@@ -488,6 +518,8 @@ _CREATE: dict[str, Callable[[_Account, ResourceSpec], str]] = {
     "load_balancer": _create_load_balancer,
     "kms_key": _create_key,
     "iam_password_policy": _create_password_policy,
+    "cloudwatch_log_group": _create_log_group,
+    "cloudtrail_trail": _create_trail,
 }
 
 

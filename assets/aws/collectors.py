@@ -46,6 +46,14 @@ kms_key           KeyId                 kms.list_keys + describe_key (KeyMetadat
                                         + KeyRotationEnabled (get_key_rotation_status, null where rotation
                                           does not apply), + Aliases (list_aliases names),
                                         + Tags (list_resource_tags, TagKey/TagValue)
+cloudwatch_log_group  logGroupName      logs.describe_log_groups (kmsKeyId and retentionInDays absent when
+                                        unset: not encrypted with a KMS key, never expires);
+                                        + Tags (list_tags_for_resource of logGroupArn, a dict)
+cloudtrail_trail  Name                  cloudtrail.describe_trails of the region, the trails whose home it is
+                                        (a multi-region trail once, not as a shadow in every region);
+                                        + IsLogging (get_trail_status), + Tags (list_tags),
+                                        + S3BucketLogging ({"LoggingEnabled": ...} of get_bucket_logging of
+                                          the trail's bucket, null when this account cannot read it)
 """
 
 from __future__ import annotations
@@ -304,6 +312,43 @@ def kms_keys(session: AccountSession, region: str) -> Iterator[Resource]:
         yield key_id, metadata["Arn"], doc
 
 
+def cloudwatch_log_groups(session: AccountSession, region: str) -> Iterator[Resource]:
+    logs = session.client("logs", region)
+    for group in items(logs, "describe_log_groups", "logGroups"):
+        arn = group.get("logGroupArn") or group["arn"].removesuffix(":*")
+        tags = logs.list_tags_for_resource(resourceArn=arn).get("tags")
+        yield group["logGroupName"], arn, document(group, tags)
+
+
+def cloudtrail_trails(session: AccountSession, region: str) -> Iterator[Resource]:
+    cloudtrail, s3 = session.client("cloudtrail", region), session.client("s3", region)
+    for trail in cloudtrail.describe_trails(includeShadowTrails=False)["trailList"]:
+        if trail.get("HomeRegion", region) != region:
+            continue
+        arn = trail["TrailARN"]
+        [tags] = cloudtrail.list_tags(ResourceIdList=[arn])["ResourceTagList"] or [{}]
+        doc = document(
+            trail,
+            tags.get("TagsList"),
+            IsLogging=cloudtrail.get_trail_status(Name=arn).get("IsLogging"),
+            S3BucketLogging=bucket_logging(s3, trail.get("S3BucketName")),
+        )
+        yield trail["Name"], arn, doc
+
+
+def bucket_logging(s3: BaseClient, bucket: str | None) -> dict[str, Any] | None:
+    """A bucket's ``{"LoggingEnabled": ... or None}``; None when this account cannot read it (a trail often
+    delivers to a central logging account's bucket)."""
+    if not bucket:
+        return None
+    try:
+        return {"LoggingEnabled": s3.get_bucket_logging(Bucket=bucket).get("LoggingEnabled")}
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in {"AccessDenied", "NoSuchBucket"}:
+            return None
+        raise
+
+
 RESOURCE_TYPES: dict[str, ResourceType] = {
     resource_type.name: resource_type
     for resource_type in (
@@ -330,5 +375,7 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ResourceType("lambda_function", lambda_functions),
         ResourceType("load_balancer", load_balancers),
         ResourceType("kms_key", kms_keys),
+        ResourceType("cloudwatch_log_group", cloudwatch_log_groups),
+        ResourceType("cloudtrail_trail", cloudtrail_trails),
     )
 }

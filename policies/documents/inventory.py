@@ -263,6 +263,34 @@ def _kms_key(d: Mapping[str, Any], where: str) -> Doc:
     }
 
 
+def _cloudwatch_log_group(d: Mapping[str, Any], where: str) -> Doc:
+    # describe_log_groups leaves kmsKeyId and retentionInDays out when unset (no KMS key, never expires)
+    return {
+        "name": d["logGroupName"],
+        "arn": d.get("logGroupArn") or (d.get("arn") or "").removesuffix(":*") or None,
+        "kms_key_id": d.get("kmsKeyId"),
+        "kms_encrypted": bool(d.get("kmsKeyId")),
+        "retention_days": d.get("retentionInDays") or 0,
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _cloudtrail_trail(d: Mapping[str, Any], where: str) -> Doc:
+    bucket = d.get("S3BucketLogging")
+    return {
+        "name": d["Name"],
+        "arn": d.get("TrailARN"),
+        "multi_region": bool(d.get("IsMultiRegionTrail")),
+        "logging": d.get("IsLogging"),
+        "log_file_validation": bool(d.get("LogFileValidationEnabled")),
+        "kms_key_id": d.get("KmsKeyId"),
+        "kms_encrypted": bool(d.get("KmsKeyId")),
+        "s3_bucket_name": d.get("S3BucketName"),
+        "s3_bucket_access_logging": None if bucket is None else bool(bucket.get("LoggingEnabled")),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
 MAPPERS: dict[str, Callable[[Mapping[str, Any], str], Doc]] = {
     "ec2_instance": _ec2_instance,
     "ebs_volume": _ebs_volume,
@@ -279,6 +307,8 @@ MAPPERS: dict[str, Callable[[Mapping[str, Any], str], Doc]] = {
     "lambda_function": _lambda_function,
     "load_balancer": _load_balancer,
     "kms_key": _kms_key,
+    "cloudwatch_log_group": _cloudwatch_log_group,
+    "cloudtrail_trail": _cloudtrail_trail,
 }
 
 

@@ -88,6 +88,10 @@ PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
         "require_uppercase_characters": False,
         "require_lowercase_characters": False,
     },
+    # retention_in_days "Defaults to 0" (events never expire); without kms_key_id no KMS key encrypts it
+    "aws_cloudwatch_log_group": {"retention_in_days": 0},
+    # enable_logging "Defaults to true"; is_multi_region_trail, enable_log_file_validation "Defaults to false"
+    "aws_cloudtrail": {"enable_logging": True, "is_multi_region_trail": False, "enable_log_file_validation": False},
 }
 
 
@@ -424,6 +428,37 @@ def _plan_kms_key(c: _Change) -> Doc:
     }
 
 
+def _kms_key(c: _Change) -> dict[str, Any]:
+    """kms_key_id and kms_encrypted: none and false when the plan sets no key, unknown while the key is."""
+    key = c.known("kms_key_id")
+    return {"kms_key_id": key or None, "kms_encrypted": False if key is None else _derive(key, bool)}
+
+
+def _plan_cloudwatch_log_group(c: _Change) -> Doc:
+    return {
+        "name": c.known("name"),
+        "arn": c.known("arn"),
+        **_kms_key(c),
+        "retention_days": c.known("retention_in_days"),
+        "tags": c.tags(),
+    }
+
+
+def _plan_cloudtrail(c: _Change) -> Doc:
+    return {
+        "name": c.known("name"),
+        "arn": c.known("arn"),
+        "multi_region": c.known("is_multi_region_trail"),
+        "logging": c.known("enable_logging"),
+        "log_file_validation": c.known("enable_log_file_validation"),
+        **_kms_key(c),
+        "s3_bucket_name": c.known("s3_bucket_name"),
+        # the bucket's logging is another resource, often in another plan or account: known on apply
+        "s3_bucket_access_logging": UNKNOWN,
+        "tags": c.tags(),
+    }
+
+
 # Terraform type -> (resource type, mapper)
 MAPPERS: dict[str, tuple[str, Callable[[_Change], Doc]]] = {
     "aws_instance": ("ec2_instance", _plan_instance),
@@ -447,6 +482,8 @@ MAPPERS: dict[str, tuple[str, Callable[[_Change], Doc]]] = {
     "aws_alb": ("load_balancer", _plan_load_balancer),
     "aws_elb": ("load_balancer", _plan_load_balancer),
     "aws_kms_key": ("kms_key", _plan_kms_key),
+    "aws_cloudwatch_log_group": ("cloudwatch_log_group", _plan_cloudwatch_log_group),
+    "aws_cloudtrail": ("cloudtrail_trail", _plan_cloudtrail),
 }
 
 _SECURITY_GROUPS = ("aws_security_group", "aws_default_security_group")

@@ -48,6 +48,8 @@ LISTERS: dict[str, tuple[str, Callable[[Any], list[dict[str, Any]]]]] = {
     "kms_key": ("kms", lambda c: list(pages(c, "list_keys", "Keys"))),
     # one per account, whether a policy is set or not (the inventory judges its absence too)
     "iam_password_policy": ("iam", lambda c: [c.meta.region_name]),
+    "cloudwatch_log_group": ("logs", lambda c: list(pages(c, "describe_log_groups", "logGroups"))),
+    "cloudtrail_trail": ("cloudtrail", lambda c: c.describe_trails(includeShadowTrails=False)["trailList"]),
 }
 
 
@@ -137,6 +139,33 @@ def test_password_policies_are_set_as_the_estate_says(estate: Estate, inventory:
     }
     assert {account_id: seeded(account_id) for account_id in DEMO_ACCOUNTS} == expected
     assert sorted(expected.values(), key=str) == [(14, 24), (8, 24), (None, None)]
+
+
+def test_log_groups_have_the_key_and_retention_the_estate_says(estate: Estate, inventory: Inventory) -> None:
+    def seeded(spec: ResourceSpec) -> tuple[bool, int]:
+        logs = inventory.client(spec.account_id, "logs", spec.region)
+        [group] = logs.describe_log_groups(logGroupNamePrefix=spec.name)["logGroups"]
+        return "kmsKeyId" in group, group.get("retentionInDays", 0)
+
+    groups = estate.of_type("cloudwatch_log_group")
+    expected = [(spec.attributes["kms_key"] is not None, spec.attributes["retention_days"]) for spec in groups]
+    assert [seeded(spec) for spec in groups] == expected
+    assert {kms for kms, _ in expected} == {True, False} and {days for _, days in expected} == {365, 30, 0}
+
+
+def test_trails_log_validated_and_encrypted_as_the_estate_says(estate: Estate, inventory: Inventory) -> None:
+    def seeded(spec: ResourceSpec) -> tuple[bool, bool, bool, str]:
+        cloudtrail = inventory.client(spec.account_id, "cloudtrail", spec.region)
+        [trail] = cloudtrail.describe_trails(trailNameList=[spec.name])["trailList"]
+        logging = cloudtrail.get_trail_status(Name=spec.name)["IsLogging"]
+        return logging, trail["LogFileValidationEnabled"], trail.get("KmsKeyId") is not None, trail["S3BucketName"]
+
+    trails = estate.of_type("cloudtrail_trail")
+    expected = [(True, s.attributes["log_file_validation"], s.attributes["kms_key"] is not None,
+                 s.attributes["bucket"]) for s in trails]
+    assert [seeded(spec) for spec in trails] == expected
+    assert [(validated, encrypted) for _, validated, encrypted, _ in expected] == [
+        (True, True), (False, True), (True, False)]
 
 
 def test_default_subnets_follow_the_zones_moto_serves(inventory: Inventory) -> None:

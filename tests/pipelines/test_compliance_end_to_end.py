@@ -24,7 +24,8 @@ from support.pages import point_dashboards_at
 APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
 POLICIES = {policy.id: policy for policy in load_library().policies}
 REQUIRED = set(load_settings().tags.required)
-NAMED_TYPES = {"s3_bucket", "rds_instance", "iam_user", "iam_role", "lambda_function", "load_balancer"}
+NAMED_TYPES = {"s3_bucket", "rds_instance", "iam_user", "iam_role", "lambda_function", "load_balancer",
+               "cloudwatch_log_group", "cloudtrail_trail"}
 # Runtimes the estate uses that Lambda deprecated before any date these tests run (2025-12-15, 2025-09-01).
 DEPRECATED_RUNTIMES = {"python3.9", "nodejs18.x"}
 

@@ -27,8 +27,13 @@ BUCKET_FINDINGS = [
     ("CF-AWS-S3-005", "low"),  # no access logging
     ("CF-AWS-S3-006", "medium"),  # no bucket policy denying plain HTTP
 ]
+# the log group: no KMS key, events kept 30 days
+LOG_GROUP_FINDINGS = [("CF-AWS-CW-001", "medium"), ("CF-AWS-CW-002", "low")]
+FINDINGS = [(policy_id, "aws_cloudwatch_log_group.app", severity) for policy_id, severity in LOG_GROUP_FINDINGS] + [
+    (policy_id, "aws_s3_bucket.public", severity) for policy_id, severity in BUCKET_FINDINGS
+]
 SEVERITIES = ["critical", "high", "medium", "low"]
-BY_SEVERITY = sorted(BUCKET_FINDINGS, key=lambda finding: (SEVERITIES.index(finding[1]), finding[0]))
+BY_SEVERITY = sorted(FINDINGS, key=lambda finding: (SEVERITIES.index(finding[2]), finding[0]))
 
 
 @pytest.fixture
@@ -42,12 +47,10 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 def test_check_plan_fails_the_public_unencrypted_bucket() -> None:
     result = check_plan(FAILING, PolicyConfig(), now=NOW)
     assert not result.passed
-    assert [(f.policy_id, f.resource_key, f.severity) for f in result.findings] == [
-        (policy_id, "aws_s3_bucket.public", severity) for policy_id, severity in BUCKET_FINDINGS
-    ]
+    assert [(f.policy_id, f.resource_key, f.severity) for f in result.findings] == FINDINGS
     assert (result.evaluated, result.skipped) == (
-        (("aws_s3_bucket.public", "s3_bucket"),),
-        (("aws_cloudwatch_log_group.app", "aws_cloudwatch_log_group"),),
+        (("aws_s3_bucket.public", "s3_bucket"), ("aws_cloudwatch_log_group.app", "cloudwatch_log_group")),
+        (("aws_sqs_queue.jobs", "aws_sqs_queue"),),
     )
 
 
@@ -70,13 +73,13 @@ def test_table_lists_findings_and_remediation(runner: CliRunner) -> None:
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[2].split() == ["SEVERITY", "POLICY", "RESOURCE", "MESSAGE"]
-    assert [line.split()[:3] for line in lines[3 : 3 + len(BUCKET_FINDINGS)]] == [
-        [severity, policy_id, "aws_s3_bucket.public"] for policy_id, severity in BY_SEVERITY
+    assert [line.split()[:3] for line in lines[3 : 3 + len(FINDINGS)]] == [
+        [severity, policy_id, resource] for policy_id, resource, severity in BY_SEVERITY
     ]
     assert "  CF-AWS-S3-002  S3 bucket has no default encryption" in lines
     assert lines[-1] == (
-        "FAILED: 6 findings (0 critical, 2 high, 2 medium, 2 low); 1 resources evaluated, "
-        "1 not covered by any policy (aws_cloudwatch_log_group)"
+        "FAILED: 8 findings (0 critical, 2 high, 3 medium, 3 low); 2 resources evaluated, "
+        "1 not covered by any policy (aws_sqs_queue)"
     )
 
 
@@ -94,10 +97,10 @@ def test_json_format(runner: CliRunner) -> None:
     assert result.exit_code == 1
     assert (document["passed"], document["evaluated"], document["skipped"]) == (
         False,
-        1,
-        [{"address": "aws_cloudwatch_log_group.app", "type": "aws_cloudwatch_log_group"}],
+        2,
+        [{"address": "aws_sqs_queue.jobs", "type": "aws_sqs_queue"}],
     )
-    assert [(f["policy_id"], f["severity"]) for f in document["findings"]] == BY_SEVERITY
+    assert [(f["policy_id"], f["severity"]) for f in document["findings"]] == [(p, s) for p, _, s in BY_SEVERITY]
     assert document["findings"][0]["frameworks"] == {
         "cis-aws-foundations-v3.0": ["2.1.4"],
         "cis-aws-foundations-v5.0": ["2.1.4"],
@@ -116,7 +119,7 @@ def test_sarif_format(runner: CliRunner) -> None:
     results = run["results"]
     level = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
     assert [(r["ruleId"], r["level"]) for r in results] == [
-        (policy_id, level[severity]) for policy_id, severity in BY_SEVERITY
+        (policy_id, level[severity]) for policy_id, _, severity in BY_SEVERITY
     ]
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
     location = results[0]["locations"][0]

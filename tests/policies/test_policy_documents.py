@@ -455,6 +455,88 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "tags": {},
         },
     ),
+    (
+        "cloudwatch_log_group",  # moto's answer: arn with ':*', logGroupArn without
+        {
+            "logGroupName": "/app/api",
+            "arn": "arn:aws:logs:eu-west-1:1:log-group:/app/api:*",
+            "logGroupArn": "arn:aws:logs:eu-west-1:1:log-group:/app/api",
+            "creationTime": 1700000000000,
+            "kmsKeyId": "arn:aws:kms:eu-west-1:1:key/k-1",
+            "retentionInDays": 30,
+            "Tags": [{"Key": "team", "Value": "data"}],
+        },
+        {
+            "name": "/app/api",
+            "arn": "arn:aws:logs:eu-west-1:1:log-group:/app/api",
+            "kms_key_id": "arn:aws:kms:eu-west-1:1:key/k-1",
+            "kms_encrypted": True,
+            "retention_days": 30,
+            "tags": {"team": "data"},
+        },
+    ),
+    (
+        "cloudwatch_log_group",  # no key, never expires: both keys absent (older API answers: arn only)
+        {"logGroupName": "/app/api", "arn": "arn:aws:logs:eu-west-1:1:log-group:/app/api:*", "Tags": []},
+        {
+            "name": "/app/api",
+            "arn": "arn:aws:logs:eu-west-1:1:log-group:/app/api",
+            "kms_key_id": None,
+            "kms_encrypted": False,
+            "retention_days": 0,
+            "tags": {},
+        },
+    ),
+    (
+        "cloudtrail_trail",  # moto's answer: KmsKeyId null when none; the collector adds the bucket's logging
+        {
+            "Name": "management",
+            "S3BucketName": "acme-trail",
+            "IsMultiRegionTrail": True,
+            "TrailARN": "arn:aws:cloudtrail:eu-west-1:1:trail/management",
+            "LogFileValidationEnabled": False,
+            "KmsKeyId": None,
+            "IsLogging": True,
+            "S3BucketLogging": {"LoggingEnabled": None},
+            "Tags": [{"Key": "team", "Value": "security"}],
+        },
+        {
+            "name": "management",
+            "arn": "arn:aws:cloudtrail:eu-west-1:1:trail/management",
+            "multi_region": True,
+            "logging": True,
+            "log_file_validation": False,
+            "kms_key_id": None,
+            "kms_encrypted": False,
+            "s3_bucket_name": "acme-trail",
+            "s3_bucket_access_logging": False,
+            "tags": {"team": "security"},
+        },
+    ),
+    (
+        "cloudtrail_trail",  # a bucket in another account: its logging cannot be read
+        {
+            "Name": "org",
+            "S3BucketName": "central-logs",
+            "TrailARN": "arn:aws:cloudtrail:eu-west-1:1:trail/org",
+            "KmsKeyId": "arn:aws:kms:eu-west-1:2:key/k-9",
+            "IsLogging": False,
+            "S3BucketLogging": None,
+            "Tags": [],
+        },
+        {
+            "name": "org",
+            "arn": "arn:aws:cloudtrail:eu-west-1:1:trail/org",
+            "multi_region": False,
+            "logging": False,
+            "log_file_validation": False,
+            "kms_key_id": "arn:aws:kms:eu-west-1:2:key/k-9",
+            "kms_encrypted": True,
+            "s3_bucket_name": "central-logs",
+            "s3_bucket_access_logging": None,
+            "tags": {},
+        },
+    ),
 ]
 
 
@@ -857,8 +939,9 @@ def test_deleted_data_and_unsupported_resources() -> None:
 
 def test_fixture_plans_map_every_supported_resource() -> None:
     failing = from_plan(json.loads((FIXTURES / "public_unencrypted_bucket.plan.json").read_text()))
-    assert [(a, t) for a, t, _ in failing.documents] == [("aws_s3_bucket.public", "s3_bucket")]
-    assert failing.skipped == [("aws_cloudwatch_log_group.app", "aws_cloudwatch_log_group")]
+    assert [(a, t) for a, t, _ in failing.documents] == [
+        ("aws_s3_bucket.public", "s3_bucket"), ("aws_cloudwatch_log_group.app", "cloudwatch_log_group")]
+    assert failing.skipped == [("aws_sqs_queue.jobs", "aws_sqs_queue")]
     compliant = from_plan(json.loads((FIXTURES / "compliant.plan.json").read_text()))
     assert sorted(t for _, t, _ in compliant.documents) == [
         "ebs_volume",
@@ -891,3 +974,44 @@ def test_fixture_plans_map_every_supported_resource() -> None:
 def test_bad_plan_says_what_was_expected(plan: Any, message: str) -> None:
     with pytest.raises(PlanFormatError, match=message):
         from_plan(plan, "plan.json")
+
+
+def test_log_group_takes_the_provider_defaults_and_an_unknown_key_stays_unknown() -> None:
+    plan = _plan(
+        [
+            _change("aws_cloudwatch_log_group.plain", {"name": "/app/plain"}, {"arn": True}),
+            _change("aws_cloudwatch_log_group.keyed", {"name": "/app/keyed", "retention_in_days": 90},
+                    {"kms_key_id": True}),
+        ]
+    )
+    docs = _docs(plan)
+    assert docs["aws_cloudwatch_log_group.plain"] == (
+        "cloudwatch_log_group",
+        {"name": "/app/plain", "arn": None, "kms_key_id": None, "kms_encrypted": False, "retention_days": 0,
+         "tags": {}},
+    )
+    keyed = docs["aws_cloudwatch_log_group.keyed"][1]
+    assert (keyed["kms_key_id"], keyed["kms_encrypted"], keyed["retention_days"]) == (None, None, 90)
+    unknown = from_plan(plan).unknown
+    assert unknown["aws_cloudwatch_log_group.keyed"] == {"kms_key_id", "kms_encrypted"}
+    assert unknown["aws_cloudwatch_log_group.plain"] == {"arn"}
+
+
+def test_trail_takes_the_provider_defaults_and_its_bucket_logging_is_known_on_apply() -> None:
+    plan = _plan([_change("aws_cloudtrail.main", {"name": "main", "s3_bucket_name": "acme-trail"}, {"arn": True})])
+    assert _docs(plan)["aws_cloudtrail.main"] == (
+        "cloudtrail_trail",
+        {
+            "name": "main",
+            "arn": None,
+            "multi_region": False,
+            "logging": True,
+            "log_file_validation": False,
+            "kms_key_id": None,
+            "kms_encrypted": False,
+            "s3_bucket_name": "acme-trail",
+            "s3_bucket_access_logging": None,
+            "tags": {},
+        },
+    )
+    assert from_plan(plan).unknown["aws_cloudtrail.main"] == {"arn", "s3_bucket_access_logging"}

@@ -75,6 +75,14 @@ CASES: dict[str, tuple[str, dict[str, Any], tuple[str, ...], str]] = {
     # enable_key_rotation defaults to false (is_enabled to true, the spec to SYMMETRIC_DEFAULT)
     "CF-AWS-KMS-001": ("aws_kms_key", {}, (), "deny"),
     "CF-AWS-KMS-002": ("aws_kms_key", {}, (), "pass"),
+    # no kms_key_id: CloudWatch Logs' own encryption; retention_in_days defaults to 0, events never expire
+    "CF-AWS-CW-001": ("aws_cloudwatch_log_group", {"name": "/app/api"}, (), "deny"),
+    "CF-AWS-CW-002": ("aws_cloudwatch_log_group", {"name": "/app/api"}, (), "pass"),
+    # enable_log_file_validation defaults to false; no kms_key_id, no KMS key; the bucket's access logging is
+    # another resource's, known on apply
+    "CF-AWS-CT-001": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CT-002": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "unknown"),
+    "CF-AWS-CT-003": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
     # a runtime computed from a variable file: unknown until apply
     "CF-AWS-LAMBDA-001": ("aws_lambda_function", {"function_name": "fn"}, ("runtime",), "unknown"),
     # storage_encrypted and deletion_protection default to false; publicly_accessible to false,
@@ -255,8 +263,8 @@ def test_unknown_is_listed_in_every_format_and_fails_only_when_asked(tmp_path) -
 
 
 def test_types_the_plan_check_used_to_skip_are_judged_where_a_policy_exists(clock: Clock) -> None:
-    """Default VPCs and subnets, classic load balancers and snapshot copies; a log group, which no policy
-    covers, stays listed as skipped."""
+    """Default VPCs and subnets, classic load balancers, snapshot copies and log groups; a queue, which no
+    policy covers, stays listed as skipped."""
     plan = {
         "format_version": "1.2",
         "resource_changes": [
@@ -272,6 +280,7 @@ def test_types_the_plan_check_used_to_skip_are_judged_where_a_policy_exists(cloc
                 ("aws_elb", {"name": "classic", "availability_zones": ["eu-west-1a"]}),
                 ("aws_ebs_snapshot_copy", {"source_snapshot_id": "snap-1", "encrypted": False}),
                 ("aws_cloudwatch_log_group", {"name": "app"}),
+                ("aws_sqs_queue", {"name": "jobs"}),
             )
         ],
     }
@@ -281,9 +290,11 @@ def test_types_the_plan_check_used_to_skip_are_judged_where_a_policy_exists(cloc
         ("aws_default_subnet.this", "subnet"),
         ("aws_elb.this", "load_balancer"),
         ("aws_ebs_snapshot_copy.this", "ebs_snapshot"),
+        ("aws_cloudwatch_log_group.this", "cloudwatch_log_group"),
     )
-    assert result.skipped == (("aws_cloudwatch_log_group.this", "aws_cloudwatch_log_group"),)
+    assert result.skipped == (("aws_sqs_queue.this", "aws_sqs_queue"),)
     assert [(f.policy_id, f.resource_key) for f in result.findings] == [
+        ("CF-AWS-CW-001", "aws_cloudwatch_log_group.this"),  # no KMS key
         ("CF-AWS-EC2-009", "aws_ebs_snapshot_copy.this"),  # not encrypted
         ("CF-AWS-ELB-001", "aws_elb.this"),  # one Availability Zone
         ("CF-AWS-VPC-001", "aws_default_subnet.this"),  # default subnets assign public IPs

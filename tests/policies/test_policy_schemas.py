@@ -240,6 +240,31 @@ INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
         {"KeyId": "k-1"},
     ),
+    "cloudwatch_log_group": (
+        {
+            "logGroupName": "/app/api",
+            "arn": "arn:aws:logs:eu-west-1:1:log-group:/app/api:*",
+            "logGroupArn": "arn:aws:logs:eu-west-1:1:log-group:/app/api",
+            "kmsKeyId": "arn:aws:kms:eu-west-1:1:key/k-1",
+            "retentionInDays": 365,
+            "Tags": TAGS,
+        },
+        {"logGroupName": "/app/api"},
+    ),
+    "cloudtrail_trail": (
+        {
+            "Name": "management",
+            "TrailARN": "arn:aws:cloudtrail:eu-west-1:1:trail/management",
+            "IsMultiRegionTrail": True,
+            "IsLogging": True,
+            "LogFileValidationEnabled": True,
+            "KmsKeyId": "arn:aws:kms:eu-west-1:1:key/k-1",
+            "S3BucketName": "acme-trail",
+            "S3BucketLogging": {"LoggingEnabled": {"TargetBucket": "acme-access", "TargetPrefix": "trail/"}},
+            "Tags": TAGS,
+        },
+        {"Name": "management"},
+    ),
 }
 
 # Terraform type -> planned ``after`` with every attribute the mapper reads (companions point at parents)
@@ -391,6 +416,21 @@ PLAN_AFTER: dict[str, dict[str, Any]] = {
         "is_enabled": True,
         "customer_master_key_spec": "SYMMETRIC_DEFAULT",
         "enable_key_rotation": True,
+    },
+    "aws_cloudwatch_log_group": {
+        "name": "/app/api",
+        "arn": "arn:aws:logs:eu-west-1:1:log-group:/app/api",
+        "kms_key_id": "arn:aws:kms:eu-west-1:1:key/k-1",
+        "retention_in_days": 365,
+    },
+    "aws_cloudtrail": {
+        "name": "management",
+        "arn": "arn:aws:cloudtrail:eu-west-1:1:trail/management",
+        "is_multi_region_trail": True,
+        "enable_logging": True,
+        "enable_log_file_validation": True,
+        "kms_key_id": "arn:aws:kms:eu-west-1:1:key/k-1",
+        "s3_bucket_name": "acme-trail",
     },
 }
 

@@ -167,6 +167,34 @@ def seed_key(seed: Seeder, *, rotated: bool) -> None:
     seed.name("key", seed.expect("kms_key", key, [{"Key": "team", "Value": "security"}]))
 
 
+def seed_log_group(seed: Seeder, *, configured: bool) -> None:
+    """A log group: encrypted with the region's key and kept 400 days, tagged (configured), or bare."""
+    logs, name = seed.client("logs"), f"/cf/{seed.region}"
+    if configured:
+        key = seed.client("kms").describe_key(KeyId=seed.estate.ids[f"key {seed.account} {seed.region}"])
+        logs.create_log_group(logGroupName=name, kmsKeyId=key["KeyMetadata"]["Arn"], tags={"team": "web"})
+        logs.put_retention_policy(logGroupName=name, retentionInDays=400)
+    else:
+        logs.create_log_group(logGroupName=name)
+    seed.expect("cloudwatch_log_group", name, TEAM_WEB if configured else [])
+
+
+def seed_trail(seed: Seeder, *, configured: bool) -> None:
+    """A trail into the region's bucket: multi-region, validated, KMS-encrypted, logging and tagged
+    (configured; its bucket logs access), or a bare single-region one that is not logging."""
+    cloudtrail, name = seed.client("cloudtrail"), f"cf-trail-{seed.region}"
+    settings = {}
+    if configured:
+        key = seed.client("kms").describe_key(KeyId=seed.estate.ids[f"key {seed.account} {seed.region}"])
+        settings = {"IsMultiRegionTrail": True, "EnableLogFileValidation": True, "TagsList": TEAM_WEB,
+                    "KmsKeyId": key["KeyMetadata"]["Arn"]}
+    cloudtrail.create_trail(Name=name, S3BucketName=seed.estate.ids[f"bucket {seed.account} {seed.region}"],
+                            **settings)
+    if configured:
+        cloudtrail.start_logging(Name=name)
+    seed.expect("cloudtrail_trail", name, TEAM_WEB if configured else [])
+
+
 def seed_services(seed: Seeder, subnets: list[str], function_role: str) -> None:
     """A database, a load balancer routing to the region's instance and a function (tags as a dict, the Lambda
     way)."""
@@ -240,6 +268,8 @@ def seed_estate(endpoint: str) -> Estate:
             subnets = seed_network_and_compute(seed)
             seed_bucket(seed, configured=rich and region == REGIONS[0])
             seed_key(seed, rotated=rich and region == REGIONS[0])
+            seed_log_group(seed, configured=rich and region == REGIONS[0])
+            seed_trail(seed, configured=rich and region == REGIONS[0])
             if rich and region == REGIONS[0]:
                 seed_services(seed, subnets, role)
             for resource_type in EMPTY_TYPES:  # a sync plans these slices even where they hold nothing

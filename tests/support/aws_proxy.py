@@ -55,6 +55,8 @@ def access_denied_in(region: str) -> Rule:
             "ec2": "UnauthorizedOperation",
             "lambda": "AccessDeniedException",
             "kms": "AccessDeniedException",
+            "logs": "AccessDeniedException",
+            "cloudtrail": "AccessDeniedException",
         }
         message = (
             f"Access key {request.access_key_id} is not authorized to perform this operation in {region}"
@@ -98,7 +100,7 @@ def error_response(service: str, refusal: Refusal) -> tuple[dict[str, str], byte
     if service == "lambda":  # rest-json
         headers = {"Content-Type": "application/json", "x-amzn-ErrorType": refusal.code}
         return headers, json.dumps({"Message": refusal.message}).encode()
-    if service == "kms":  # json 1.1
+    if service in ("kms", "logs", "cloudtrail"):  # json 1.1
         body = json.dumps({"__type": refusal.code, "message": refusal.message})
         return {"Content-Type": "application/x-amz-json-1.1"}, body.encode()
     if service == "monitoring":  # CloudWatch, as botocore calls it: json 1.0

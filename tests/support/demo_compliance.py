@@ -19,6 +19,7 @@ def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
         (v.account_id, v.region, v.attributes["attached_to"])
         for v in where("ebs_volume", lambda a: a["device"] == ROOT_DEVICE and not a["encrypted"])
     }
+    unlogged_buckets = {s.name for s in where("s3_bucket", lambda a: not a["access_logging"])}
     return {
         "CF-AWS-RDS-006": where("rds_instance", lambda a: not a["multi_az"]),
         "CF-AWS-RDS-007": where("rds_instance", lambda a: not a["iam_auth"]),
@@ -41,4 +42,9 @@ def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
         # an account without a password policy (both None) fails both
         "CF-AWS-IAM-006": where("iam_password_policy", lambda a: (a["minimum_password_length"] or 0) < 14),
         "CF-AWS-IAM-007": where("iam_password_policy", lambda a: (a["password_reuse_prevention"] or 0) < 24),
+        "CF-AWS-CW-001": where("cloudwatch_log_group", lambda a: a["kms_key"] is None),
+        "CF-AWS-CW-002": where("cloudwatch_log_group", lambda a: 0 < a["retention_days"] < 365),
+        "CF-AWS-CT-001": where("cloudtrail_trail", lambda a: not a["log_file_validation"]),
+        "CF-AWS-CT-002": where("cloudtrail_trail", lambda a: a["bucket"] in unlogged_buckets),
+        "CF-AWS-CT-003": where("cloudtrail_trail", lambda a: a["kms_key"] is None),
     }

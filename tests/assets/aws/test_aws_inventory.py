@@ -28,7 +28,12 @@ REGIONAL_TYPES = sorted(name for name, kind in RESOURCE_TYPES.items() if not kin
 GLOBAL_TYPES = sorted(name for name, kind in RESOURCE_TYPES.items() if kind.is_global)
 SLICES_PER_ACCOUNT = len(REGIONAL_TYPES) * len(REGIONS) + len(GLOBAL_TYPES)  # global types once each
 EC2_TYPES = {"ec2_instance", "ebs_volume", "ebs_snapshot", "elastic_ip", "security_group", "vpc", "subnet"}
-DENIED_CODE = {"lambda_function": "AccessDeniedException", "kms_key": "AccessDeniedException"} | {
+DENIED_CODE = {
+    "lambda_function": "AccessDeniedException",
+    "kms_key": "AccessDeniedException",
+    "cloudwatch_log_group": "AccessDeniedException",
+    "cloudtrail_trail": "AccessDeniedException",
+} | {
     name: "UnauthorizedOperation" for name in EC2_TYPES
 }
 
@@ -169,6 +174,21 @@ def test_documents_carry_uniform_tags_and_enrichment(aws_estate: Estate, synced)
     )
     unrotated = rows[(plain, west, "kms_key", aws_estate.ids[f"key {plain} {west}"])][1]
     assert unrotated["KeyRotationEnabled"] is False
+    # a log group's KMS key and retention are absent from the API's answer when not set
+    key_arn = f"arn:aws:kms:{east}:{rich}:key/{aws_estate.ids[f'key {rich} {east}']}"
+    encrypted = rows[(rich, east, "cloudwatch_log_group", f"/cf/{east}")]
+    assert (encrypted[0], encrypted[1]["kmsKeyId"], encrypted[1]["retentionInDays"]) == (
+        f"arn:aws:logs:{east}:{rich}:log-group:/cf/{east}", key_arn, 400)
+    bare_group = rows[(plain, west, "cloudwatch_log_group", f"/cf/{west}")][1]
+    assert ("kmsKeyId" in bare_group, "retentionInDays" in bare_group) == (False, False)
+    # the multi-region trail is in its home region's slice only (the slices above hold one trail each)
+    trail_arn, trail = rows[(rich, east, "cloudtrail_trail", f"cf-trail-{east}")][:2]
+    assert trail_arn == f"arn:aws:cloudtrail:{east}:{rich}:trail/cf-trail-{east}"
+    assert (trail["IsMultiRegionTrail"], trail["IsLogging"], trail["LogFileValidationEnabled"], trail["KmsKeyId"],
+            trail["S3BucketLogging"]["LoggingEnabled"]["TargetPrefix"]) == (True, True, True, key_arn, "access/")
+    bare_trail = rows[(plain, west, "cloudtrail_trail", f"cf-trail-{west}")][1]
+    assert (bare_trail["IsMultiRegionTrail"], bare_trail["IsLogging"], bare_trail.get("KmsKeyId"),
+            bare_trail["S3BucketLogging"]) == (False, False, None, {"LoggingEnabled": None})
     assert rows[(rich, east, "lambda_function", "cf-fn")][1]["Runtime"] == "python3.12"
     balancer = rows[(rich, east, "load_balancer", "cf-web")][1]
     assert balancer["Tags"] == SORTED_TAGS

@@ -15,6 +15,8 @@
     'stg_aws__lambda_functions',
     'stg_aws__load_balancers',
     'stg_aws__kms_keys',
+    'stg_aws__cloudwatch_log_groups',
+    'stg_aws__cloudtrail_trails',
 ] -%}
 
 with unioned as (
