@@ -17,6 +17,10 @@ s3_bucket          access_logging (server access logs into the bucket itself, un
                    only buckets without a public access block are made public)
 iam_password_policy  minimum_password_length, password_reuse_prevention (both None: the account has
                    no password policy); per account in turn: 14 and 24 (CIS-compliant), 8 and 24, none
+iam_user           console_password (a login profile; every third user): with access keys never used,
+                   such a user shows keys set up at creation (CIS 1.11)
+iam_account        root_mfa ("hardware", "virtual" or None) and root_access_keys, per account in turn:
+                   hardware MFA and no keys, a virtual MFA device and no keys, no MFA and access keys
 =================  ==================================================================================
 
 Performance Insights is not set: moto does not report it (``PerformanceInsightsEnabled`` is absent from
@@ -81,6 +85,15 @@ def _password_policy(position: int, attributes: dict[str, Any]) -> dict[str, Any
     return {"minimum_password_length": length, "password_reuse_prevention": reuse}
 
 
+def _user(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    return {"console_password": position % 3 == 0}
+
+
+def _account(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    mfa, keys = (("hardware", False), ("virtual", False), (None, True))[position % 3]
+    return {"root_mfa": mfa, "root_access_keys": keys}
+
+
 SETTINGS = {
     "rds_instance": _rds_instance,
     "ec2_instance": _ec2_instance,
@@ -88,6 +101,8 @@ SETTINGS = {
     "s3_bucket": _s3_bucket,
     "exposed s3_bucket": _exposed_bucket,
     "iam_password_policy": _password_policy,
+    "iam_user": _user,
+    "iam_account": _account,
 }
 
 

@@ -66,6 +66,16 @@ load_balancer      vpc, subnets (names), security_group, scheme (internet-facing
 kms_key            rotation_enabled, aws_managed
 iam_password_policy  one per account (region "global", untagged: the API has no tags), named
                    PASSWORD_POLICY; ``demo.compliance`` decides its settings
+iam_account        one per account (global, untagged), named ACCOUNT: its root user (``demo.compliance``
+                   decides root_mfa and root_access_keys)
+iam_role           + SUPPORT_ROLE in the first and last account: trusted by its own account, given
+                   managed_policies (SUPPORT_POLICY, AWS's AWSSupportAccess); the middle account has none
+iam_policy         ADMIN_POLICY (allows "*" on "*") and REPORTS_POLICY (s3:GetObject) in every account,
+                   attributes actions, users (names of the account's users it is attached to, directly):
+                   the admin one to the account's first user except in the last account, where it is
+                   attached to nobody; the reports one to its second user
+iam_server_certificate  LEGACY_CERTIFICATE in the first account, attributes valid_days (its validity,
+                   counted back from seeding): it expired 30 days before seeding
 =================  ==================================================================================
 
 ``demo.compliance`` adds the security settings (logging, monitoring, TLS, egress...) to these attributes.
@@ -115,9 +125,18 @@ RESOURCE_TYPES = (
     "load_balancer",
     "kms_key",
     "iam_password_policy",
+    "iam_account",
+    "iam_policy",
+    "iam_server_certificate",
 )
 GLOBAL_REGION = "global"
 PASSWORD_POLICY = "account password policy"
+ACCOUNT = "root user"
+SUPPORT_ROLE = "incident-support"
+SUPPORT_POLICY = "arn:aws:iam::aws:policy/AWSSupportAccess"
+ADMIN_POLICY = "break-glass-admin"
+REPORTS_POLICY = "reports-read"
+LEGACY_CERTIFICATE = "legacy-web"
 
 TAG_KEY_VARIANTS: dict[str, tuple[str, ...]] = {  # canonical key -> the raw keys used for it, itself first
     "team": ("team", "Team", "TEAM", "tema"),
@@ -251,13 +270,35 @@ def generate_estate(seed: int = 42, size: int = 300) -> Estate:
         _keys,
     ):
         step(builder)
-    created = with_compliance_settings(_apply_tag_styles(builder) + _password_policies())
+    styled = _apply_tag_styles(builder)
+    created = with_compliance_settings(styled + _password_policies() + _account_security(styled))
     return Estate(seed=seed, size=size, resources=tuple(created + _created_by_aws(created)))
 
 
 def _password_policies() -> list[ResourceSpec]:
     """Every account's password policy; added after the tag styles, which draw from the random stream."""
     return [ResourceSpec(account_id, GLOBAL_REGION, "iam_password_policy", PASSWORD_POLICY) for account_id in DEMO_ACCOUNTS]
+
+
+def _account_security(styled: list[ResourceSpec]) -> list[ResourceSpec]:
+    """Each account's root user, support role, customer-managed policies and server certificate (see the
+    module docstring); after the tag styles too, so the random stream stays as it was."""
+    specs = []
+    last = len(DEMO_ACCOUNTS) - 1
+    for position, account_id in enumerate(DEMO_ACCOUNTS):
+        users = sorted(s.name for s in styled if s.resource_type == "iam_user" and s.account_id == account_id)
+        add = partial(ResourceSpec, account_id, GLOBAL_REGION)
+        specs.append(add("iam_account", ACCOUNT))
+        if position != 1:
+            tags = {"team": "platform", "project": "cloudforge", "env": "prod", "owner": "jonas.berg@example.com"}
+            attributes = {"trusted_principal": f"arn:aws:iam::{account_id}:root", "managed_policies": (SUPPORT_POLICY,)}
+            specs.append(add("iam_role", SUPPORT_ROLE, tags, tags, attributes))
+        admin_users = tuple(users[:1]) if position != last else ()
+        specs.append(add("iam_policy", ADMIN_POLICY, attributes={"actions": ("*",), "users": admin_users}))
+        specs.append(add("iam_policy", REPORTS_POLICY, attributes={"actions": ("s3:GetObject",), "users": tuple(users[1:2])}))
+        if position == 0:
+            specs.append(add("iam_server_certificate", LEGACY_CERTIFICATE, attributes={"valid_days": (-395, -30)}))
+    return specs
 
 
 class _Builder:

@@ -6,7 +6,7 @@ the per-policy counts (tests/pipelines/test_compliance_settings_end_to_end.py).
 
 from __future__ import annotations
 
-from demo.estate import ROOT_DEVICE, Estate, ResourceSpec
+from demo.estate import ROOT_DEVICE, SUPPORT_POLICY, Estate, ResourceSpec
 
 
 def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
@@ -19,6 +19,10 @@ def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
         (v.account_id, v.region, v.attributes["attached_to"])
         for v in where("ebs_volume", lambda a: a["device"] == ROOT_DEVICE and not a["encrypted"])
     }
+    supported = {
+        s.account_id for s in where("iam_role", lambda a: SUPPORT_POLICY in a.get("managed_policies", ()))
+    }
+    given_directly = {(s.account_id, user) for s in where("iam_policy") for user in s.attributes["users"]}
     return {
         "CF-AWS-RDS-006": where("rds_instance", lambda a: not a["multi_az"]),
         "CF-AWS-RDS-007": where("rds_instance", lambda a: not a["iam_auth"]),
@@ -41,4 +45,13 @@ def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
         # an account without a password policy (both None) fails both
         "CF-AWS-IAM-006": where("iam_password_policy", lambda a: (a["minimum_password_length"] or 0) < 14),
         "CF-AWS-IAM-007": where("iam_password_policy", lambda a: (a["password_reuse_prevention"] or 0) < 24),
+        "CF-AWS-IAM-001": where("iam_user", lambda a: a["console_password"] and not a["has_mfa"]),
+        "CF-AWS-IAM-008": where("iam_account", lambda a: a["root_access_keys"]),
+        "CF-AWS-IAM-009": where("iam_account", lambda a: a["root_mfa"] is None),
+        "CF-AWS-IAM-010": where("iam_account", lambda a: a["root_mfa"] != "hardware"),
+        "CF-AWS-IAM-012": [s for s in where("iam_account") if s.account_id not in supported],
+        "CF-AWS-IAM-013": [s for s in where("iam_user") if (s.account_id, s.name) in given_directly],
+        # every demo access key is unused: a console user with keys got them at creation
+        "CF-AWS-IAM-014": where("iam_user", lambda a: a["console_password"] and a["access_key_ages_days"]),
+        "CF-AWS-IAM-015": where("iam_policy", lambda a: "*" in a["actions"] and a["users"]),
     }
