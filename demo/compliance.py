@@ -21,6 +21,10 @@ cloudwatch_log_group  kms_key (every other group uses its account's KMS key, if 
                    retention_days (365, 30, 0 = never expire, in turn; 0 is set by leaving it out)
 cloudtrail_trail   log_file_validation (off for the second trail), kms_key (the trail's key, if any,
                    except for the third)
+iam_user           console_password (a login profile; every third user): with access keys never used,
+                   such a user shows keys set up at creation (CIS 1.11)
+iam_account        root_mfa ("hardware", "virtual" or None) and root_access_keys, per account in turn:
+                   hardware MFA and no keys, a virtual MFA device and no keys, no MFA and access keys
 =================  ==================================================================================
 
 Performance Insights is not set: moto does not report it (``PerformanceInsightsEnabled`` is absent from
@@ -91,6 +95,13 @@ def _log_group(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
 
 def _trail(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
     return {"log_file_validation": position % 3 != 1, "kms_key": attributes["key"] if position % 3 != 2 else None}
+def _user(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    return {"console_password": position % 3 == 0}
+
+
+def _account(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    mfa, keys = (("hardware", False), ("virtual", False), (None, True))[position % 3]
+    return {"root_mfa": mfa, "root_access_keys": keys}
 
 
 SETTINGS = {
@@ -102,6 +113,8 @@ SETTINGS = {
     "iam_password_policy": _password_policy,
     "cloudwatch_log_group": _log_group,
     "cloudtrail_trail": _trail,
+    "iam_user": _user,
+    "iam_account": _account,
 }
 
 

@@ -74,6 +74,16 @@ cloudtrail_trail   one multi-region trail per account that has a bucket, logging
                    third account, off for the second (else its first bucket); key (the account's first
                    KMS key in that region, or None); ``demo.compliance`` decides log file validation and
                    whether the key is used
+iam_account        one per account (global, untagged), named ACCOUNT: its root user (``demo.compliance``
+                   decides root_mfa and root_access_keys)
+iam_role           + SUPPORT_ROLE in the first and last account: trusted by its own account, given
+                   managed_policies (SUPPORT_POLICY, AWS's AWSSupportAccess); the middle account has none
+iam_policy         ADMIN_POLICY (allows "*" on "*") and REPORTS_POLICY (s3:GetObject) in every account,
+                   attributes actions, users (names of the account's users it is attached to, directly):
+                   the admin one to the account's first user except in the last account, where it is
+                   attached to nobody; the reports one to its second user
+iam_server_certificate  LEGACY_CERTIFICATE in the first account, attributes valid_days (its validity,
+                   counted back from seeding): it expired 30 days before seeding
 =================  ==================================================================================
 
 ``demo.compliance`` adds the security settings (logging, monitoring, TLS, egress...) to these attributes.
@@ -125,10 +135,19 @@ RESOURCE_TYPES = (
     "iam_password_policy",
     "cloudwatch_log_group",
     "cloudtrail_trail",
+    "iam_account",
+    "iam_policy",
+    "iam_server_certificate",
 )
 GLOBAL_REGION = "global"
 PASSWORD_POLICY = "account password policy"
 LOG_GROUPS_PER_ACCOUNT = 2
+ACCOUNT = "root user"
+SUPPORT_ROLE = "incident-support"
+SUPPORT_POLICY = "arn:aws:iam::aws:policy/AWSSupportAccess"
+ADMIN_POLICY = "break-glass-admin"
+REPORTS_POLICY = "reports-read"
+LEGACY_CERTIFICATE = "legacy-web"
 
 TAG_KEY_VARIANTS: dict[str, tuple[str, ...]] = {  # canonical key -> the raw keys used for it, itself first
     "team": ("team", "Team", "TEAM", "tema"),
@@ -263,7 +282,7 @@ def generate_estate(seed: int = 42, size: int = 300) -> Estate:
     ):
         step(builder)
     tagged = _apply_tag_styles(builder)
-    created = with_compliance_settings(tagged + _password_policies() + _log_groups(tagged))
+    created = with_compliance_settings(tagged + _password_policies() + _log_groups(tagged) + _account_security(tagged))
     created = created + with_compliance_settings(_trails(created))
     return Estate(seed=seed, size=size, resources=tuple(created + _created_by_aws(created)))
 
@@ -311,6 +330,25 @@ def _platform_tags(account_id: str) -> dict[str, str]:
     """The platform team's canonical tags, for what it runs in every account."""
     projects, owners = TEAMS["platform"]
     return {"team": "platform", "project": projects[0], "env": ACCOUNT_ENVS[account_id][0], "owner": owners[0]}
+def _account_security(tagged: list[ResourceSpec]) -> list[ResourceSpec]:
+    """Each account's root user, support role, customer-managed policies and server certificate (see the
+    module docstring); after the tag styles too, so the random stream stays as it was."""
+    specs = []
+    last = len(DEMO_ACCOUNTS) - 1
+    for position, account_id in enumerate(DEMO_ACCOUNTS):
+        users = sorted(s.name for s in tagged if s.resource_type == "iam_user" and s.account_id == account_id)
+        add = partial(ResourceSpec, account_id, GLOBAL_REGION)
+        specs.append(add("iam_account", ACCOUNT))
+        if position != 1:
+            tags = {"team": "platform", "project": "cloudforge", "env": "prod", "owner": "jonas.berg@example.com"}
+            attributes = {"trusted_principal": f"arn:aws:iam::{account_id}:root", "managed_policies": (SUPPORT_POLICY,)}
+            specs.append(add("iam_role", SUPPORT_ROLE, tags, tags, attributes))
+        admin_users = tuple(users[:1]) if position != last else ()
+        specs.append(add("iam_policy", ADMIN_POLICY, attributes={"actions": ("*",), "users": admin_users}))
+        specs.append(add("iam_policy", REPORTS_POLICY, attributes={"actions": ("s3:GetObject",), "users": tuple(users[1:2])}))
+        if position == 0:
+            specs.append(add("iam_server_certificate", LEGACY_CERTIFICATE, attributes={"valid_days": (-395, -30)}))
+    return specs
 
 
 class _Builder:

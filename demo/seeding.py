@@ -7,7 +7,8 @@ the old time. So the server must run in the process that seeds it: the embedded-
 (``demo.cloud``), or the test process for tests.
 
 ``start_moto_server`` starts such a server, without moto's public AMI catalogue (it would add ~1,300
-snapshots per region), and ``seed_estate`` accepts only servers it started. Seeding first discards what the
+snapshots per region) but with AWS's managed IAM policies (a role can then be given AWSSupportAccess, as in
+AWS), and ``seed_estate`` accepts only servers it started. Seeding first discards what the
 server holds in the estate's accounts, then creates one resource at a time with moto's random generator
 seeded from the estate seed, so a freshly started cloud process gets the same resource IDs every time.
 Credentials are moto's dummy ones, passed as boto3 session arguments only.
@@ -21,18 +22,21 @@ import logging
 import os
 import zipfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from cloudforge.settings import READ_ROLE_NAME
 from demo.backdating import backdate
+from demo.certificates import self_signed
 from demo.compliance import INSTANCE_PROFILE
 from demo.estate import GLOBAL_REGION, ROOT_DEVICE, WORLD, Estate, ResourceSpec
 from demo.health import seed_target_group
+from demo.root_user import set_root_user
 
 DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 IMAGE_ID = "ami-0c0ffee0c0ffee000"  # any id: moto does not validate images unless asked to
 DB_PASSWORD = "demo-password-not-secret"  # moto stores it; nothing real is protected by it
+CONSOLE_PASSWORD = "Demo-console-password-not-secret-1"  # meets every demo account's password policy
 
 # (account_id, region, resource_type, name) -> (resource_id, ARN), for the resources seeding creates
 ResourceIds = dict[tuple[str, str, str, str], tuple[str, str]]
@@ -43,11 +47,13 @@ _IN_THIS_PROCESS: set[str] = set()  # endpoints of the moto servers start_moto_s
 def start_moto_server() -> tuple[Any, str]:
     """Start moto in this process on a free loopback port; return (server, endpoint URL).
 
-    ``server.stop()`` ends it. It runs without moto's public AMI catalogue, so it holds only what is seeded.
+    ``server.stop()`` ends it. It runs without moto's public AMI catalogue, so it holds only what is seeded,
+    and with AWS's managed IAM policies, which AWS has in every account.
     """
     from moto.server import ThreadedMotoServer
 
     os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -82,7 +88,7 @@ def seed_estate(estate: Estate, endpoint_url: str, now: datetime) -> ResourceIds
     identities: ResourceIds = {}
     for account_id in accounts:
         specs = [r for r in estate.resources if r.account_id == account_id]
-        account = _Account(session, account_id, endpoint_url, specs)
+        account = _Account(session, account_id, endpoint_url, specs, now)
         for spec in specs:
             if spec.managed_by == "aws":
                 _settle_aws_resource(account, spec)
@@ -109,8 +115,11 @@ def account_client(endpoint_url: str, account_id: str, service: str, region: str
 class _Account:
     """Boto3 clients for one account, reached by assuming the read role, and the IDs created so far."""
 
-    def __init__(self, session: Any, account_id: str, endpoint_url: str, specs: list[ResourceSpec]) -> None:
+    def __init__(
+        self, session: Any, account_id: str, endpoint_url: str, specs: list[ResourceSpec], now: datetime | None = None
+    ) -> None:
         self.session = session  # shared, so service models load once
+        self.now = now  # when seeding happens: validity periods count from it
         self.account_id = account_id
         self.endpoint_url = endpoint_url
         credentials = session.client("sts", endpoint_url=endpoint_url, **DUMMY_CREDENTIALS).assume_role(
@@ -361,6 +370,37 @@ def _create_user(account: _Account, spec: ResourceSpec) -> str:
         device = iam.create_virtual_mfa_device(VirtualMFADeviceName=spec.name)["VirtualMFADevice"]
         codes = {"AuthenticationCode1": "123456", "AuthenticationCode2": "654321"}  # moto accepts any
         iam.enable_mfa_device(UserName=spec.name, SerialNumber=device["SerialNumber"], **codes)
+    if spec.attributes["console_password"]:
+        iam.create_login_profile(UserName=spec.name, Password=CONSOLE_PASSWORD)
+    return spec.name
+
+
+def _create_account(account: _Account, spec: ResourceSpec) -> str:
+    """The root user's MFA and access keys; a virtual root MFA device has AWS's fixed name."""
+    mfa = spec.attributes["root_mfa"]
+    if mfa == "virtual":
+        account.client("iam", spec.region).create_virtual_mfa_device(VirtualMFADeviceName="root-account-mfa-device")
+    set_root_user(spec.account_id, mfa=mfa is not None, access_keys=spec.attributes["root_access_keys"])
+    return spec.account_id
+
+
+def _create_policy(account: _Account, spec: ResourceSpec) -> str:
+    """A customer-managed policy allowing its actions on every resource, attached to its users."""
+    iam = account.client("iam", spec.region)
+    statement = {"Effect": "Allow", "Action": list(spec.attributes["actions"]), "Resource": "*"}
+    document = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    arn = iam.create_policy(PolicyName=spec.name, PolicyDocument=document)["Policy"]["Arn"]
+    for user in spec.attributes["users"]:
+        iam.attach_user_policy(UserName=user, PolicyArn=arn)
+    return spec.name
+
+
+def _create_server_certificate(account: _Account, spec: ResourceSpec) -> str:
+    start, end = (account.now + timedelta(days=days) for days in spec.attributes["valid_days"])
+    body, key = self_signed(f"{spec.name}.example.com", start, end)
+    account.client("iam", spec.region).upload_server_certificate(
+        ServerCertificateName=spec.name, CertificateBody=body, PrivateKey=key
+    )
     return spec.name
 
 
@@ -413,6 +453,8 @@ def _create_role(account: _Account, spec: ResourceSpec) -> str:
         AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [statement]}),
         Tags=_tag_list(spec.raw_tags),
     )
+    for policy_arn in spec.attributes.get("managed_policies", ()):
+        account.client("iam", spec.region).attach_role_policy(RoleName=spec.name, PolicyArn=policy_arn)
     return spec.name
 
 
@@ -488,13 +530,15 @@ def _identity(spec: ResourceSpec, created: str) -> tuple[str, str]:
         return created, f"arn:aws:ec2:{region}:{owner}:{_EC2_ARN_TYPES[spec.resource_type]}/{created}"
     if spec.resource_type in ("lambda_function", "load_balancer"):
         return name, created
-    if spec.resource_type == "iam_password_policy":
-        return created, None  # it has no ARN
+    if spec.resource_type in ("iam_password_policy", "iam_account"):
+        return created, None  # they have no ARN
     arn = {
         "s3_bucket": f"arn:aws:s3:::{name}",
         "rds_instance": f"arn:aws:rds:{region}:{account}:db:{name}",
         "iam_user": f"arn:aws:iam::{account}:user/{name}",
         "iam_role": f"arn:aws:iam::{account}:role/{name}",
+        "iam_policy": f"arn:aws:iam::{account}:policy/{name}",
+        "iam_server_certificate": f"arn:aws:iam::{account}:server-certificate/{name}",
         "kms_key": f"arn:aws:kms:{region}:{account}:key/{created}",
         "cloudwatch_log_group": f"arn:aws:logs:{region}:{account}:log-group:{name}",
         "cloudtrail_trail": f"arn:aws:cloudtrail:{region}:{account}:trail/{name}",
@@ -520,6 +564,9 @@ _CREATE: dict[str, Callable[[_Account, ResourceSpec], str]] = {
     "iam_password_policy": _create_password_policy,
     "cloudwatch_log_group": _create_log_group,
     "cloudtrail_trail": _create_trail,
+    "iam_account": _create_account,
+    "iam_policy": _create_policy,
+    "iam_server_certificate": _create_server_certificate,
 }
 
 

@@ -33,7 +33,9 @@ iam_user          UserName              iam.list_users; region "global"; per use
                                         + AccessKeys (list_access_keys, each + LastUsedDate from
                                           get_access_key_last_used, null if never used),
                                         + LoginProfile (get_login_profile, null when the user has no
-                                          console password), + Tags (list_user_tags)
+                                          console password), + Tags (list_user_tags),
+                                        + AttachedPolicies (list_attached_user_policies),
+                                        + PolicyNames (list_user_policies: its inline policies)
 iam_role          RoleName              iam.list_roles; region "global"; + Tags (list_role_tags)
 lambda_function   FunctionName          lambda.list_functions; + Tags (list_tags, a dict)
 load_balancer     LoadBalancerName      elbv2.describe_load_balancers; + Tags (describe_tags, 20 ARNs a call),
@@ -42,6 +44,19 @@ load_balancer     LoadBalancerName      elbv2.describe_load_balancers; + Tags (d
 iam_password_policy  the account id   iam.get_account_password_policy; region "global"; one per account:
                                         {"PasswordPolicy": the API's PasswordPolicy, null when the account
                                         has none (NoSuchEntity: AWS's defaults apply), "Tags": []}
+iam_account       the account id        region "global"; one per account, what CIS judges of the root user:
+                                        {"AccountSummary": AccountMFAEnabled and AccountAccessKeysPresent of
+                                        get_account_summary, "RootUser": the <root_account> row of the
+                                        credential report (generate_credential_report until COMPLETE, then
+                                        get_credential_report; CSV columns as strings), null when the report
+                                        has none (moto's has none), "RootVirtualMFADevice": the serial of the
+                                        root's virtual MFA device (list_virtual_mfa_devices), null when none,
+                                        "SupportRoles": role names of list_entities_for_policy on the
+                                        AWS-managed AWSSupportAccess, "Tags": []}
+iam_policy        PolicyName            iam.list_policies(Scope="Local"): customer-managed policies;
+                                        + Document (get_policy_version of DefaultVersionId),
+                                        + Tags (list_policy_tags)
+iam_server_certificate  ServerCertificateName  iam.list_server_certificates (the metadata, with Expiration)
 kms_key           KeyId                 kms.list_keys + describe_key (KeyMetadata);
                                         + KeyRotationEnabled (get_key_rotation_status, null where rotation
                                           does not apply), + Aliases (list_aliases names),
@@ -58,6 +73,9 @@ cloudtrail_trail  Name                  cloudtrail.describe_trails of the region
 
 from __future__ import annotations
 
+import csv
+import io
+import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -70,6 +88,9 @@ from botocore.exceptions import ClientError
 from assets.aws.clients import AccountSession
 
 GLOBAL_REGION = "global"
+ROOT_USER = "<root_account>"  # the root user's row in the credential report
+ROOT_MFA_DEVICE = "mfa/root-account-mfa-device"  # how a root virtual MFA device's serial ends
+REPORT_POLLS = 10  # generate_credential_report calls before giving up on a report still being generated
 
 Resource = tuple[str, str | None, dict[str, Any]]
 Collector = Callable[[AccountSession, str], Iterator[Resource]]
@@ -227,6 +248,8 @@ def iam_users(session: AccountSession, region: str) -> Iterator[Resource]:
             MFADevices=list(items(iam, "list_mfa_devices", "MFADevices", UserName=name)),
             AccessKeys=access_keys,
             LoginProfile=optional(iam.get_login_profile, "LoginProfile", {"NoSuchEntity"}, UserName=name),
+            AttachedPolicies=list(items(iam, "list_attached_user_policies", "AttachedPolicies", UserName=name)),
+            PolicyNames=list(items(iam, "list_user_policies", "PolicyNames", UserName=name)),
         )
         yield name, user["Arn"], doc
 
@@ -247,6 +270,54 @@ def iam_password_policy(session: AccountSession, region: str) -> Iterator[Resour
     iam = session.client("iam", region)
     policy = optional(iam.get_account_password_policy, "PasswordPolicy", {"NoSuchEntity"})
     yield session.account_id, None, document({"PasswordPolicy": policy}, None)
+
+
+def iam_account(session: AccountSession, region: str) -> Iterator[Resource]:
+    """The account's root user and support role, one document per account (CIS judges the account)."""
+    iam = session.client("iam", region)
+    summary = iam.get_account_summary()["SummaryMap"]
+    root_devices = [
+        device["SerialNumber"]
+        for device in items(iam, "list_virtual_mfa_devices", "VirtualMFADevices")
+        if device["SerialNumber"].endswith(f":{ROOT_MFA_DEVICE}")
+    ]
+    support = f"arn:{iam.meta.partition}:iam::aws:policy/AWSSupportAccess"
+    roles = items(iam, "list_entities_for_policy", "PolicyRoles", PolicyArn=support, EntityFilter="Role")
+    shape = {
+        "AccountSummary": {key: summary.get(key) for key in ("AccountMFAEnabled", "AccountAccessKeysPresent")},
+        "RootUser": next((row for row in credential_report(iam) if row["user"] == ROOT_USER), None),
+        "RootVirtualMFADevice": root_devices[0] if root_devices else None,
+        "SupportRoles": sorted(role["RoleName"] for role in roles),
+    }
+    yield session.account_id, None, document(shape, None)
+
+
+def credential_report(iam: BaseClient) -> list[dict[str, str]]:
+    """The rows of the account's credential report, generated first (AWS builds it in the background)."""
+    for poll in range(REPORT_POLLS):
+        if iam.generate_credential_report()["State"] == "COMPLETE":
+            break
+        time.sleep(0.2 * (poll + 1))  # a report takes seconds; AWS keeps one for four hours
+    else:
+        raise TimeoutError(f"the IAM credential report was still being generated after {REPORT_POLLS} polls")
+    content = iam.get_credential_report()["Content"]
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+
+
+def iam_policies(session: AccountSession, region: str) -> Iterator[Resource]:
+    """Customer-managed policies with their default version's document (what they allow)."""
+    iam = session.client("iam", region)
+    for policy in items(iam, "list_policies", "Policies", Scope="Local"):
+        arn = policy["Arn"]
+        version = iam.get_policy_version(PolicyArn=arn, VersionId=policy["DefaultVersionId"])["PolicyVersion"]
+        tags = list(items(iam, "list_policy_tags", "Tags", PolicyArn=arn))
+        yield policy["PolicyName"], arn, document(policy, tags, Document=version["Document"])
+
+
+def iam_server_certificates(session: AccountSession, region: str) -> Iterator[Resource]:
+    iam = session.client("iam", region)
+    for certificate in items(iam, "list_server_certificates", "ServerCertificateMetadataList"):
+        yield certificate["ServerCertificateName"], certificate["Arn"], document(certificate, None)
 
 
 def lambda_functions(session: AccountSession, region: str) -> Iterator[Resource]:
@@ -372,6 +443,9 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ResourceType("iam_user", iam_users, is_global=True),
         ResourceType("iam_role", iam_roles, is_global=True),
         ResourceType("iam_password_policy", iam_password_policy, is_global=True),
+        ResourceType("iam_account", iam_account, is_global=True),
+        ResourceType("iam_policy", iam_policies, is_global=True),
+        ResourceType("iam_server_certificate", iam_server_certificates, is_global=True),
         ResourceType("lambda_function", lambda_functions),
         ResourceType("load_balancer", load_balancers),
         ResourceType("kms_key", kms_keys),

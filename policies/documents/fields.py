@@ -75,18 +75,34 @@ def instance_family(instance_type: str | None) -> str | None:
     return instance_type.split(".", 1)[0] if instance_type else None
 
 
-def trust_statements(policy: Any, where: str) -> list[Doc]:
-    """IAM trust policy statements with principals and actions as lists; Principal "*" is {"AWS": ["*"]}."""
+def _statements(policy: Any, where: str, kind: str) -> list[Mapping[str, Any]]:
+    """The statements of an IAM policy given as a dict or as (URL-encoded) JSON text."""
     if isinstance(policy, str):
         try:
             policy = json.loads(urllib.parse.unquote(policy))
         except ValueError:
-            raise DocumentError(f"{where}: the trust policy is not JSON") from None
+            raise DocumentError(f"{where}: the {kind} is not JSON") from None
     statements = (policy or {}).get("Statement", [])
-    if isinstance(statements, Mapping):
-        statements = [statements]
+    return [statements] if isinstance(statements, Mapping) else statements
+
+
+def permission_statements(policy: Any, where: str) -> list[Doc]:
+    """IAM permission policy statements with actions and resources as lists; a NotAction or NotResource
+    statement lists none (it grants what it does not name, which no policy here judges)."""
+    return [
+        {
+            "effect": statement.get("Effect", "Allow"),
+            "actions": _as_list(statement.get("Action", [])),
+            "resources": _as_list(statement.get("Resource", [])),
+        }
+        for statement in _statements(policy, where, "policy document")
+    ]
+
+
+def trust_statements(policy: Any, where: str) -> list[Doc]:
+    """IAM trust policy statements with principals and actions as lists; Principal "*" is {"AWS": ["*"]}."""
     result = []
-    for statement in statements:
+    for statement in _statements(policy, where, "trust policy"):
         principal = statement.get("Principal", {})
         if principal == "*":
             principal = {"AWS": "*"}

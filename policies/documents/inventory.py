@@ -12,6 +12,7 @@ from policies.documents.fields import (
     bucket_policy_facts,
     DocumentError,
     instance_family,
+    permission_statements,
     public_access_block,
     security_group_rule,
     tag_map,
@@ -194,6 +195,8 @@ def _iam_user(d: Mapping[str, Any], where: str) -> Doc:
             }
             for k in d.get("AccessKeys") or []
         ],
+        "attached_policies": sorted(p["PolicyArn"] for p in d.get("AttachedPolicies") or []),
+        "inline_policies": sorted(d.get("PolicyNames") or []),
         "tags": tag_map(d.get("Tags")),
     }
 
@@ -228,6 +231,52 @@ def _iam_password_policy(d: Mapping[str, Any], where: str) -> Doc:
 
 _PASSWORD_POLICY_FIELDS = ("minimum_length", "reuse_prevention", "require_symbols", "require_numbers",
                            "require_uppercase", "require_lowercase", "max_age_days")
+
+
+def _iam_account(d: Mapping[str, Any], where: str) -> Doc:
+    summary = d.get("AccountSummary") or {}
+    root = d.get("RootUser")
+    return {
+        "root_access_keys_present": bool(summary.get("AccountAccessKeysPresent")),
+        "root_mfa_enabled": bool(summary.get("AccountMFAEnabled")),
+        "root_virtual_mfa": d.get("RootVirtualMFADevice") is not None,
+        "root_credentials_reported": root is not None,
+        "root_last_used_at": _root_last_used(root, where),
+        "support_roles": sorted(d.get("SupportRoles") or []),
+    }
+
+
+# the credential report's columns of a password's or access key's last use: a time, or N/A,
+# no_information or not_supported when there is none
+_ROOT_USE_COLUMNS = ("password_last_used", "access_key_1_last_used_date", "access_key_2_last_used_date")
+
+
+def _root_last_used(root: Mapping[str, str] | None, where: str) -> str | None:
+    """The latest use of the root user's password or access keys, per the credential report."""
+    used = [
+        timestamp(root[column], f"{where} RootUser {column}")
+        for column in _ROOT_USE_COLUMNS
+        if root and root.get(column, "")[:1].isdigit()
+    ]
+    return max(used, default=None)
+
+
+def _iam_policy(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "name": d["PolicyName"],
+        "arn": d.get("Arn"),
+        "attachment_count": d.get("AttachmentCount", 0),
+        "statements": permission_statements(d.get("Document"), f"{where} Document"),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _iam_server_certificate(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "name": d["ServerCertificateName"],
+        "arn": d.get("Arn"),
+        "expires_at": timestamp(d.get("Expiration"), f"{where} Expiration"),
+    }
 
 
 def _lambda_function(d: Mapping[str, Any], where: str) -> Doc:
@@ -304,6 +353,9 @@ MAPPERS: dict[str, Callable[[Mapping[str, Any], str], Doc]] = {
     "iam_user": _iam_user,
     "iam_role": _iam_role,
     "iam_password_policy": _iam_password_policy,
+    "iam_account": _iam_account,
+    "iam_policy": _iam_policy,
+    "iam_server_certificate": _iam_server_certificate,
     "lambda_function": _lambda_function,
     "load_balancer": _load_balancer,
     "kms_key": _kms_key,

@@ -25,6 +25,7 @@ from policies.documents.fields import (
     Doc,
     bucket_policy_facts,
     instance_family,
+    permission_statements,
     public_access_block,
     security_group_rule,
     tag_map,
@@ -365,6 +366,9 @@ def _plan_iam_user(c: _Change) -> Doc:
             }
             for k in c.joined.get("aws_iam_access_key", [])
         ],
+        # a policy created in the same plan has an ARN unknown until apply: null
+        "attached_policies": [a.get("policy_arn") for a in c.joined.get("aws_iam_user_policy_attachment", [])],
+        "inline_policies": [p.get("name") for p in c.joined.get("aws_iam_user_policy", [])],
         "tags": c.tags(),
     }
 
@@ -413,6 +417,24 @@ def _plan_iam_password_policy(c: _Change) -> Doc:
         "require_uppercase": c.known("require_uppercase_characters"),
         "require_lowercase": c.known("require_lowercase_characters"),
         "max_age_days": c.known("max_password_age") or None,
+    }
+
+
+def _plan_iam_policy(c: _Change) -> Doc:
+    return {
+        "name": c.known("name"),
+        "arn": c.known("arn"),
+        "attachment_count": None,  # attachments are resources of their own
+        "statements": _or_empty(_derive(c.known("policy"), lambda p: permission_statements(p, c.address))),
+        "tags": c.tags(),
+    }
+
+
+def _plan_iam_server_certificate(c: _Change) -> Doc:
+    return {
+        "name": c.known("name"),
+        "arn": c.known("arn"),
+        "expires_at": c.known("expiration"),  # read from the certificate by AWS: unknown until apply
     }
 
 
@@ -477,6 +499,8 @@ MAPPERS: dict[str, tuple[str, Callable[[_Change], Doc]]] = {
     "aws_iam_user": ("iam_user", _plan_iam_user),
     "aws_iam_role": ("iam_role", _plan_iam_role),
     "aws_iam_account_password_policy": ("iam_password_policy", _plan_iam_password_policy),
+    "aws_iam_policy": ("iam_policy", _plan_iam_policy),
+    "aws_iam_server_certificate": ("iam_server_certificate", _plan_iam_server_certificate),
     "aws_lambda_function": ("lambda_function", _plan_lambda_function),
     "aws_lb": ("load_balancer", _plan_load_balancer),
     "aws_alb": ("load_balancer", _plan_load_balancer),
@@ -501,9 +525,13 @@ _JOINS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "aws_vpc_security_group_egress_rule": ("security_group_id", _SECURITY_GROUPS, ("id",)),
     "aws_iam_user_login_profile": ("user", ("aws_iam_user",), ("name",)),
     "aws_iam_access_key": ("user", ("aws_iam_user",), ("name",)),
+    "aws_iam_user_policy_attachment": ("user", ("aws_iam_user",), ("name",)),
+    "aws_iam_user_policy": ("user", ("aws_iam_user",), ("name",)),
 }
 
 PLAN_RESOURCE_TYPES = frozenset(MAPPERS) | frozenset(_JOINS)
+# resource types no Terraform resource manages (the root user, the account summary): judged in the inventory only
+INVENTORY_ONLY = frozenset({"iam_account"})
 
 
 @dataclass(frozen=True)

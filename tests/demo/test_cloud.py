@@ -17,7 +17,15 @@ from cloudforge.clock import Clock
 from cloudforge.local.processes import is_alive
 from cloudforge.settings import DEMO_ACCOUNTS, DEMO_REGIONS, READ_ROLE_NAME
 from demo.cloud import find_embedded_cloud, start_embedded_cloud
-from demo.estate import AVAILABILITY_ZONES, GLOBAL_REGION, Estate, ResourceSpec, generate_estate
+from demo.estate import (
+    AVAILABILITY_ZONES,
+    GLOBAL_REGION,
+    SUPPORT_POLICY,
+    SUPPORT_ROLE,
+    Estate,
+    ResourceSpec,
+    generate_estate,
+)
 from demo.seeding import DUMMY_CREDENTIALS, seed_estate
 
 
@@ -50,6 +58,9 @@ LISTERS: dict[str, tuple[str, Callable[[Any], list[dict[str, Any]]]]] = {
     "iam_password_policy": ("iam", lambda c: [c.meta.region_name]),
     "cloudwatch_log_group": ("logs", lambda c: list(pages(c, "describe_log_groups", "logGroups"))),
     "cloudtrail_trail": ("cloudtrail", lambda c: c.describe_trails(includeShadowTrails=False)["trailList"]),
+    "iam_account": ("iam", lambda c: [c.meta.region_name]),  # one per account
+    "iam_policy": ("iam", lambda c: list(pages(c, "list_policies", "Policies", Scope="Local"))),
+    "iam_server_certificate": ("iam", lambda c: c.list_server_certificates()["ServerCertificateMetadataList"]),
 }
 
 
@@ -166,6 +177,50 @@ def test_trails_log_validated_and_encrypted_as_the_estate_says(estate: Estate, i
     assert [seeded(spec) for spec in trails] == expected
     assert [(validated, encrypted) for _, validated, encrypted, _ in expected] == [
         (True, True), (False, True), (True, False)]
+def test_root_users_support_roles_and_policies_are_as_the_estate_says(estate: Estate, inventory: Inventory) -> None:
+    def seeded(account_id: str) -> tuple:
+        iam = inventory.client(account_id, "iam", GLOBAL_REGION)
+        summary = iam.get_account_summary()["SummaryMap"]
+        devices = [d["SerialNumber"] for d in pages(iam, "list_virtual_mfa_devices", "VirtualMFADevices")]
+        support = iam.list_entities_for_policy(PolicyArn=SUPPORT_POLICY, EntityFilter="Role")["PolicyRoles"]
+        attached = {
+            (policy["PolicyName"], user["UserName"])
+            for user in pages(iam, "list_users", "Users")
+            for policy in iam.list_attached_user_policies(UserName=user["UserName"])["AttachedPolicies"]
+        }
+        return (
+            summary["AccountMFAEnabled"],
+            summary["AccountAccessKeysPresent"],
+            f"arn:aws:iam::{account_id}:mfa/root-account-mfa-device" in devices,
+            [role["RoleName"] for role in support],
+            attached,
+        )
+
+    def expected(account_id: str) -> tuple:
+        [account] = [s for s in estate.of_type("iam_account") if s.account_id == account_id]
+        mfa = account.attributes["root_mfa"]
+        support = [s.name for s in estate.of_type("iam_role") if s.account_id == account_id and s.name == SUPPORT_ROLE]
+        attached = {
+            (s.name, user) for s in estate.of_type("iam_policy") if s.account_id == account_id for user in s.attributes["users"]
+        }
+        return int(mfa is not None), int(account.attributes["root_access_keys"]), mfa == "virtual", support, attached
+
+    assert {a: seeded(a) for a in DEMO_ACCOUNTS} == {a: expected(a) for a in DEMO_ACCOUNTS}
+    roots = sorted((s.attributes["root_mfa"] or "", s.attributes["root_access_keys"]) for s in estate.of_type("iam_account"))
+    assert roots == [("", True), ("hardware", False), ("virtual", False)]
+
+
+def test_console_users_have_a_login_profile_as_the_estate_says(estate: Estate, inventory: Inventory) -> None:
+    def has_console(spec: ResourceSpec) -> bool:
+        iam = inventory.client(spec.account_id, "iam", GLOBAL_REGION)
+        try:
+            return bool(iam.get_login_profile(UserName=spec.name)["LoginProfile"])
+        except iam.exceptions.NoSuchEntityException:
+            return False
+
+    users = estate.of_type("iam_user")
+    assert [has_console(u) for u in users] == [u.attributes["console_password"] for u in users]
+    assert 0 < sum(u.attributes["console_password"] for u in users) < len(users)
 
 
 def test_default_subnets_follow_the_zones_moto_serves(inventory: Inventory) -> None:

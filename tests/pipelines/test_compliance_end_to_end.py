@@ -25,7 +25,7 @@ APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
 POLICIES = {policy.id: policy for policy in load_library().policies}
 REQUIRED = set(load_settings().tags.required)
 NAMED_TYPES = {"s3_bucket", "rds_instance", "iam_user", "iam_role", "lambda_function", "load_balancer",
-               "cloudwatch_log_group", "cloudtrail_trail"}
+               "cloudwatch_log_group", "cloudtrail_trail", "iam_account", "iam_policy", "iam_server_certificate"}
 # Runtimes the estate uses that Lambda deprecated before any date these tests run (2025-12-15, 2025-09-01).
 DEPRECATED_RUNTIMES = {"python3.9", "nodejs18.x"}
 
@@ -67,7 +67,16 @@ def flagged_resources(estate: Estate) -> dict[str, list[ResourceSpec]]:
         "CF-AWS-EC2-013": planted("ec2_instance_stopped"),  # every instance keeps its root volume
         "CF-AWS-EC2-016": where("ebs_volume", lambda a: a["volume_type"] == "gp2"),
         "CF-AWS-IAM-002": planted("iam_access_key_older_than_90_days"),
-        "CF-AWS-IAM-003": where("iam_user", lambda a: any(days >= 45 for days in a["access_key_ages_days"])),
+        # a key, or a console password never used since the user was made, idle for 45 days or more
+        "CF-AWS-IAM-003": [
+            s for s in where("iam_user")
+            if any(days >= 45 for days in s.attributes["access_key_ages_days"])
+            or (s.attributes["console_password"] and s.age_days >= 45)
+        ],
+        # moto's credential report has no root user row, so no account's root use can be checked
+        "CF-AWS-IAM-011": where("iam_account"),
+        # moto reports every server certificate as expired on 2012-05-08, whatever its body says
+        "CF-AWS-IAM-016": where("iam_server_certificate"),
         "CF-AWS-IAM-004": where("iam_user", lambda a: len(a["access_key_ages_days"]) > 1),
         "CF-AWS-KMS-001": planted("kms_key_rotation_disabled"),
         "CF-AWS-LAMBDA-001": where("lambda_function", lambda a: a["runtime"] in DEPRECATED_RUNTIMES),
@@ -88,8 +97,7 @@ def flagged_resources(estate: Estate) -> dict[str, list[ResourceSpec]]:
             and REQUIRED - {k for k, v in s.raw_tags.items() if v}
         ],
     } | flagged_by_settings(estate)
-    # Not derived, so asserted absent by the comparison: the planted iam_user_without_mfa users have no
-    # console password (CF-AWS-IAM-001 judges console users only); no world-open database port or all-traffic
+    # Not derived, so asserted absent by the comparison: no world-open database port or all-traffic
     # rule, no previous-generation instance type, no single-zone load balancer, no instance_families or
     # allowed_tag_values in the default settings.
 

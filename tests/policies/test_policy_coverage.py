@@ -46,13 +46,14 @@ def test_the_lists_hold_every_recommendation_of_both_versions() -> None:
 
 def test_a_missing_gap_or_an_unknown_id_is_reported() -> None:
     v3, v5 = load_frameworks()
+    gapped = next(r.id for r in v3.recommendations if r.automated and r.gap_kind)  # the first one with a gap
     recommendations = tuple(
-        replace(r, gap_kind=None, gap_reason=None) if r.id == "1.4" else r for r in v3.recommendations
+        replace(r, gap_kind=None, gap_reason=None) if r.id == gapped else r for r in v3.recommendations
     )
     broken = replace(v3, recommendations=tuple(r for r in recommendations if r.id != "5.6"))
     assert problems([broken, v5], load_library().policies) == [
         "cis-aws-foundations-v3.0 5.6: mapped by CF-AWS-EC2-006, not in the list",
-        "cis-aws-foundations-v3.0 1.4: automated, but no policy and no gap",
+        f"cis-aws-foundations-v3.0 {gapped}: automated, but no policy and no gap",
     ]
 
 

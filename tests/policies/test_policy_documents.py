@@ -306,6 +306,11 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
                 },
             ],
             "LoginProfile": {"UserName": "alice", "CreateDate": "2024-01-01T00:00:00+00:00"},
+            "AttachedPolicies": [
+                {"PolicyName": "zeta", "PolicyArn": "arn:aws:iam::111111111111:policy/zeta"},
+                {"PolicyName": "ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"},
+            ],
+            "PolicyNames": ["local"],
             "Tags": [],
         },
         {
@@ -324,8 +329,124 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
                     "last_used_at": "2024-07-01T00:00:00Z",
                 },
             ],
+            "attached_policies": ["arn:aws:iam::111111111111:policy/zeta", "arn:aws:iam::aws:policy/ReadOnlyAccess"],
+            "inline_policies": ["local"],
             "tags": {},
         },
+    ),
+    (
+        "iam_account",  # AWS's credential report: the root row's latest use wins; N/A and no_information are none
+        {
+            "AccountSummary": {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 1},
+            "RootUser": {
+                "user": "<root_account>",
+                "password_last_used": "2025-05-01T10:00:00+00:00",
+                "access_key_1_last_used_date": "2025-05-03T08:00:00+00:00",
+                "access_key_2_last_used_date": "N/A",
+            },
+            "RootVirtualMFADevice": "arn:aws:iam::111111111111:mfa/root-account-mfa-device",
+            "SupportRoles": ["support", "incidents"],
+            "Tags": [],
+        },
+        {
+            "root_access_keys_present": True,
+            "root_mfa_enabled": True,
+            "root_virtual_mfa": True,
+            "root_credentials_reported": True,
+            "root_last_used_at": "2025-05-03T08:00:00Z",
+            "support_roles": ["incidents", "support"],
+        },
+    ),
+    (
+        "iam_account",  # moto: no root row in the credential report, so the root's use is unknown
+        {
+            "AccountSummary": {"AccountMFAEnabled": 0, "AccountAccessKeysPresent": 0},
+            "RootUser": None,
+            "RootVirtualMFADevice": None,
+            "SupportRoles": [],
+            "Tags": [],
+        },
+        {
+            "root_access_keys_present": False,
+            "root_mfa_enabled": False,
+            "root_virtual_mfa": False,
+            "root_credentials_reported": False,
+            "root_last_used_at": None,
+            "support_roles": [],
+        },
+    ),
+    (
+        "iam_account",  # a root user never used: the report says no_information and N/A
+        {
+            "AccountSummary": {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0},
+            "RootUser": {
+                "user": "<root_account>",
+                "password_last_used": "no_information",
+                "access_key_1_last_used_date": "N/A",
+                "access_key_2_last_used_date": "N/A",
+            },
+            "RootVirtualMFADevice": None,
+            "SupportRoles": ["support"],
+            "Tags": [],
+        },
+        {
+            "root_access_keys_present": False,
+            "root_mfa_enabled": True,
+            "root_virtual_mfa": False,
+            "root_credentials_reported": True,
+            "root_last_used_at": None,
+            "support_roles": ["support"],
+        },
+    ),
+    (
+        "iam_policy",  # boto3 decodes the URL-encoded document; a single statement and a string action are lists
+        {
+            "PolicyName": "admin",
+            "Arn": "arn:aws:iam::111111111111:policy/admin",
+            "DefaultVersionId": "v2",
+            "AttachmentCount": 2,
+            "Document": {
+                "Version": "2012-10-17",
+                "Statement": {"Effect": "Allow", "Action": "*", "Resource": ["*"]},
+            },
+            "Tags": TAGS,
+        },
+        {
+            "name": "admin",
+            "arn": "arn:aws:iam::111111111111:policy/admin",
+            "attachment_count": 2,
+            "statements": [{"effect": "Allow", "actions": ["*"], "resources": ["*"]}],
+            "tags": {"env": "prod", "team": "data"},
+        },
+    ),
+    (
+        "iam_policy",  # a NotAction statement names no action: it is not read as "*"
+        {
+            "PolicyName": "all-but-iam",
+            "AttachmentCount": 0,
+            "Document": json.dumps({"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}),
+            "Tags": [],
+        },
+        {
+            "name": "all-but-iam",
+            "arn": None,
+            "attachment_count": 0,
+            "statements": [{"effect": "Allow", "actions": [], "resources": ["*"]}],
+            "tags": {},
+        },
+    ),
+    (
+        "iam_server_certificate",  # moto's fixed Expiration, in its own form
+        {
+            "ServerCertificateName": "web",
+            "Path": "/",
+            "Arn": "arn:aws:iam::111111111111:server-certificate/web",
+            "UploadDate": "2010-05-08T01:02:03.004000+00:00",
+            "ServerCertificateId": "ASCACKCEVSQ6C2EXAMPLE",
+            "Expiration": "2012-05-08T01:02:03.004000+00:00",
+            "Tags": [],
+        },
+        {"name": "web", "arn": "arn:aws:iam::111111111111:server-certificate/web", "expires_at": "2012-05-08T01:02:03Z"},
     ),
     (
         "iam_role",
@@ -838,13 +959,17 @@ def test_security_group_collects_inline_and_separate_rules() -> None:
     )
 
 
-def test_iam_user_gets_login_profile_and_keys_and_unknown_mfa() -> None:
+def test_iam_user_gets_login_profile_keys_policies_and_unknown_mfa() -> None:
     plan = _plan(
         [
             _change("aws_iam_user.alice", {"name": "alice", "tags": None}, {"arn": True}),
             _change("aws_iam_user_login_profile.alice", {"user": "alice"}),
             _change("aws_iam_access_key.a", {"user": "alice", "status": "Active"}),
             _change("aws_iam_access_key.b", {"user": "alice", "status": "Inactive"}),
+            _change("aws_iam_user_policy_attachment.read",
+                    {"user": "alice", "policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
+            _change("aws_iam_user_policy_attachment.own", {"user": "alice"}, {"policy_arn": True}),
+            _change("aws_iam_user_policy.local", {"user": "alice", "name": "local"}),
         ]
     )
     assert _docs(plan)["aws_iam_user.alice"] == (
@@ -860,6 +985,8 @@ def test_iam_user_gets_login_profile_and_keys_and_unknown_mfa() -> None:
                 {"id": None, "active": True, "created_at": None, "last_used_at": None},
                 {"id": None, "active": False, "created_at": None, "last_used_at": None},
             ],
+            "attached_policies": ["arn:aws:iam::aws:policy/ReadOnlyAccess", None],
+            "inline_policies": ["local"],
             "tags": {},
         },
     )

@@ -174,9 +174,40 @@ INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
                     "LastUsedDate": "2025-02-02T03:04:05+00:00",
                 }
             ],
+            "AttachedPolicies": [{"PolicyName": "reports", "PolicyArn": "arn:aws:iam::1:policy/reports"}],
+            "PolicyNames": ["inline"],
             "Tags": TAGS,
         },
         {"UserName": "alice"},
+    ),
+    "iam_account": (
+        {
+            "AccountSummary": {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0},
+            "RootUser": {"user": "<root_account>", "password_last_used": "2025-02-02T03:04:05+00:00",
+                         "access_key_1_last_used_date": "N/A", "access_key_2_last_used_date": "N/A"},
+            "RootVirtualMFADevice": "arn:aws:iam::1:mfa/root-account-mfa-device",
+            "SupportRoles": ["support"],
+            "Tags": [],
+        },
+        {"AccountSummary": {}},
+    ),
+    "iam_policy": (
+        {
+            "PolicyName": "admin",
+            "Arn": "arn:aws:iam::1:policy/admin",
+            "AttachmentCount": 1,
+            "Document": {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+            "Tags": TAGS,
+        },
+        {"PolicyName": "admin"},
+    ),
+    "iam_server_certificate": (
+        {
+            "ServerCertificateName": "web",
+            "Arn": "arn:aws:iam::1:server-certificate/web",
+            "Expiration": "2025-01-02T03:04:05+00:00",
+        },
+        {"ServerCertificateName": "web"},
     ),
     "iam_role": (
         {
@@ -370,6 +401,18 @@ PLAN_AFTER: dict[str, dict[str, Any]] = {
     "aws_iam_user": {"name": "alice", "arn": "arn:aws:iam::1:user/alice"},
     "aws_iam_user_login_profile": {"user": "alice"},
     "aws_iam_access_key": {"user": "alice", "status": "Active"},
+    "aws_iam_user_policy_attachment": {"user": "alice", "policy_arn": "arn:aws:iam::1:policy/reports"},
+    "aws_iam_user_policy": {"user": "alice", "name": "inline"},
+    "aws_iam_policy": {
+        "name": "admin",
+        "arn": "arn:aws:iam::1:policy/admin",
+        "policy": json.dumps({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+    },
+    "aws_iam_server_certificate": {
+        "name": "web",
+        "arn": "arn:aws:iam::1:server-certificate/web",
+        "expiration": "2025-01-02T03:04:05Z",
+    },
     "aws_iam_role": {
         "name": "app",
         "arn": "arn:aws:iam::1:role/app",
@@ -485,7 +528,7 @@ def _assert_matches_schema(resource_type: str, document: dict[str, Any], where: 
 def test_one_schema_per_resource_type_and_both_mappers_cover_them_all() -> None:
     assert {path.name for path in SCHEMA_DIR.iterdir()} == {f"{t}.json" for t in RESOURCE_TYPES}
     assert set(inventory.MAPPERS) == RESOURCE_TYPES == set(INVENTORY_INPUTS)
-    assert {resource_type for resource_type, _ in plan.MAPPERS.values()} == RESOURCE_TYPES
+    assert {resource_type for resource_type, _ in plan.MAPPERS.values()} == RESOURCE_TYPES - plan.INVENTORY_ONLY
     assert set(PLAN_AFTER) == plan.PLAN_RESOURCE_TYPES
 
 
@@ -518,7 +561,7 @@ def test_inventory_mapper_produces_exactly_the_schema(resource_type: str) -> Non
 @pytest.mark.parametrize("variant", sorted(PLANS))
 def test_plan_mapper_produces_exactly_the_schema(variant: str) -> None:
     documents = from_plan(PLANS[variant]).documents
-    assert sorted({t for _, t, _ in documents}) == sorted(RESOURCE_TYPES)
+    assert sorted({t for _, t, _ in documents}) == sorted(RESOURCE_TYPES - plan.INVENTORY_ONLY)
     for address, resource_type, document in documents:
         _assert_matches_schema(resource_type, document, f"{address} ({variant})")
 
@@ -531,6 +574,7 @@ def test_nested_shapes_are_exercised_by_both_mappers() -> None:
         ("security_group", "egress", "aws_security_group.this"),
         ("iam_user", "access_keys", "aws_iam_user.this"),
         ("iam_role", "trust_statements", "aws_iam_role.this"),
+        ("iam_policy", "statements", "aws_iam_policy.this"),
     ):
         assert from_inventory(resource_type, INVENTORY_INPUTS[resource_type][0])[key], (resource_type, key)
         assert plan_documents[address][key], (address, key)

@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import boto3
 import pytest
 
 from cloudforge.settings import AwsSettings
+from demo.certificates import self_signed
+from demo.root_user import set_root_user
 
 ACCOUNTS = ("410000000001", "410000000002")  # distinct from the demo accounts other tests seed
 REGIONS = ("us-east-1", "eu-west-1")
@@ -236,6 +239,7 @@ def seed_iam(seed: Seeder, *, rich: bool) -> str:
     """The rich account gets a fully equipped user, a bare user and a tagged role; returns a role ARN."""
     iam = seed.client("iam")
     seed.expect("iam_password_policy", seed.account)  # every account has one document, policy set or not
+    seed.expect("iam_account", seed.account)  # and one of its root user and support role
     if not rich:
         seed.expect("iam_role", "cf-audit")
         return iam.create_role(RoleName="cf-audit", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
@@ -253,7 +257,24 @@ def seed_iam(seed: Seeder, *, rich: bool) -> str:
     seed.expect("iam_user", "alice", [{"Key": "team", "Value": "platform"}])
     iam.create_user(UserName="bob")
     seed.expect("iam_user", "bob")
+    seed_iam_governance(seed, iam)
     return role
+
+
+def seed_iam_governance(seed: Seeder, iam) -> None:
+    """What CIS section 1 judges: alice's own policies, the root user (virtual MFA device, access keys), a
+    support role, and a server certificate."""
+    admin = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+    policy = iam.create_policy(PolicyName="cf-admin", PolicyDocument=admin, Tags=TAGS)["Policy"]
+    seed.expect("iam_policy", "cf-admin", SORTED_TAGS)
+    iam.attach_user_policy(UserName="alice", PolicyArn=policy["Arn"])
+    iam.put_user_policy(UserName="alice", PolicyName="cf-inline", PolicyDocument=admin)
+    iam.attach_role_policy(RoleName="cf-app", PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess")
+    iam.create_virtual_mfa_device(VirtualMFADeviceName="root-account-mfa-device")
+    set_root_user(seed.account, mfa=True, access_keys=True)
+    body, key = self_signed("cf.example.com", datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC))
+    iam.upload_server_certificate(ServerCertificateName="cf-web", CertificateBody=body, PrivateKey=key)
+    seed.expect("iam_server_certificate", "cf-web")
 
 
 def seed_estate(endpoint: str) -> Estate:
@@ -274,7 +295,8 @@ def seed_estate(endpoint: str) -> Estate:
                 seed_services(seed, subnets, role)
             for resource_type in EMPTY_TYPES:  # a sync plans these slices even where they hold nothing
                 estate.slices[(account, region, resource_type)] |= set()
-        estate.slices[(account, "global", "iam_user")] |= set()
+        for resource_type in ("iam_user", "iam_policy", "iam_server_certificate"):  # empty in the plain account
+            estate.slices[(account, "global", resource_type)] |= set()
     return estate
 
 

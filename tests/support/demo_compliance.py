@@ -6,7 +6,7 @@ the per-policy counts (tests/pipelines/test_compliance_settings_end_to_end.py).
 
 from __future__ import annotations
 
-from demo.estate import ROOT_DEVICE, Estate, ResourceSpec
+from demo.estate import ROOT_DEVICE, SUPPORT_POLICY, Estate, ResourceSpec
 
 
 def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
@@ -20,6 +20,10 @@ def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
         for v in where("ebs_volume", lambda a: a["device"] == ROOT_DEVICE and not a["encrypted"])
     }
     unlogged_buckets = {s.name for s in where("s3_bucket", lambda a: not a["access_logging"])}
+    supported = {
+        s.account_id for s in where("iam_role", lambda a: SUPPORT_POLICY in a.get("managed_policies", ()))
+    }
+    given_directly = {(s.account_id, user) for s in where("iam_policy") for user in s.attributes["users"]}
     return {
         "CF-AWS-RDS-006": where("rds_instance", lambda a: not a["multi_az"]),
         "CF-AWS-RDS-007": where("rds_instance", lambda a: not a["iam_auth"]),
@@ -47,4 +51,13 @@ def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
         "CF-AWS-CT-001": where("cloudtrail_trail", lambda a: not a["log_file_validation"]),
         "CF-AWS-CT-002": where("cloudtrail_trail", lambda a: a["bucket"] in unlogged_buckets),
         "CF-AWS-CT-003": where("cloudtrail_trail", lambda a: a["kms_key"] is None),
+        "CF-AWS-IAM-001": where("iam_user", lambda a: a["console_password"] and not a["has_mfa"]),
+        "CF-AWS-IAM-008": where("iam_account", lambda a: a["root_access_keys"]),
+        "CF-AWS-IAM-009": where("iam_account", lambda a: a["root_mfa"] is None),
+        "CF-AWS-IAM-010": where("iam_account", lambda a: a["root_mfa"] != "hardware"),
+        "CF-AWS-IAM-012": [s for s in where("iam_account") if s.account_id not in supported],
+        "CF-AWS-IAM-013": [s for s in where("iam_user") if (s.account_id, s.name) in given_directly],
+        # every demo access key is unused: a console user with keys got them at creation
+        "CF-AWS-IAM-014": where("iam_user", lambda a: a["console_password"] and a["access_key_ages_days"]),
+        "CF-AWS-IAM-015": where("iam_policy", lambda a: "*" in a["actions"] and a["users"]),
     }

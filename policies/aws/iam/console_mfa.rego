@@ -22,13 +22,13 @@
 #         password_enabled: true, password_last_used_at: '2025-05-20T00:00:00Z',
 #         mfa_enabled: true, access_keys: [{id: AKIAEXAMPLE1, active: true,
 #         created_at: '2025-04-01T00:00:00Z', last_used_at: '2025-05-30T00:00:00Z'}],
-#         tags: {team: data, project: lake, env: prod, owner: alice}}
+#         attached_policies: [], inline_policies: [], tags: {team: data, project: lake, env: prod, owner: alice}}
 #     bad:
 #       iam_user: {name: alice, arn: 'arn:aws:iam::123456789012:user/alice', created_at: '2025-01-01T00:00:00Z',
 #         password_enabled: true, password_last_used_at: '2025-05-20T00:00:00Z',
 #         mfa_enabled: false, access_keys: [{id: AKIAEXAMPLE1, active: true,
 #         created_at: '2025-04-01T00:00:00Z', last_used_at: '2025-05-30T00:00:00Z'}],
-#         tags: {team: data, project: lake, env: prod, owner: alice}}
+#         attached_policies: [], inline_policies: [], tags: {team: data, project: lake, env: prod, owner: alice}}
 package aws.iam.console_mfa
 
 import rego.v1

@@ -7,7 +7,7 @@
 #   id: CF-COMMON-TAG-001
 #   severity: medium
 #   category: tagging
-#   resource_types: [ec2_instance, ebs_volume, ebs_snapshot, elastic_ip, security_group, vpc, subnet, s3_bucket, rds_instance, iam_user, iam_role, lambda_function, load_balancer, kms_key]
+#   resource_types: [ec2_instance, ebs_volume, ebs_snapshot, elastic_ip, security_group, vpc, subnet, s3_bucket, rds_instance, iam_user, iam_role, lambda_function, load_balancer, kms_key, iam_policy]
 #   frameworks: {}
 #   remediation: >-
 #     Add the missing tags (Terraform: tags, or default_tags in the provider block so every resource

@@ -141,6 +141,31 @@ def test_documents_carry_uniform_tags_and_enrichment(aws_estate: Estate, synced)
             "RequireSymbols", "RequireNumbers")} == {
         "MinimumPasswordLength": 14, "PasswordReusePrevention": 24, "RequireSymbols": True, "RequireNumbers": False}
     assert rows[(plain, "global", "iam_password_policy", plain)][1] == {"PasswordPolicy": None, "Tags": []}
+    # alice's own policies; the root user and support role per account (moto's report has no root row)
+    assert [p["PolicyName"] for p in alice["AttachedPolicies"]] == ["cf-admin"]
+    assert alice["PolicyNames"] == ["cf-inline"]
+    assert (bob["AttachedPolicies"], bob["PolicyNames"]) == ([], [])
+    assert rows[(rich, "global", "iam_account", rich)][:2] == (None, {
+        "AccountSummary": {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 1},
+        "RootUser": None,
+        "RootVirtualMFADevice": f"arn:aws:iam::{rich}:mfa/root-account-mfa-device",
+        "SupportRoles": ["cf-app"],
+        "Tags": [],
+    })
+    assert rows[(plain, "global", "iam_account", plain)][1] == {
+        "AccountSummary": {"AccountMFAEnabled": 0, "AccountAccessKeysPresent": 0},
+        "RootUser": None,
+        "RootVirtualMFADevice": None,
+        "SupportRoles": [],
+        "Tags": [],
+    }
+    arn, admin = rows[(rich, "global", "iam_policy", "cf-admin")][:2]
+    assert (arn, admin["AttachmentCount"], admin["Document"]["Statement"]) == (
+        f"arn:aws:iam::{rich}:policy/cf-admin", 1, [{"Effect": "Allow", "Action": "*", "Resource": "*"}]
+    )
+    arn, certificate = rows[(rich, "global", "iam_server_certificate", "cf-web")][:2]
+    # moto reports a fixed expiry, whatever the certificate says
+    assert (arn, certificate["Expiration"]) == (f"arn:aws:iam::{rich}:server-certificate/cf-web", "2012-05-08T01:02:03.004000+00:00")
 
     configured = rows[(rich, east, "s3_bucket", aws_estate.ids[f"bucket {rich} {east}"])][1]
     assert configured["BucketRegion"] == east
