@@ -17,6 +17,16 @@ s3_bucket          access_logging (server access logs into the bucket itself, un
                    only buckets without a public access block are made public)
 iam_password_policy  minimum_password_length, password_reuse_prevention (both None: the account has
                    no password policy); per account in turn: 14 and 24 (CIS-compliant), 8 and 24, none
+security_group     cifs_open: 445/tcp from the world added to every fourth group (from the second) that
+                   is not open on 22 or 3389 (ingress then lists it)
+vpc                flow_logs (an active flow log into CloudWatch Logs)
+network_acl        ingress, in turn: "restricted" (443 from the world, 22 from 10.0.0.0/8), "ssh-open"
+                   (22 from the world), "guarded" (22 and 3389 denied from the world, then all allowed)
+ebs_encryption_by_default  enabled, except every third account-region
+config_recorder    recorder: "recording", "stopped", "partial" (not all resource types), None, in turn
+security_hub       enabled in every other account-region
+guardduty_detector  detector: "enabled", "suspended", None, in turn
+efs_file_system    encrypted in every other account
 =================  ==================================================================================
 
 Performance Insights is not set: moto does not report it (``PerformanceInsightsEnabled`` is absent from
@@ -63,8 +73,29 @@ def _ec2_instance(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
     return {"detailed_monitoring": _bit(position, 0), "instance_profile": _bit(position, 1)}
 
 
+WORLD = "0.0.0.0/0"
+NETWORK_ACL_KINDS = {  # rules: (number, action, protocol, from port, to port, source)
+    "restricted": ((100, "allow", "6", 443, 443, WORLD), (110, "allow", "6", 22, 22, "10.0.0.0/8")),
+    "ssh-open": ((100, "allow", "6", 22, 22, WORLD),),
+    "guarded": ((90, "deny", "6", 22, 22, WORLD), (91, "deny", "6", 3389, 3389, WORLD),
+                (100, "allow", "-1", 0, 65535, WORLD)),
+}
+
+
 def _security_group(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
-    return {"egress_open": not _bit(position, 0)}
+    admin_open = any(cidr == WORLD and port in (22, 3389) for port, cidr in attributes["ingress"])
+    cifs_open = position % 4 == 1 and not admin_open
+    ingress = attributes["ingress"] + (((445, WORLD),) if cifs_open else ())
+    return {"egress_open": not _bit(position, 0), "cifs_open": cifs_open, "ingress": ingress}
+
+
+def _vpc(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    return {"flow_logs": _bit(position, 0)}
+
+
+def _network_acl(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    kinds = list(NETWORK_ACL_KINDS)
+    return {"kind": kinds[position % 3], "ingress": NETWORK_ACL_KINDS[kinds[position % 3]]}
 
 
 def _s3_bucket(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
@@ -81,6 +112,10 @@ def _password_policy(position: int, attributes: dict[str, Any]) -> dict[str, Any
     return {"minimum_password_length": length, "password_reuse_prevention": reuse}
 
 
+def _file_system(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    return {"encrypted": position % 2 == 0}
+
+
 SETTINGS = {
     "rds_instance": _rds_instance,
     "ec2_instance": _ec2_instance,
@@ -88,6 +123,13 @@ SETTINGS = {
     "s3_bucket": _s3_bucket,
     "exposed s3_bucket": _exposed_bucket,
     "iam_password_policy": _password_policy,
+    "vpc": _vpc,
+    "network_acl": _network_acl,
+    "ebs_encryption_by_default": lambda position, _: {"enabled": position % 3 != 2},
+    "config_recorder": lambda position, _: {"recorder": ("recording", "stopped", "partial", None)[position % 4]},
+    "security_hub": lambda position, _: {"enabled": position % 2 == 0},
+    "guardduty_detector": lambda position, _: {"detector": ("enabled", "suspended", None)[position % 3]},
+    "efs_file_system": _file_system,
 }
 
 

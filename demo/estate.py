@@ -66,6 +66,13 @@ load_balancer      vpc, subnets (names), security_group, scheme (internet-facing
 kms_key            rotation_enabled, aws_managed
 iam_password_policy  one per account (region "global", untagged: the API has no tags), named
                    PASSWORD_POLICY; ``demo.compliance`` decides its settings
+ebs_encryption_by_default, config_recorder, security_hub, guardduty_detector
+                   one each per account-region (untagged settings, named REGION_SETTINGS[type]);
+                   ``demo.compliance`` decides whether each is on
+network_acl        vpc (name), ingress (rules, see ``demo.compliance``): one custom ACL per account, in its
+                   first VPC of the account's turn of region; AWS adds a default ACL to every VPC
+efs_file_system    one per account (first region), tagged like the account's first VPC; ``demo.compliance``
+                   decides encrypted
 =================  ==================================================================================
 
 ``demo.compliance`` adds the security settings (logging, monitoring, TLS, egress...) to these attributes.
@@ -79,7 +86,8 @@ What AWS (and moto, like AWS) creates on its own
 ------------------------------------------------
 * every account-region has a default VPC (172.31.0.0/16) with one default subnet per availability zone
   (``AVAILABILITY_ZONES``), the n-th zone getting the n-th /20;
-* every VPC, default or not, has a security group named "default" (no CIDR ingress rules);
+* every VPC, default or not, has a security group named "default" (no CIDR ingress rules) and a default
+  network ACL named "default (<vpc name>)" allowing all traffic (``DEFAULT_ACL_INGRESS``);
 * the first encrypted EBS volume created without a KMS key in an account-region creates the AWS-managed
   key ``alias/aws/ebs`` there; AWS rotates such keys, which seeding mirrors by enabling rotation.
 
@@ -115,9 +123,21 @@ RESOURCE_TYPES = (
     "load_balancer",
     "kms_key",
     "iam_password_policy",
+    "network_acl",
+    "ebs_encryption_by_default",
+    "config_recorder",
+    "security_hub",
+    "guardduty_detector",
+    "efs_file_system",
 )
 GLOBAL_REGION = "global"
 PASSWORD_POLICY = "account password policy"
+REGION_SETTINGS = {  # one per account-region; the names the inventory gives them
+    "ebs_encryption_by_default": "EBS encryption by default",
+    "config_recorder": "AWS Config recorder",
+    "security_hub": "Security Hub",
+    "guardduty_detector": "GuardDuty detector",
+}
 
 TAG_KEY_VARIANTS: dict[str, tuple[str, ...]] = {  # canonical key -> the raw keys used for it, itself first
     "team": ("team", "Team", "TEAM", "tema"),
@@ -158,6 +178,8 @@ SECURITY_GROUP_KINDS: dict[str, tuple[tuple[int, str], ...]] = {
 }
 APP_SECURITY_GROUP_INGRESS = ((443, WORLD), (8080, "10.0.0.0/8"))
 DEFAULT_VPC_CIDR = "172.31.0.0/16"
+# Network ACL rules: (number, action, protocol, from port, to port, source); AWS's default ACL allows all
+DEFAULT_ACL_INGRESS = ((100, "allow", "-1", 0, 65535, WORLD), (32767, "deny", "-1", 0, 65535, WORLD))
 
 
 @dataclass(frozen=True)
@@ -251,13 +273,29 @@ def generate_estate(seed: int = 42, size: int = 300) -> Estate:
         _keys,
     ):
         step(builder)
-    created = with_compliance_settings(_apply_tag_styles(builder) + _password_policies())
+    extras = _password_policies() + _account_security(builder)
+    created = with_compliance_settings(_apply_tag_styles(builder) + extras)
     return Estate(seed=seed, size=size, resources=tuple(created + _created_by_aws(created)))
 
 
 def _password_policies() -> list[ResourceSpec]:
     """Every account's password policy; added after the tag styles, which draw from the random stream."""
     return [ResourceSpec(account_id, GLOBAL_REGION, "iam_password_policy", PASSWORD_POLICY) for account_id in DEMO_ACCOUNTS]
+
+
+def _account_security(b: _Builder) -> list[ResourceSpec]:
+    """Per account: the region settings of each region, a custom network ACL in its first VPC of one region
+    and an EFS file system; drawn from nothing random, so the rest of the estate stays as it was."""
+    specs = []
+    for i, account_id in enumerate(DEMO_ACCOUNTS):
+        for region in DEMO_REGIONS:
+            specs += [ResourceSpec(account_id, region, kind, name) for kind, name in REGION_SETTINGS.items()]
+        region = DEMO_REGIONS[i % len(DEMO_REGIONS)]
+        vpc = next(v for v in b.of("vpc", account_id) if v.region == region)
+        tags = dict(vpc.canonical_tags)
+        specs.append(ResourceSpec(account_id, region, "network_acl", f"{vpc.name}-acl", tags, tags, {"vpc": vpc.name}))
+        specs.append(ResourceSpec(account_id, DEMO_REGIONS[0], "efs_file_system", f"{account_id}-shared", tags, tags))
+    return specs
 
 
 class _Builder:
@@ -620,6 +658,7 @@ def _created_by_aws(created: list[ResourceSpec]) -> list[ResourceSpec]:
                 made.append(aws("subnet", f"default-{zone}", **subnet))
             for vpc in ["default"] + [s.name for s in here if s.resource_type == "vpc"]:
                 made.append(aws("security_group", f"default ({vpc})", vpc=vpc, ingress=()))
+                made.append(aws("network_acl", f"default ({vpc})", vpc=vpc, ingress=DEFAULT_ACL_INGRESS))
             if any(s.resource_type == "ebs_volume" and s.attributes["encrypted"] for s in here):
                 made.append(aws("kms_key", "alias/aws/ebs", rotation_enabled=True, aws_managed=True))
     return made

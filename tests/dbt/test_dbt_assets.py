@@ -15,7 +15,9 @@ STAGING_MODELS = {
     f"stg_aws__{entity}"
     for entity in ("ec2_instances", "ebs_volumes", "ebs_snapshots", "elastic_ips", "security_groups", "vpcs",
                    "subnets", "s3_buckets", "rds_instances", "iam_users", "iam_roles", "lambda_functions",
-                   "load_balancers", "kms_keys", "iam_password_policies")
+                   "load_balancers", "kms_keys", "iam_password_policies", "network_acls",
+                   "ebs_encryption_defaults", "config_recorders", "security_hubs", "guardduty_detectors",
+                   "efs_file_systems")
 }
 
 
