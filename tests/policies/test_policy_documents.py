@@ -838,6 +838,51 @@ def test_security_group_collects_inline_and_separate_rules() -> None:
     )
 
 
+def test_network_acl_rules_flow_logs_and_recorder_status_join_their_parents() -> None:
+    """Rule resources join their ACL by id (egress ones left out), a flow log its VPC by reference, a recorder
+    status its recorder by name; a VPC or recorder without a companion logs or records nothing."""
+    vpc_id = {"vpc_id": {"references": ["aws_vpc.main.id", "aws_vpc.main"]}}
+    plan = _plan(
+        [
+            _change("aws_vpc.main", {"cidr_block": "10.0.0.0/16"}, {"id": True}),
+            _change("aws_vpc.quiet", {"cidr_block": "10.1.0.0/16"}, {"id": True}),
+            _change("aws_flow_log.main", {"traffic_type": "ALL"}, {"vpc_id": True}),
+            _change("aws_network_acl.edge", {
+                "id": "acl-1",
+                "ingress": [{"rule_no": 200, "action": "deny", "protocol": "-1", "from_port": 0, "to_port": 0,
+                             "cidr_block": "0.0.0.0/0", "ipv6_cidr_block": ""}],
+            }),
+            _change("aws_network_acl_rule.ssh", {
+                "network_acl_id": "acl-1", "rule_number": 100, "egress": False, "protocol": "tcp",
+                "rule_action": "allow", "cidr_block": "0.0.0.0/0", "from_port": 22, "to_port": 22,
+            }),
+            _change("aws_network_acl_rule.out", {
+                "network_acl_id": "acl-1", "rule_number": 100, "egress": True, "protocol": "-1",
+                "rule_action": "allow", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0,
+            }),
+            _change("aws_config_configuration_recorder.main", {"name": "main", "recording_group": [{}]}),
+            _change("aws_config_configuration_recorder_status.main", {"name": "main", "is_enabled": True}),
+            _change("aws_config_configuration_recorder.idle", {"name": "idle"}),
+        ],
+        {"resources": [{"address": "aws_flow_log.main", "expressions": vpc_id}]},
+    )
+    docs = _docs(plan)
+    assert (docs["aws_vpc.main"][1]["flow_logs_enabled"], docs["aws_vpc.quiet"][1]["flow_logs_enabled"]) == (
+        True, False)
+    assert docs["aws_network_acl.edge"][1]["ingress"] == [
+        {"rule_number": 100, "action": "allow", "protocol": "tcp", "from_port": 22, "to_port": 22,
+         "ipv4_ranges": ["0.0.0.0/0"], "ipv6_ranges": [], "internet_sources": ["0.0.0.0/0"]},
+        {"rule_number": 200, "action": "deny", "protocol": "all", "from_port": 0, "to_port": 65535,
+         "ipv4_ranges": ["0.0.0.0/0"], "ipv6_ranges": [], "internet_sources": ["0.0.0.0/0"]},
+    ]
+    # an empty recording_group block takes the provider's defaults: all types, no global ones
+    assert docs["aws_config_configuration_recorder.main"][1] == {
+        "exists": True, "name": "main", "recording": True, "all_supported": True,
+        "include_global_resource_types": False,
+    }
+    assert docs["aws_config_configuration_recorder.idle"][1]["recording"] is False
+
+
 def test_iam_user_gets_login_profile_and_keys_and_unknown_mfa() -> None:
     plan = _plan(
         [
