@@ -43,13 +43,12 @@ def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
         "CF-AWS-IAM-007": where("iam_password_policy", lambda a: (a["password_reuse_prevention"] or 0) < 24),
         "CF-AWS-EC2-021": [s for s in where("security_group") if s.attributes.get("cifs_open")],
         "CF-AWS-EC2-022": where("ebs_encryption_by_default", lambda a: not a["enabled"]),
-        # every VPC's default ACL (AWS-made) allows all traffic from the world, so fails both
+        # every VPC's default ACL (AWS-made) allows all traffic from the world, so fails both; the "guarded"
+        # ACL's denies come first, so it opens neither 22 and 3389 nor all ports
         "CF-AWS-VPC-002": [
             s for s in where("network_acl") if s.managed_by == "aws" or s.attributes["kind"] == "ssh-open"
         ],
-        "CF-AWS-VPC-003": [
-            s for s in where("network_acl") if s.managed_by == "aws" or s.attributes["kind"] == "guarded"
-        ],
+        "CF-AWS-VPC-003": [s for s in where("network_acl") if s.managed_by == "aws"],
         # default VPCs (AWS-made) have no flow logs
         "CF-AWS-VPC-004": [s for s in where("vpc") if s.managed_by == "aws" or not s.attributes["flow_logs"]],
         "CF-AWS-CONFIG-001": where("config_recorder", lambda a: a["recorder"] != "recording"),
