@@ -25,6 +25,16 @@ iam_user           console_password (a login profile; every third user): with ac
                    such a user shows keys set up at creation (CIS 1.11)
 iam_account        root_mfa ("hardware", "virtual" or None) and root_access_keys, per account in turn:
                    hardware MFA and no keys, a virtual MFA device and no keys, no MFA and access keys
+security_group     cifs_open: 445/tcp from the world added to every fourth group (from the second) that
+                   is not open on 22 or 3389 (ingress then lists it)
+vpc                flow_logs (an active flow log into CloudWatch Logs)
+network_acl        ingress, in turn: "restricted" (443 from the world, 22 from 10.0.0.0/8), "ssh-open"
+                   (22 from the world), "guarded" (22 and 3389 denied from the world, then all allowed)
+ebs_encryption_by_default  enabled, except every third account-region
+config_recorder    recorder: "recording", "stopped", "partial" (not all resource types), None, in turn
+security_hub       enabled in every other account-region
+guardduty_detector  detector: "enabled", "suspended", None, in turn
+efs_file_system    encrypted in every other account
 =================  ==================================================================================
 
 Performance Insights is not set: moto does not report it (``PerformanceInsightsEnabled`` is absent from
@@ -71,8 +81,29 @@ def _ec2_instance(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
     return {"detailed_monitoring": _bit(position, 0), "instance_profile": _bit(position, 1)}
 
 
+WORLD = "0.0.0.0/0"
+NETWORK_ACL_KINDS = {  # rules: (number, action, protocol, from port, to port, source)
+    "restricted": ((100, "allow", "6", 443, 443, WORLD), (110, "allow", "6", 22, 22, "10.0.0.0/8")),
+    "ssh-open": ((100, "allow", "6", 22, 22, WORLD),),
+    "guarded": ((90, "deny", "6", 22, 22, WORLD), (91, "deny", "6", 3389, 3389, WORLD),
+                (100, "allow", "-1", 0, 65535, WORLD)),
+}
+
+
 def _security_group(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
-    return {"egress_open": not _bit(position, 0)}
+    admin_open = any(cidr == WORLD and port in (22, 3389) for port, cidr in attributes["ingress"])
+    cifs_open = position % 4 == 1 and not admin_open
+    ingress = attributes["ingress"] + (((445, WORLD),) if cifs_open else ())
+    return {"egress_open": not _bit(position, 0), "cifs_open": cifs_open, "ingress": ingress}
+
+
+def _vpc(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    return {"flow_logs": _bit(position, 0)}
+
+
+def _network_acl(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    kinds = list(NETWORK_ACL_KINDS)
+    return {"kind": kinds[position % 3], "ingress": NETWORK_ACL_KINDS[kinds[position % 3]]}
 
 
 def _s3_bucket(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
@@ -102,6 +133,8 @@ def _user(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
 def _account(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
     mfa, keys = (("hardware", False), ("virtual", False), (None, True))[position % 3]
     return {"root_mfa": mfa, "root_access_keys": keys}
+def _file_system(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
+    return {"encrypted": position % 2 == 0}
 
 
 SETTINGS = {
@@ -115,6 +148,13 @@ SETTINGS = {
     "cloudtrail_trail": _trail,
     "iam_user": _user,
     "iam_account": _account,
+    "vpc": _vpc,
+    "network_acl": _network_acl,
+    "ebs_encryption_by_default": lambda position, _: {"enabled": position % 3 != 2},
+    "config_recorder": lambda position, _: {"recorder": ("recording", "stopped", "partial", None)[position % 4]},
+    "security_hub": lambda position, _: {"enabled": position % 2 == 0},
+    "guardduty_detector": lambda position, _: {"detector": ("enabled", "suspended", None)[position % 3]},
+    "efs_file_system": _file_system,
 }
 
 

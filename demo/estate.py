@@ -84,6 +84,13 @@ iam_policy         ADMIN_POLICY (allows "*" on "*") and REPORTS_POLICY (s3:GetOb
                    attached to nobody; the reports one to its second user
 iam_server_certificate  LEGACY_CERTIFICATE in the first account, attributes valid_days (its validity,
                    counted back from seeding): it expired 30 days before seeding
+ebs_encryption_by_default, config_recorder, security_hub, guardduty_detector
+                   one each per account-region (untagged settings, named REGION_SETTINGS[type]);
+                   ``demo.compliance`` decides whether each is on
+network_acl        vpc (name), ingress (rules, see ``demo.compliance``): one custom ACL per account, in its
+                   first VPC of the account's turn of region; AWS adds a default ACL to every VPC
+efs_file_system    one per account (first region), tagged like the account's first VPC; ``demo.compliance``
+                   decides encrypted
 =================  ==================================================================================
 
 ``demo.compliance`` adds the security settings (logging, monitoring, TLS, egress...) to these attributes.
@@ -97,7 +104,8 @@ What AWS (and moto, like AWS) creates on its own
 ------------------------------------------------
 * every account-region has a default VPC (172.31.0.0/16) with one default subnet per availability zone
   (``AVAILABILITY_ZONES``), the n-th zone getting the n-th /20;
-* every VPC, default or not, has a security group named "default" (no CIDR ingress rules);
+* every VPC, default or not, has a security group named "default" (no CIDR ingress rules) and a default
+  network ACL named "default (<vpc name>)" allowing all traffic (``DEFAULT_ACL_INGRESS``);
 * the first encrypted EBS volume created without a KMS key in an account-region creates the AWS-managed
   key ``alias/aws/ebs`` there; AWS rotates such keys, which seeding mirrors by enabling rotation.
 
@@ -138,6 +146,12 @@ RESOURCE_TYPES = (
     "iam_account",
     "iam_policy",
     "iam_server_certificate",
+    "network_acl",
+    "ebs_encryption_by_default",
+    "config_recorder",
+    "security_hub",
+    "guardduty_detector",
+    "efs_file_system",
 )
 GLOBAL_REGION = "global"
 PASSWORD_POLICY = "account password policy"
@@ -148,6 +162,12 @@ SUPPORT_POLICY = "arn:aws:iam::aws:policy/AWSSupportAccess"
 ADMIN_POLICY = "break-glass-admin"
 REPORTS_POLICY = "reports-read"
 LEGACY_CERTIFICATE = "legacy-web"
+REGION_SETTINGS = {  # one per account-region; the names the inventory gives them
+    "ebs_encryption_by_default": "EBS encryption by default",
+    "config_recorder": "AWS Config recorder",
+    "security_hub": "Security Hub",
+    "guardduty_detector": "GuardDuty detector",
+}
 
 TAG_KEY_VARIANTS: dict[str, tuple[str, ...]] = {  # canonical key -> the raw keys used for it, itself first
     "team": ("team", "Team", "TEAM", "tema"),
@@ -188,6 +208,8 @@ SECURITY_GROUP_KINDS: dict[str, tuple[tuple[int, str], ...]] = {
 }
 APP_SECURITY_GROUP_INGRESS = ((443, WORLD), (8080, "10.0.0.0/8"))
 DEFAULT_VPC_CIDR = "172.31.0.0/16"
+# Network ACL rules: (number, action, protocol, from port, to port, source); AWS's default ACL allows all
+DEFAULT_ACL_INGRESS = ((100, "allow", "-1", 0, 65535, WORLD), (32767, "deny", "-1", 0, 65535, WORLD))
 
 
 @dataclass(frozen=True)
@@ -282,7 +304,8 @@ def generate_estate(seed: int = 42, size: int = 300) -> Estate:
     ):
         step(builder)
     tagged = _apply_tag_styles(builder)
-    created = with_compliance_settings(tagged + _password_policies() + _log_groups(tagged) + _account_security(tagged))
+    extras = _password_policies() + _log_groups(tagged) + _account_security(tagged) + _account_settings(builder)
+    created = with_compliance_settings(tagged + extras)
     created = created + with_compliance_settings(_trails(created))
     return Estate(seed=seed, size=size, resources=tuple(created + _created_by_aws(created)))
 
@@ -348,6 +371,18 @@ def _account_security(tagged: list[ResourceSpec]) -> list[ResourceSpec]:
         specs.append(add("iam_policy", REPORTS_POLICY, attributes={"actions": ("s3:GetObject",), "users": tuple(users[1:2])}))
         if position == 0:
             specs.append(add("iam_server_certificate", LEGACY_CERTIFICATE, attributes={"valid_days": (-395, -30)}))
+def _account_settings(b: _Builder) -> list[ResourceSpec]:
+    """Per account: the region settings of each region, a custom network ACL in its first VPC of one region
+    and an EFS file system; drawn from nothing random, so the rest of the estate stays as it was."""
+    specs = []
+    for i, account_id in enumerate(DEMO_ACCOUNTS):
+        for region in DEMO_REGIONS:
+            specs += [ResourceSpec(account_id, region, kind, name) for kind, name in REGION_SETTINGS.items()]
+        region = DEMO_REGIONS[i % len(DEMO_REGIONS)]
+        vpc = next(v for v in b.of("vpc", account_id) if v.region == region)
+        tags = dict(vpc.canonical_tags)
+        specs.append(ResourceSpec(account_id, region, "network_acl", f"{vpc.name}-acl", tags, tags, {"vpc": vpc.name}))
+        specs.append(ResourceSpec(account_id, DEMO_REGIONS[0], "efs_file_system", f"{account_id}-shared", tags, tags))
     return specs
 
 
@@ -711,6 +746,7 @@ def _created_by_aws(created: list[ResourceSpec]) -> list[ResourceSpec]:
                 made.append(aws("subnet", f"default-{zone}", **subnet))
             for vpc in ["default"] + [s.name for s in here if s.resource_type == "vpc"]:
                 made.append(aws("security_group", f"default ({vpc})", vpc=vpc, ingress=()))
+                made.append(aws("network_acl", f"default ({vpc})", vpc=vpc, ingress=DEFAULT_ACL_INGRESS))
             if any(s.resource_type == "ebs_volume" and s.attributes["encrypted"] for s in here):
                 made.append(aws("kms_key", "alias/aws/ebs", rotation_enabled=True, aws_managed=True))
     return made

@@ -29,7 +29,7 @@ from cloudforge.settings import READ_ROLE_NAME
 from demo.backdating import backdate
 from demo.certificates import self_signed
 from demo.compliance import INSTANCE_PROFILE
-from demo.estate import GLOBAL_REGION, ROOT_DEVICE, WORLD, Estate, ResourceSpec
+from demo.estate import GLOBAL_REGION, REGION_SETTINGS, ROOT_DEVICE, WORLD, Estate, ResourceSpec
 from demo.health import seed_target_group
 from demo.root_user import set_root_user
 
@@ -37,6 +37,8 @@ DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "t
 IMAGE_ID = "ami-0c0ffee0c0ffee000"  # any id: moto does not validate images unless asked to
 DB_PASSWORD = "demo-password-not-secret"  # moto stores it; nothing real is protected by it
 CONSOLE_PASSWORD = "Demo-console-password-not-secret-1"  # meets every demo account's password policy
+FLOW_LOG_GROUP = "/cloudforge/demo/vpc-flow-logs"  # not created: AWS, like moto, accepts it and fails delivery
+CONFIG_BUCKET = "cloudforge-demo-config"  # not created: moto does not check the delivery channel's bucket
 
 # (account_id, region, resource_type, name) -> (resource_id, ARN), for the resources seeding creates
 ResourceIds = dict[tuple[str, str, str, str], tuple[str, str]]
@@ -171,9 +173,79 @@ def _tag_specs(resource_type: str, tags: dict[str, str]) -> list[dict[str, Any]]
 
 def _create_vpc(account: _Account, spec: ResourceSpec) -> str:
     ec2 = account.client("ec2", spec.region)
-    return ec2.create_vpc(
+    vpc_id = ec2.create_vpc(
         CidrBlock=spec.attributes["cidr_block"], TagSpecifications=_tag_specs("vpc", spec.raw_tags)
     )["Vpc"]["VpcId"]
+    if spec.attributes["flow_logs"]:
+        ec2.create_flow_logs(
+            ResourceIds=[vpc_id],
+            ResourceType="VPC",
+            TrafficType="ALL",
+            LogDestinationType="cloud-watch-logs",
+            LogGroupName=FLOW_LOG_GROUP,
+            DeliverLogsPermissionArn=account.role_arn("cloudforge-demo-flow-logs"),
+        )
+    return vpc_id
+
+
+def _create_network_acl(account: _Account, spec: ResourceSpec) -> str:
+    ec2 = account.client("ec2", spec.region)
+    acl_id = ec2.create_network_acl(
+        VpcId=account.id_of(spec, "vpc", spec.attributes["vpc"]),
+        TagSpecifications=_tag_specs("network-acl", spec.raw_tags),
+    )["NetworkAcl"]["NetworkAclId"]
+    for number, action, protocol, from_port, to_port, cidr in spec.attributes["ingress"]:
+        ports = {} if protocol == "-1" else {"PortRange": {"From": from_port, "To": to_port}}
+        ec2.create_network_acl_entry(
+            NetworkAclId=acl_id, RuleNumber=number, Protocol=protocol, RuleAction=action, Egress=False,
+            CidrBlock=cidr, **ports,
+        )
+    return acl_id
+
+
+def _set_ebs_encryption_by_default(account: _Account, spec: ResourceSpec) -> str:
+    """Seeded after the account's volumes (the estate lists settings last), so they keep their encryption."""
+    if spec.attributes["enabled"]:
+        account.client("ec2", spec.region).enable_ebs_encryption_by_default()
+    return spec.account_id
+
+
+def _create_config_recorder(account: _Account, spec: ResourceSpec) -> str:
+    """A recorder of all types or of two, started or not; or none."""
+    kind = spec.attributes["recorder"]
+    if kind is not None:
+        config = account.client("config", spec.region)
+        group = {"allSupported": True, "includeGlobalResourceTypes": True}
+        if kind == "partial":
+            group = {"allSupported": False, "includeGlobalResourceTypes": False,
+                     "resourceTypes": ["AWS::EC2::Instance", "AWS::S3::Bucket"]}
+        config.put_configuration_recorder(ConfigurationRecorder={
+            "name": "default", "roleARN": account.role_arn("cloudforge-demo-config"), "recordingGroup": group})
+        config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": CONFIG_BUCKET})
+        if kind != "stopped":
+            config.start_configuration_recorder(ConfigurationRecorderName="default")
+    return spec.account_id
+
+
+def _enable_security_hub(account: _Account, spec: ResourceSpec) -> str:
+    if spec.attributes["enabled"]:
+        account.client("securityhub", spec.region).enable_security_hub(EnableDefaultStandards=False)
+    return spec.account_id
+
+
+def _create_detector(account: _Account, spec: ResourceSpec) -> str:
+    detector = spec.attributes["detector"]
+    if detector is not None:
+        account.client("guardduty", spec.region).create_detector(Enable=detector == "enabled")
+    return spec.account_id
+
+
+def _create_file_system(account: _Account, spec: ResourceSpec) -> str:
+    return account.client("efs", spec.region).create_file_system(
+        CreationToken=spec.name,
+        Encrypted=spec.attributes["encrypted"],
+        Tags=_tag_list({"Name": spec.name} | spec.raw_tags),
+    )["FileSystemId"]
 
 
 def _create_subnet(account: _Account, spec: ResourceSpec) -> str:
@@ -530,8 +602,12 @@ def _identity(spec: ResourceSpec, created: str) -> tuple[str, str]:
         return created, f"arn:aws:ec2:{region}:{owner}:{_EC2_ARN_TYPES[spec.resource_type]}/{created}"
     if spec.resource_type in ("lambda_function", "load_balancer"):
         return name, created
-    if spec.resource_type in ("iam_password_policy", "iam_account"):
-        return created, None  # they have no ARN
+    if spec.resource_type in ("iam_password_policy", "iam_account") or spec.resource_type in REGION_SETTINGS:
+        return created, None  # account or region settings have no ARN
+    if spec.resource_type == "network_acl":
+        return created, f"arn:aws:ec2:{region}:{account}:network-acl/{created}"
+    if spec.resource_type == "efs_file_system":
+        return created, f"arn:aws:elasticfilesystem:{region}:{account}:file-system/{created}"
     arn = {
         "s3_bucket": f"arn:aws:s3:::{name}",
         "rds_instance": f"arn:aws:rds:{region}:{account}:db:{name}",
@@ -567,6 +643,12 @@ _CREATE: dict[str, Callable[[_Account, ResourceSpec], str]] = {
     "iam_account": _create_account,
     "iam_policy": _create_policy,
     "iam_server_certificate": _create_server_certificate,
+    "network_acl": _create_network_acl,
+    "ebs_encryption_by_default": _set_ebs_encryption_by_default,
+    "config_recorder": _create_config_recorder,
+    "security_hub": _enable_security_hub,
+    "guardduty_detector": _create_detector,
+    "efs_file_system": _create_file_system,
 }
 
 

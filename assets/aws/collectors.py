@@ -14,7 +14,8 @@ ebs_volume        VolumeId              ec2.describe_volumes
 ebs_snapshot      SnapshotId            ec2.describe_snapshots(OwnerIds=["self"])
 elastic_ip        AllocationId          ec2.describe_addresses
 security_group    GroupId               ec2.describe_security_groups
-vpc               VpcId                 ec2.describe_vpcs
+vpc               VpcId                 ec2.describe_vpcs; + FlowLogs (describe_flow_logs of the region
+                                          whose ResourceId is the VPC)
 subnet            SubnetId              ec2.describe_subnets
 s3_bucket         Name                  s3.list_buckets(BucketRegion=region), so each bucket lands in
                                         the slice of its own region; per bucket: + BucketRegion,
@@ -69,6 +70,18 @@ cloudtrail_trail  Name                  cloudtrail.describe_trails of the region
                                         + IsLogging (get_trail_status), + Tags (list_tags),
                                         + S3BucketLogging ({"LoggingEnabled": ...} of get_bucket_logging of
                                           the trail's bucket, null when this account cannot read it)
+network_acl       NetworkAclId          ec2.describe_network_acls
+ebs_encryption_by_default  the account id   ec2.get_ebs_encryption_by_default; one per account-region:
+                                        {"EbsEncryptionByDefault": bool, "Tags": []}
+config_recorder   the account id        config.describe_configuration_recorders + _status; one per
+                                        account-region: {"ConfigurationRecorders": [...],
+                                        "ConfigurationRecordersStatus": [...], "Tags": []} (empty lists: none)
+security_hub      the account id        securityhub.describe_hub; one per account-region: {"Hub": the
+                                        answer, null when not enabled (InvalidAccessException), "Tags": []}
+guardduty_detector  the account id      guardduty.list_detectors + get_detector; one per account-region:
+                                        {"Detectors": [get_detector + DetectorId, ...], "Tags": []}
+efs_file_system   FileSystemId          efs.describe_file_systems (Tags in the item); - SizeInBytes.Timestamp,
+                                        the time of the answer
 """
 
 from __future__ import annotations
@@ -318,6 +331,62 @@ def iam_server_certificates(session: AccountSession, region: str) -> Iterator[Re
     iam = session.client("iam", region)
     for certificate in items(iam, "list_server_certificates", "ServerCertificateMetadataList"):
         yield certificate["ServerCertificateName"], certificate["Arn"], document(certificate, None)
+def vpcs(session: AccountSession, region: str) -> Iterator[Resource]:
+    """VPCs, each with its flow logs (CIS and Security Hub judge flow logging as a property of the VPC)."""
+    ec2 = session.client("ec2", region)
+    flow_logs = defaultdict(list)
+    for flow_log in items(ec2, "describe_flow_logs", "FlowLogs"):
+        flow_logs[flow_log.get("ResourceId")].append(flow_log)
+    for vpc in items(ec2, "describe_vpcs", "Vpcs"):
+        resource_id = vpc["VpcId"]
+        arn = session.arn("ec2", region, f"vpc/{resource_id}")
+        yield resource_id, arn, document(vpc, vpc.get("Tags"), FlowLogs=flow_logs[resource_id])
+
+
+def ebs_encryption_by_default(session: AccountSession, region: str) -> Iterator[Resource]:
+    """The region's EBS encryption-by-default switch: one setting per account-region, with no id of its own."""
+    answer = session.client("ec2", region).get_ebs_encryption_by_default()
+    yield session.account_id, None, document({"EbsEncryptionByDefault": answer["EbsEncryptionByDefault"]}, None)
+
+
+def config_recorder(session: AccountSession, region: str) -> Iterator[Resource]:
+    """The region's AWS Config recorders and their status; a region without one is a resource too."""
+    config = session.client("config", region)
+    recorders = config.describe_configuration_recorders().get("ConfigurationRecorders", [])
+    statuses = config.describe_configuration_recorder_status().get("ConfigurationRecordersStatus", [])
+    shape = {"ConfigurationRecorders": recorders, "ConfigurationRecordersStatus": statuses}
+    yield session.account_id, None, document(shape, None)
+
+
+def security_hub(session: AccountSession, region: str) -> Iterator[Resource]:
+    """Whether Security Hub is enabled in the region: describe_hub answers InvalidAccessException when not."""
+    securityhub = session.client("securityhub", region)
+    try:
+        hub = without_metadata(securityhub.describe_hub())
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "InvalidAccessException":
+            raise
+        hub = None
+    yield session.account_id, None, document({"Hub": hub}, None)
+
+
+def guardduty_detector(session: AccountSession, region: str) -> Iterator[Resource]:
+    """The region's GuardDuty detectors (at most one per region), each with its status."""
+    guardduty = session.client("guardduty", region)
+    detectors = [
+        without_metadata(guardduty.get_detector(DetectorId=detector_id)) | {"DetectorId": detector_id}
+        for detector_id in items(guardduty, "list_detectors", "DetectorIds")
+    ]
+    yield session.account_id, None, document({"Detectors": detectors}, None)
+
+
+def efs_file_systems(session: AccountSession, region: str) -> Iterator[Resource]:
+    for file_system in items(session.client("efs", region), "describe_file_systems", "FileSystems"):
+        # SizeInBytes.Timestamp is the time of the answer: it would make every sync a change
+        size = file_system.get("SizeInBytes") or {}
+        file_system["SizeInBytes"] = {key: value for key, value in size.items() if key != "Timestamp"}
+        arn = file_system["FileSystemArn"]
+        yield file_system["FileSystemId"], arn, document(file_system, file_system.get("Tags"))
 
 
 def lambda_functions(session: AccountSession, region: str) -> Iterator[Resource]:
@@ -436,7 +505,7 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
             "security_group",
             ec2_collector("describe_security_groups", "SecurityGroups", "GroupId", "security-group"),
         ),
-        ResourceType("vpc", ec2_collector("describe_vpcs", "Vpcs", "VpcId", "vpc")),
+        ResourceType("vpc", vpcs),
         ResourceType("subnet", ec2_collector("describe_subnets", "Subnets", "SubnetId", "subnet")),
         ResourceType("s3_bucket", s3_buckets),
         ResourceType("rds_instance", rds_instances),
@@ -451,5 +520,13 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ResourceType("kms_key", kms_keys),
         ResourceType("cloudwatch_log_group", cloudwatch_log_groups),
         ResourceType("cloudtrail_trail", cloudtrail_trails),
+        ResourceType(
+            "network_acl", ec2_collector("describe_network_acls", "NetworkAcls", "NetworkAclId", "network-acl")
+        ),
+        ResourceType("ebs_encryption_by_default", ebs_encryption_by_default),
+        ResourceType("config_recorder", config_recorder),
+        ResourceType("security_hub", security_hub),
+        ResourceType("guardduty_detector", guardduty_detector),
+        ResourceType("efs_file_system", efs_file_systems),
     )
 }

@@ -70,6 +70,17 @@ def security_group_rule(protocol: Any, from_port: Any, to_port: Any, ipv4: list[
     }
 
 
+def network_acl_rule(
+    number: Any, action: Any, protocol: Any, from_port: Any, to_port: Any, ipv4: Any, ipv6: Any
+) -> Doc:
+    """A network ACL rule: a security group rule (one source range at most) with its number and action."""
+    ranges = [cidr for cidr in (ipv4,) if cidr], [cidr for cidr in (ipv6,) if cidr]
+    return security_group_rule(protocol, from_port, to_port, *ranges) | {
+        "rule_number": int(number),
+        "action": str(action).lower(),
+    }
+
+
 def instance_family(instance_type: str | None) -> str | None:
     """ "m6i" of "m6i.large"."""
     return instance_type.split(".", 1)[0] if instance_type else None

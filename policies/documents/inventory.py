@@ -13,6 +13,7 @@ from policies.documents.fields import (
     DocumentError,
     instance_family,
     permission_statements,
+    network_acl_rule,
     public_access_block,
     security_group_rule,
     tag_map,
@@ -109,6 +110,7 @@ def _vpc(d: Mapping[str, Any], where: str) -> Doc:
         "id": d["VpcId"],
         "cidr_block": d.get("CidrBlock"),
         "is_default": bool(d.get("IsDefault")),
+        "flow_logs_enabled": any(log.get("FlowLogStatus") == "ACTIVE" for log in d.get("FlowLogs") or []),
         "tags": tag_map(d.get("Tags")),
     }
 
@@ -324,6 +326,28 @@ def _cloudwatch_log_group(d: Mapping[str, Any], where: str) -> Doc:
     }
 
 
+def _network_acl(d: Mapping[str, Any], where: str) -> Doc:
+    entries = [e for e in d.get("Entries") or [] if not e.get("Egress")]
+    return {
+        "id": d["NetworkAclId"],
+        "vpc_id": d.get("VpcId"),
+        "is_default": bool(d.get("IsDefault")),
+        "ingress": [
+            network_acl_rule(
+                e["RuleNumber"],
+                e["RuleAction"],
+                e["Protocol"],
+                (e.get("PortRange") or {}).get("From"),
+                (e.get("PortRange") or {}).get("To"),
+                e.get("CidrBlock"),
+                e.get("Ipv6CidrBlock"),
+            )
+            for e in sorted(entries, key=lambda e: e["RuleNumber"])
+        ],
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
 def _cloudtrail_trail(d: Mapping[str, Any], where: str) -> Doc:
     bucket = d.get("S3BucketLogging")
     return {
@@ -336,6 +360,49 @@ def _cloudtrail_trail(d: Mapping[str, Any], where: str) -> Doc:
         "kms_encrypted": bool(d.get("KmsKeyId")),
         "s3_bucket_name": d.get("S3BucketName"),
         "s3_bucket_access_logging": None if bucket is None else bool(bucket.get("LoggingEnabled")),
+        "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _ebs_encryption_by_default(d: Mapping[str, Any], where: str) -> Doc:
+    return {"enabled": d["EbsEncryptionByDefault"]}
+
+
+def _config_recorder(d: Mapping[str, Any], where: str) -> Doc:
+    recorders = d["ConfigurationRecorders"]
+    if not recorders:  # the region records nothing
+        return {"exists": False, "name": None, "recording": None, "all_supported": None,
+                "include_global_resource_types": None}
+    recorder = recorders[0]  # AWS allows one customer recorder per region
+    group = recorder.get("recordingGroup") or {}
+    statuses = {s.get("name"): s for s in d.get("ConfigurationRecordersStatus") or []}
+    return {
+        "exists": True,
+        "name": recorder.get("name"),
+        "recording": bool(statuses.get(recorder.get("name"), {}).get("recording")),
+        "all_supported": group.get("allSupported"),
+        "include_global_resource_types": group.get("includeGlobalResourceTypes"),
+    }
+
+
+def _security_hub(d: Mapping[str, Any], where: str) -> Doc:
+    hub = d["Hub"]
+    return {"enabled": hub is not None, "auto_enable_controls": (hub or {}).get("AutoEnableControls")}
+
+
+def _guardduty_detector(d: Mapping[str, Any], where: str) -> Doc:
+    detectors = d["Detectors"]
+    if not detectors:
+        return {"exists": False, "enabled": None}
+    return {"exists": True, "enabled": any(detector.get("Status") == "ENABLED" for detector in detectors)}
+
+
+def _efs_file_system(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "id": d["FileSystemId"],
+        "name": d.get("Name"),
+        "encrypted": bool(d.get("Encrypted")),
+        "kms_key_id": d.get("KmsKeyId"),
         "tags": tag_map(d.get("Tags")),
     }
 
@@ -361,6 +428,12 @@ MAPPERS: dict[str, Callable[[Mapping[str, Any], str], Doc]] = {
     "kms_key": _kms_key,
     "cloudwatch_log_group": _cloudwatch_log_group,
     "cloudtrail_trail": _cloudtrail_trail,
+    "network_acl": _network_acl,
+    "ebs_encryption_by_default": _ebs_encryption_by_default,
+    "config_recorder": _config_recorder,
+    "security_hub": _security_hub,
+    "guardduty_detector": _guardduty_detector,
+    "efs_file_system": _efs_file_system,
 }
 
 

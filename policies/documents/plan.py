@@ -1,10 +1,10 @@
 """``terraform show -json`` plans to the normalised documents policies judge.
 
 Each managed resource that exists after apply (``resource_changes[].change.after``) is mapped, with
-companion resources (bucket encryption, versioning and public access block; security group rules; IAM
-login profiles and access keys) joined to their parent. Plan values describe what the configuration
-declares: a bucket without a declared encryption or public-access-block resource has none, whatever the
-AWS account defaults may later add.
+companion resources (bucket encryption, versioning and public access block; security group and network ACL
+rules; IAM login profiles and access keys; VPC flow logs; Config recorder status) joined to their parent.
+Plan values describe what the configuration declares: a bucket without a declared encryption or
+public-access-block resource has none, whatever the AWS account defaults may later add.
 
 An attribute the plan leaves out (absent or ``null`` in ``after``) takes the AWS provider's documented default
 (``PROVIDER_DEFAULTS``), so a plan is judged like the resource it creates. A value Terraform only learns on
@@ -26,6 +26,7 @@ from policies.documents.fields import (
     bucket_policy_facts,
     instance_family,
     permission_statements,
+    network_acl_rule,
     public_access_block,
     security_group_rule,
     tag_map,
@@ -93,6 +94,15 @@ PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
     "aws_cloudwatch_log_group": {"retention_in_days": 0},
     # enable_logging "Defaults to true"; is_multi_region_trail, enable_log_file_validation "Defaults to false"
     "aws_cloudtrail": {"enable_logging": True, "is_multi_region_trail": False, "enable_log_file_validation": False},
+    "aws_ebs_encryption_by_default": {"enabled": True},  # "Defaults to true"
+    "aws_efs_file_system": {"encrypted": False},  # EFS CreateFileSystem: Encrypted defaults to false
+    # recording_group: all_supported "Defaults to true", include_global_resource_types "Defaults to false"
+    "aws_config_configuration_recorder": {
+        "name": "default",  # "Defaults to default"
+        "recording_group": [{"all_supported": True, "include_global_resource_types": False}],
+    },
+    "aws_securityhub_account": {"auto_enable_controls": True},  # "Defaults to true"
+    "aws_guardduty_detector": {"enable": True},  # "Defaults to true"
 }
 
 
@@ -163,13 +173,18 @@ def _imdsv2_required(c: _Change) -> Any:
     return UNKNOWN if UNKNOWN in values.values() else False
 
 
+def _nested(c: _Change, block: str, key: str) -> Any:
+    """``key`` of the single nested ``block``: the provider's default when left out, unknown when planned so."""
+    value = c.known(block)
+    if isinstance(value, Unknown) or _first(c.unknown.get(block)).get(key) is True:
+        return UNKNOWN
+    declared = _first(value).get(key)
+    return _first(PROVIDER_DEFAULTS[c.type][block])[key] if declared is None else declared
+
+
 def _root_volume_encrypted(c: _Change) -> Any:
     """The root block device's ``encrypted``: its default (false) when left out, unknown when planned so."""
-    device = c.known("root_block_device")
-    if isinstance(device, Unknown) or _first(c.unknown.get("root_block_device")).get("encrypted") is True:
-        return UNKNOWN
-    encrypted = _first(device).get("encrypted")
-    return _first(PROVIDER_DEFAULTS["aws_instance"]["root_block_device"])["encrypted"] if encrypted is None else encrypted
+    return _nested(c, "root_block_device", "encrypted")
 
 
 def _plan_instance(c: _Change) -> Doc:
@@ -260,6 +275,8 @@ def _plan_vpc(c: _Change) -> Doc:
         "id": c.known("id"),
         "cidr_block": c.known("cidr_block"),
         "is_default": is_default,
+        # a flow log declared for the VPC (a VPC without one in the plan records no traffic)
+        "flow_logs_enabled": bool(c.joined.get("aws_flow_log")),
         "tags": c.tags(),
     }
 
@@ -466,6 +483,28 @@ def _plan_cloudwatch_log_group(c: _Change) -> Doc:
     }
 
 
+def _plan_network_acl(c: _Change) -> Doc:
+    # Inline ingress blocks (rule_no, action) and aws_network_acl_rule resources (rule_number, rule_action).
+    inline = [
+        network_acl_rule(r.get("rule_no"), r.get("action"), r.get("protocol"), r.get("from_port"),
+                         r.get("to_port"), r.get("cidr_block"), r.get("ipv6_cidr_block"))
+        for r in _settle(c.known("ingress")) or []
+    ]
+    separate = [
+        network_acl_rule(r.get("rule_number"), r.get("rule_action"), r.get("protocol"), r.get("from_port"),
+                         r.get("to_port"), r.get("cidr_block"), r.get("ipv6_cidr_block"))
+        for r in c.joined.get("aws_network_acl_rule", [])
+        if not r.get("egress")
+    ]
+    return {
+        "id": c.known("id"),
+        "vpc_id": c.known("vpc_id"),
+        "is_default": c.type == "aws_default_network_acl",
+        "ingress": sorted(inline + separate, key=lambda rule: rule["rule_number"]),
+        "tags": c.tags(),
+    }
+
+
 def _plan_cloudtrail(c: _Change) -> Doc:
     return {
         "name": c.known("name"),
@@ -477,6 +516,40 @@ def _plan_cloudtrail(c: _Change) -> Doc:
         "s3_bucket_name": c.known("s3_bucket_name"),
         # the bucket's logging is another resource, often in another plan or account: known on apply
         "s3_bucket_access_logging": UNKNOWN,
+        "tags": c.tags(),
+    }
+
+
+def _plan_ebs_encryption_by_default(c: _Change) -> Doc:
+    return {"enabled": c.known("enabled")}
+
+
+def _plan_config_recorder(c: _Change) -> Doc:
+    # Without a declared aws_config_configuration_recorder_status the recorder is created stopped.
+    status = c.joined.get("aws_config_configuration_recorder_status")
+    return {
+        "exists": True,
+        "name": c.known("name"),
+        "recording": _derive(status[0].get("is_enabled"), bool) if status else False,
+        "all_supported": _nested(c, "recording_group", "all_supported"),
+        "include_global_resource_types": _nested(c, "recording_group", "include_global_resource_types"),
+    }
+
+
+def _plan_security_hub(c: _Change) -> Doc:
+    return {"enabled": True, "auto_enable_controls": c.known("auto_enable_controls")}
+
+
+def _plan_guardduty_detector(c: _Change) -> Doc:
+    return {"exists": True, "enabled": c.known("enable")}
+
+
+def _plan_efs_file_system(c: _Change) -> Doc:
+    return {
+        "id": c.known("id"),
+        "name": c.tags().get("Name"),
+        "encrypted": c.known("encrypted"),
+        "kms_key_id": c.known("kms_key_id"),
         "tags": c.tags(),
     }
 
@@ -508,6 +581,13 @@ MAPPERS: dict[str, tuple[str, Callable[[_Change], Doc]]] = {
     "aws_kms_key": ("kms_key", _plan_kms_key),
     "aws_cloudwatch_log_group": ("cloudwatch_log_group", _plan_cloudwatch_log_group),
     "aws_cloudtrail": ("cloudtrail_trail", _plan_cloudtrail),
+    "aws_network_acl": ("network_acl", _plan_network_acl),
+    "aws_default_network_acl": ("network_acl", _plan_network_acl),
+    "aws_ebs_encryption_by_default": ("ebs_encryption_by_default", _plan_ebs_encryption_by_default),
+    "aws_config_configuration_recorder": ("config_recorder", _plan_config_recorder),
+    "aws_securityhub_account": ("security_hub", _plan_security_hub),
+    "aws_guardduty_detector": ("guardduty_detector", _plan_guardduty_detector),
+    "aws_efs_file_system": ("efs_file_system", _plan_efs_file_system),
 }
 
 _SECURITY_GROUPS = ("aws_security_group", "aws_default_security_group")
@@ -527,6 +607,9 @@ _JOINS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "aws_iam_access_key": ("user", ("aws_iam_user",), ("name",)),
     "aws_iam_user_policy_attachment": ("user", ("aws_iam_user",), ("name",)),
     "aws_iam_user_policy": ("user", ("aws_iam_user",), ("name",)),
+    "aws_flow_log": ("vpc_id", ("aws_vpc", "aws_default_vpc"), ("id",)),
+    "aws_network_acl_rule": ("network_acl_id", ("aws_network_acl", "aws_default_network_acl"), ("id",)),
+    "aws_config_configuration_recorder_status": ("name", ("aws_config_configuration_recorder",), ("name",)),
 }
 
 PLAN_RESOURCE_TYPES = frozenset(MAPPERS) | frozenset(_JOINS)

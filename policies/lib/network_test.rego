@@ -30,3 +30,27 @@ test_protocol_all_is_allowed_whatever_the_protocols if {
 	network.allows_protocol(ssh_world, network.tcp)
 	not network.allows_protocol(dns_world, network.tcp)
 }
+
+acl_rule(number, action, protocol, from, to, sources) := object.union(rule(protocol, from, to, sources), {"rule_number": number, "action": action})
+
+test_acl_first_matching_rule_decides if {
+	acl := {"ingress": [
+		acl_rule(90, "deny", "tcp", 3389, 3389, ["0.0.0.0/0"]),
+		acl_rule(100, "allow", "all", 0, 65535, ["0.0.0.0/0"]),
+		acl_rule(110, "allow", "tcp", 22, 22, ["::/0"]),
+		acl_rule(32767, "deny", "all", 0, 65535, ["0.0.0.0/0"]),
+	]}
+	network.open_acl_ingress(acl, network.tcp, 22) == {"rule 100: all 0-65535 from 0.0.0.0/0", "rule 110: tcp 22-22 from ::/0"}
+	network.open_acl_ingress(acl, network.tcp, 3389) == set()
+	network.open_acl_ingress(acl, network.tcp, 80) == {"rule 100: all 0-65535 from 0.0.0.0/0"}
+	network.all_ports_acl_ingress(acl) == set()
+}
+
+test_acl_all_ports_open_without_a_deny_before if {
+	acl := {"ingress": [
+		acl_rule(100, "allow", "all", 0, 65535, ["0.0.0.0/0"]),
+		acl_rule(200, "deny", "tcp", 22, 22, ["0.0.0.0/0"]),
+		acl_rule(300, "allow", "all", 0, 65535, []),
+	]}
+	network.all_ports_acl_ingress(acl) == {"rule 100: all 0-65535 from 0.0.0.0/0"}
+}

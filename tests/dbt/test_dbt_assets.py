@@ -16,7 +16,9 @@ STAGING_MODELS = {
     for entity in ("ec2_instances", "ebs_volumes", "ebs_snapshots", "elastic_ips", "security_groups", "vpcs",
                    "subnets", "s3_buckets", "rds_instances", "iam_users", "iam_roles", "lambda_functions",
                    "load_balancers", "kms_keys", "iam_password_policies", "cloudwatch_log_groups",
-                   "cloudtrail_trails", "iam_accounts", "iam_policies", "iam_server_certificates")
+                   "cloudtrail_trails", "iam_accounts", "iam_policies", "iam_server_certificates", "network_acls",
+                   "ebs_encryption_defaults", "config_recorders", "security_hubs", "guardduty_detectors",
+                   "efs_file_systems")
 }
 
 

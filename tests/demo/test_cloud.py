@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError
 import pytest
 
 from cloudforge.clock import Clock
@@ -61,6 +62,13 @@ LISTERS: dict[str, tuple[str, Callable[[Any], list[dict[str, Any]]]]] = {
     "iam_account": ("iam", lambda c: [c.meta.region_name]),  # one per account
     "iam_policy": ("iam", lambda c: list(pages(c, "list_policies", "Policies", Scope="Local"))),
     "iam_server_certificate": ("iam", lambda c: c.list_server_certificates()["ServerCertificateMetadataList"]),
+    "network_acl": ("ec2", lambda c: list(pages(c, "describe_network_acls", "NetworkAcls"))),
+    "efs_file_system": ("efs", lambda c: list(pages(c, "describe_file_systems", "FileSystems"))),
+    # one per account-region, on or off (the inventory judges both)
+    "ebs_encryption_by_default": ("ec2", lambda c: [c.meta.region_name]),
+    "config_recorder": ("config", lambda c: [c.meta.region_name]),
+    "security_hub": ("securityhub", lambda c: [c.meta.region_name]),
+    "guardduty_detector": ("guardduty", lambda c: [c.meta.region_name]),
 }
 
 
@@ -221,6 +229,37 @@ def test_console_users_have_a_login_profile_as_the_estate_says(estate: Estate, i
     users = estate.of_type("iam_user")
     assert [has_console(u) for u in users] == [u.attributes["console_password"] for u in users]
     assert 0 < sum(u.attributes["console_password"] for u in users) < len(users)
+def test_region_settings_are_seeded_as_the_estate_says(estate: Estate, inventory: Inventory) -> None:
+    def seeded(account_id: str, region: str) -> tuple[bool, str | None, bool, str | None]:
+        ec2, config = (inventory.client(account_id, s, region) for s in ("ec2", "config"))
+        recorders = config.describe_configuration_recorders()["ConfigurationRecorders"]
+        recording = config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"]
+        recorder = None
+        if recorders:
+            partial = not recorders[0]["recordingGroup"]["allSupported"]
+            recorder = "partial" if partial else "recording" if recording[0]["recording"] else "stopped"
+        try:
+            inventory.client(account_id, "securityhub", region).describe_hub()
+            hub = True
+        except ClientError:
+            hub = False
+        guardduty = inventory.client(account_id, "guardduty", region)
+        detectors = guardduty.list_detectors()["DetectorIds"]
+        status = guardduty.get_detector(DetectorId=detectors[0])["Status"] if detectors else None
+        detector = {"ENABLED": "enabled", "DISABLED": "suspended", None: None}[status]
+        return ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"], recorder, hub, detector
+
+    def expected(account_id: str, region: str) -> tuple[bool, str | None, bool, str | None]:
+        [ebs, config, hub, detector] = (
+            specs(estate, kind, account_id, region)[0].attributes
+            for kind in ("ebs_encryption_by_default", "config_recorder", "security_hub", "guardduty_detector")
+        )
+        return ebs["enabled"], config["recorder"], hub["enabled"], detector["detector"]
+
+    places = [(account_id, region) for account_id in DEMO_ACCOUNTS for region in DEMO_REGIONS]
+    assert {p: seeded(*p) for p in places} == {p: expected(*p) for p in places}
+    # partial recorders are started, so that only what they record fails them
+    assert Counter(expected(*p)[1] for p in places) == {"recording": 3, "stopped": 2, "partial": 2, None: 2}
 
 
 def test_default_subnets_follow_the_zones_moto_serves(inventory: Inventory) -> None:

@@ -173,6 +173,7 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "id": "vpc-1",
             "cidr_block": "10.0.0.0/16",
             "is_default": False,
+            "flow_logs_enabled": False,
             "tags": {"env": "prod", "team": "data"},
         },
     ),
@@ -661,6 +662,87 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
 ]
 
 
+INVENTORY_CASES += [
+    (
+        "vpc",  # a flow log that failed to start does not count
+        {
+            "VpcId": "vpc-2",
+            "IsDefault": True,
+            "FlowLogs": [{"ResourceId": "vpc-2", "FlowLogStatus": "FAILED"}, {"ResourceId": "vpc-2", "FlowLogStatus": "ACTIVE"}],
+            "Tags": [],
+        },
+        {"id": "vpc-2", "cidr_block": None, "is_default": True, "flow_logs_enabled": True, "tags": {}},
+    ),
+    (
+        "network_acl",  # moto's default ACL: allow all and the final deny, inbound and outbound
+        {
+            "NetworkAclId": "acl-1",
+            "VpcId": "vpc-1",
+            "IsDefault": True,
+            "Entries": [
+                {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": False, "CidrBlock": "0.0.0.0/0"},
+                {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": True, "CidrBlock": "0.0.0.0/0"},
+                {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": False, "CidrBlock": "0.0.0.0/0"},
+                {"RuleNumber": 110, "Protocol": "6", "RuleAction": "allow", "Egress": False, "Ipv6CidrBlock": "::/0",
+                 "PortRange": {"From": 22, "To": 22}},
+            ],
+            "Tags": [],
+        },
+        {
+            "id": "acl-1",
+            "vpc_id": "vpc-1",
+            "is_default": True,
+            "ingress": [
+                {"rule_number": 100, "action": "allow", "protocol": "all", "from_port": 0, "to_port": 65535,
+                 "ipv4_ranges": ["0.0.0.0/0"], "ipv6_ranges": [], "internet_sources": ["0.0.0.0/0"]},
+                {"rule_number": 110, "action": "allow", "protocol": "tcp", "from_port": 22, "to_port": 22,
+                 "ipv4_ranges": [], "ipv6_ranges": ["::/0"], "internet_sources": ["::/0"]},
+                {"rule_number": 32767, "action": "deny", "protocol": "all", "from_port": 0, "to_port": 65535,
+                 "ipv4_ranges": ["0.0.0.0/0"], "ipv6_ranges": [], "internet_sources": ["0.0.0.0/0"]},
+            ],
+            "tags": {},
+        },
+    ),
+    ("ebs_encryption_by_default", {"EbsEncryptionByDefault": False, "Tags": []}, {"enabled": False}),
+    (
+        "config_recorder",  # moto's shapes: camelCase; the status names the recorder it belongs to
+        {
+            "ConfigurationRecorders": [
+                {"name": "main", "roleARN": "arn:aws:iam::1:role/config",
+                 "recordingGroup": {"allSupported": False, "includeGlobalResourceTypes": False}}
+            ],
+            "ConfigurationRecordersStatus": [{"name": "main", "recording": False, "lastStatus": "Pending"}],
+            "Tags": [],
+        },
+        {"exists": True, "name": "main", "recording": False, "all_supported": False,
+         "include_global_resource_types": False},
+    ),
+    (
+        "config_recorder",
+        {"ConfigurationRecorders": [], "ConfigurationRecordersStatus": [], "Tags": []},
+        {"exists": False, "name": None, "recording": None, "all_supported": None, "include_global_resource_types": None},
+    ),
+    ("security_hub", {"Hub": None, "Tags": []}, {"enabled": False, "auto_enable_controls": None}),
+    (
+        "security_hub",
+        {"Hub": {"HubArn": "arn:hub", "SubscribedAt": "2025-01-01T00:00:00Z", "AutoEnableControls": True}, "Tags": []},
+        {"enabled": True, "auto_enable_controls": True},
+    ),
+    ("guardduty_detector", {"Detectors": [], "Tags": []}, {"exists": False, "enabled": None}),
+    (
+        "guardduty_detector",
+        {"Detectors": [{"DetectorId": "d-1", "Status": "DISABLED"}], "Tags": []},
+        {"exists": True, "enabled": False},
+    ),
+    (
+        "efs_file_system",
+        {"FileSystemId": "fs-1", "Name": "shared", "Encrypted": False, "LifeCycleState": "available",
+         "Tags": [{"Key": "Name", "Value": "shared"}]},
+        {"id": "fs-1", "name": "shared", "encrypted": False, "kms_key_id": None, "tags": {"Name": "shared"}},
+    ),
+]
+
+
 def test_every_resource_type_has_a_mapping_case() -> None:
     assert {case[0] for case in INVENTORY_CASES} == RESOURCE_TYPES
 
@@ -957,6 +1039,51 @@ def test_security_group_collects_inline_and_separate_rules() -> None:
         None,
         [],
     )
+
+
+def test_network_acl_rules_flow_logs_and_recorder_status_join_their_parents() -> None:
+    """Rule resources join their ACL by id (egress ones left out), a flow log its VPC by reference, a recorder
+    status its recorder by name; a VPC or recorder without a companion logs or records nothing."""
+    vpc_id = {"vpc_id": {"references": ["aws_vpc.main.id", "aws_vpc.main"]}}
+    plan = _plan(
+        [
+            _change("aws_vpc.main", {"cidr_block": "10.0.0.0/16"}, {"id": True}),
+            _change("aws_vpc.quiet", {"cidr_block": "10.1.0.0/16"}, {"id": True}),
+            _change("aws_flow_log.main", {"traffic_type": "ALL"}, {"vpc_id": True}),
+            _change("aws_network_acl.edge", {
+                "id": "acl-1",
+                "ingress": [{"rule_no": 200, "action": "deny", "protocol": "-1", "from_port": 0, "to_port": 0,
+                             "cidr_block": "0.0.0.0/0", "ipv6_cidr_block": ""}],
+            }),
+            _change("aws_network_acl_rule.ssh", {
+                "network_acl_id": "acl-1", "rule_number": 100, "egress": False, "protocol": "tcp",
+                "rule_action": "allow", "cidr_block": "0.0.0.0/0", "from_port": 22, "to_port": 22,
+            }),
+            _change("aws_network_acl_rule.out", {
+                "network_acl_id": "acl-1", "rule_number": 100, "egress": True, "protocol": "-1",
+                "rule_action": "allow", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0,
+            }),
+            _change("aws_config_configuration_recorder.main", {"name": "main", "recording_group": [{}]}),
+            _change("aws_config_configuration_recorder_status.main", {"name": "main", "is_enabled": True}),
+            _change("aws_config_configuration_recorder.idle", {"name": "idle"}),
+        ],
+        {"resources": [{"address": "aws_flow_log.main", "expressions": vpc_id}]},
+    )
+    docs = _docs(plan)
+    assert (docs["aws_vpc.main"][1]["flow_logs_enabled"], docs["aws_vpc.quiet"][1]["flow_logs_enabled"]) == (
+        True, False)
+    assert docs["aws_network_acl.edge"][1]["ingress"] == [
+        {"rule_number": 100, "action": "allow", "protocol": "tcp", "from_port": 22, "to_port": 22,
+         "ipv4_ranges": ["0.0.0.0/0"], "ipv6_ranges": [], "internet_sources": ["0.0.0.0/0"]},
+        {"rule_number": 200, "action": "deny", "protocol": "all", "from_port": 0, "to_port": 65535,
+         "ipv4_ranges": ["0.0.0.0/0"], "ipv6_ranges": [], "internet_sources": ["0.0.0.0/0"]},
+    ]
+    # an empty recording_group block takes the provider's defaults: all types, no global ones
+    assert docs["aws_config_configuration_recorder.main"][1] == {
+        "exists": True, "name": "main", "recording": True, "all_supported": True,
+        "include_global_resource_types": False,
+    }
+    assert docs["aws_config_configuration_recorder.idle"][1]["recording"] is False
 
 
 def test_iam_user_gets_login_profile_keys_policies_and_unknown_mfa() -> None:

@@ -61,6 +61,22 @@ CASES: dict[str, tuple[str, dict[str, Any], tuple[str, ...], str]] = {
     "CF-AWS-EC2-019": ("aws_instance", {"instance_type": "t3.micro"}, (), "deny"),
     # no egress argument and no rule resources: Terraform removes AWS's default allow-all rule
     "CF-AWS-EC2-020": ("aws_security_group", {"name": "web"}, (), "pass"),
+    # no inline rules and no rule resources: nothing is open
+    "CF-AWS-EC2-021": ("aws_security_group", {"name": "files"}, (), "pass"),
+    # enabled defaults to true
+    "CF-AWS-EC2-022": ("aws_ebs_encryption_by_default", {}, (), "pass"),
+    # no ingress blocks and no aws_network_acl_rule: only AWS's final deny-all
+    "CF-AWS-VPC-002": ("aws_network_acl", {"vpc_id": "vpc-1"}, (), "pass"),
+    "CF-AWS-VPC-003": ("aws_network_acl", {"vpc_id": "vpc-1"}, (), "pass"),
+    # no aws_flow_log declared for the VPC: its traffic is not logged
+    "CF-AWS-VPC-004": ("aws_vpc", {"cidr_block": "10.0.0.0/16"}, (), "deny"),
+    # all_supported defaults to true, but without an aws_config_configuration_recorder_status it is stopped
+    "CF-AWS-CONFIG-001": ("aws_config_configuration_recorder", {"role_arn": "arn:aws:iam::1:role/c"}, (), "deny"),
+    # encrypted defaults to false
+    "CF-AWS-EFS-001": ("aws_efs_file_system", {}, (), "deny"),
+    # declaring the account enables Security Hub; enable defaults to true
+    "CF-AWS-SECURITYHUB-001": ("aws_securityhub_account", {}, (), "pass"),
+    "CF-AWS-GUARDDUTY-001": ("aws_guardduty_detector", {}, (), "pass"),
     # subnets are planned from references: unknown until apply
     "CF-AWS-ELB-001": ("aws_lb", {"name": "web"}, ("subnets",), "unknown"),
     # no login profile, no access keys
@@ -312,4 +328,5 @@ def test_types_the_plan_check_used_to_skip_are_judged_where_a_policy_exists(cloc
         ("CF-AWS-EC2-009", "aws_ebs_snapshot_copy.this"),  # not encrypted
         ("CF-AWS-ELB-001", "aws_elb.this"),  # one Availability Zone
         ("CF-AWS-VPC-001", "aws_default_subnet.this"),  # default subnets assign public IPs
+        ("CF-AWS-VPC-004", "aws_default_vpc.this"),  # no aws_flow_log for it
     ]

@@ -38,6 +38,43 @@ BUCKET_POLICY = {
 
 # resource type -> (raw inventory document with every attribute, with only the identifying ones)
 INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "network_acl": (
+        {
+            "NetworkAclId": "acl-1",
+            "VpcId": "vpc-1",
+            "IsDefault": True,
+            "Entries": [
+                {"RuleNumber": 100, "RuleAction": "allow", "Protocol": "6", "Egress": False,
+                 "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 22, "To": 22}},
+                {"RuleNumber": 100, "RuleAction": "allow", "Protocol": "-1", "Egress": True, "CidrBlock": "0.0.0.0/0"},
+            ],
+            "Tags": TAGS,
+        },
+        {"NetworkAclId": "acl-1"},
+    ),
+    "ebs_encryption_by_default": ({"EbsEncryptionByDefault": True, "Tags": []}, {"EbsEncryptionByDefault": False}),
+    "config_recorder": (
+        {
+            "ConfigurationRecorders": [
+                {"name": "default", "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}}
+            ],
+            "ConfigurationRecordersStatus": [{"name": "default", "recording": True}],
+            "Tags": [],
+        },
+        {"ConfigurationRecorders": []},
+    ),
+    "security_hub": (
+        {"Hub": {"HubArn": "arn:aws:securityhub:eu-west-1:1:hub/default", "AutoEnableControls": True}, "Tags": []},
+        {"Hub": None},
+    ),
+    "guardduty_detector": (
+        {"Detectors": [{"DetectorId": "d-1", "Status": "ENABLED"}], "Tags": []},
+        {"Detectors": []},
+    ),
+    "efs_file_system": (
+        {"FileSystemId": "fs-1", "Name": "shared", "Encrypted": True, "KmsKeyId": "arn:kms", "Tags": TAGS},
+        {"FileSystemId": "fs-1"},
+    ),
     "ec2_instance": (
         {
             "InstanceId": "i-1",
@@ -101,7 +138,8 @@ INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"GroupId": "sg-1"},
     ),
     "vpc": (
-        {"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "IsDefault": True, "Tags": TAGS},
+        {"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "IsDefault": True, "Tags": TAGS,
+         "FlowLogs": [{"FlowLogId": "fl-1", "ResourceId": "vpc-1", "FlowLogStatus": "ACTIVE"}]},
         {"VpcId": "vpc-1"},
     ),
     "subnet": (
@@ -300,6 +338,26 @@ INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 
 # Terraform type -> planned ``after`` with every attribute the mapper reads (companions point at parents)
 PLAN_AFTER: dict[str, dict[str, Any]] = {
+    "aws_flow_log": {"vpc_id": "vpc-1", "traffic_type": "ALL"},
+    "aws_network_acl": {
+        "id": "acl-1",
+        "vpc_id": "vpc-1",
+        "ingress": [{"rule_no": 100, "action": "allow", "protocol": "tcp", "from_port": 443, "to_port": 443,
+                     "cidr_block": "0.0.0.0/0", "ipv6_cidr_block": ""}],
+        "tags_all": {"env": "prod"},
+    },
+    "aws_default_network_acl": {"id": "acl-0", "default_network_acl_id": "acl-0", "ingress": []},
+    "aws_network_acl_rule": {"network_acl_id": "acl-1", "rule_number": 200, "egress": False, "protocol": "-1",
+                             "rule_action": "allow", "cidr_block": "10.0.0.0/8", "from_port": 0, "to_port": 0},
+    "aws_ebs_encryption_by_default": {"enabled": True},
+    "aws_config_configuration_recorder": {
+        "name": "default",
+        "recording_group": [{"all_supported": True, "include_global_resource_types": True}],
+    },
+    "aws_config_configuration_recorder_status": {"name": "default", "is_enabled": True},
+    "aws_securityhub_account": {"auto_enable_controls": True},
+    "aws_guardduty_detector": {"enable": True},
+    "aws_efs_file_system": {"id": "fs-1", "encrypted": True, "kms_key_id": "arn:kms", "tags_all": {"Name": "shared"}},
     "aws_instance": {
         "id": "i-1",
         "instance_type": "t3.micro",

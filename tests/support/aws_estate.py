@@ -24,7 +24,7 @@ ROLE = "CloudForgeReadOnly"
 TAGS = [{"Key": "team", "Value": "platform"}, {"Key": "env", "Value": "prod"}, {"Key": "Name", "Value": "cf"}]
 SORTED_TAGS = sorted(TAGS, key=lambda tag: tag["Key"])
 TEAM_WEB = [{"Key": "team", "Value": "web"}]
-EMPTY_TYPES = ("rds_instance", "load_balancer", "lambda_function")  # seeded in one slice only
+EMPTY_TYPES = ("rds_instance", "load_balancer", "lambda_function", "efs_file_system")  # seeded in one slice only
 
 
 @dataclass
@@ -89,7 +89,9 @@ def seed_network_and_compute(seed: Seeder) -> list[str]:
     for subnet in ec2.describe_subnets(Filters=where("default-for-az", "true"))["Subnets"]:
         seed.expect("subnet", subnet["SubnetId"])
     vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16", TagSpecifications=tagged("vpc"))["Vpc"]["VpcId"]
-    seed.expect("vpc", vpc, SORTED_TAGS)
+    seed.name("vpc", seed.expect("vpc", vpc, SORTED_TAGS))
+    for acl in ec2.describe_network_acls(Filters=where("default", "true"))["NetworkAcls"]:  # one per VPC
+        seed.expect("network_acl", acl["NetworkAclId"])
     subnets = []
     for number, zone in ((1, "a"), (2, "b")):
         cidr, zone = f"10.1.{number}.0/24", seed.region + zone
@@ -198,6 +200,36 @@ def seed_trail(seed: Seeder, *, configured: bool) -> None:
     seed.expect("cloudtrail_trail", name, TEAM_WEB if configured else [])
 
 
+def seed_security(seed: Seeder, *, on: bool) -> None:
+    """The region's settings (one document each, whatever their state); ``on``: EBS encryption by default,
+    a started Config recorder, Security Hub and GuardDuty, plus a flow log on the new VPC, a custom network
+    ACL and an encrypted EFS file system. Run last: encryption by default would encrypt later volumes."""
+    for kind in ("ebs_encryption_by_default", "config_recorder", "security_hub", "guardduty_detector"):
+        seed.expect(kind, seed.account)
+    if not on:
+        return
+    ec2, config = seed.client("ec2"), seed.client("config")
+    vpc = seed.estate.ids[f"vpc {seed.account} {seed.region}"]
+    ec2.enable_ebs_encryption_by_default()
+    recorder = {"name": "default", "roleARN": f"arn:aws:iam::{seed.account}:role/config",
+                "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}}
+    config.put_configuration_recorder(ConfigurationRecorder=recorder)
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "cf-config"})
+    config.start_configuration_recorder(ConfigurationRecorderName="default")
+    seed.client("securityhub").enable_security_hub()
+    seed.name("detector", seed.client("guardduty").create_detector(Enable=True)["DetectorId"])
+    seed.name("flow log", ec2.create_flow_logs(
+        ResourceIds=[vpc], ResourceType="VPC", TrafficType="REJECT", LogDestinationType="cloud-watch-logs",
+        LogGroupName="cf-flow", DeliverLogsPermissionArn=f"arn:aws:iam::{seed.account}:role/flow",
+    )["FlowLogIds"][0])
+    acl = ec2.create_network_acl(VpcId=vpc, TagSpecifications=tagged("network-acl"))["NetworkAcl"]["NetworkAclId"]
+    ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False,
+                                 CidrBlock="0.0.0.0/0", PortRange={"From": 443, "To": 443})
+    seed.name("acl", seed.expect("network_acl", acl, SORTED_TAGS))
+    file_system = seed.client("efs").create_file_system(CreationToken="cf", Encrypted=True, Tags=TAGS)
+    seed.name("file system", seed.expect("efs_file_system", file_system["FileSystemId"], SORTED_TAGS))
+
+
 def seed_services(seed: Seeder, subnets: list[str], function_role: str) -> None:
     """A database, a load balancer routing to the region's instance and a function (tags as a dict, the Lambda
     way)."""
@@ -293,6 +325,7 @@ def seed_estate(endpoint: str) -> Estate:
             seed_trail(seed, configured=rich and region == REGIONS[0])
             if rich and region == REGIONS[0]:
                 seed_services(seed, subnets, role)
+            seed_security(seed, on=rich and region == REGIONS[0])
             for resource_type in EMPTY_TYPES:  # a sync plans these slices even where they hold nothing
                 estate.slices[(account, region, resource_type)] |= set()
         for resource_type in ("iam_user", "iam_policy", "iam_server_certificate"):  # empty in the plain account

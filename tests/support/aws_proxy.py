@@ -42,6 +42,9 @@ class Refusal:
 
 
 Rule = Callable[[SignedRequest], Refusal | None]
+# services (by signing name) answering in rest-json, and every JSON service: they say AccessDeniedException
+REST_JSON_SERVICES = ("lambda", "securityhub", "guardduty", "elasticfilesystem")
+JSON_SERVICES = (*REST_JSON_SERVICES, "kms", "config", "logs", "cloudtrail")
 
 
 def access_denied_in(region: str) -> Rule:
@@ -51,13 +54,7 @@ def access_denied_in(region: str) -> Rule:
     def rule(request: SignedRequest) -> Refusal | None:
         if request.region != region:
             return None
-        code = {
-            "ec2": "UnauthorizedOperation",
-            "lambda": "AccessDeniedException",
-            "kms": "AccessDeniedException",
-            "logs": "AccessDeniedException",
-            "cloudtrail": "AccessDeniedException",
-        }
+        code = {"ec2": "UnauthorizedOperation"} | dict.fromkeys(JSON_SERVICES, "AccessDeniedException")
         message = (
             f"Access key {request.access_key_id} is not authorized to perform this operation in {region}"
         )
@@ -97,10 +94,10 @@ def error_response(service: str, refusal: Refusal) -> tuple[dict[str, str], byte
     if service == "s3":  # rest-xml
         body = f"<Error><Code>{code}</Code><Message>{message}</Message><RequestId>proxy</RequestId></Error>"
         return {"Content-Type": "application/xml"}, body.encode()
-    if service == "lambda":  # rest-json
+    if service in REST_JSON_SERVICES:
         headers = {"Content-Type": "application/json", "x-amzn-ErrorType": refusal.code}
         return headers, json.dumps({"Message": refusal.message}).encode()
-    if service in ("kms", "logs", "cloudtrail"):  # json 1.1
+    if service in ("kms", "config", "logs", "cloudtrail"):  # json 1.1
         body = json.dumps({"__type": refusal.code, "message": refusal.message})
         return {"Content-Type": "application/x-amz-json-1.1"}, body.encode()
     if service == "monitoring":  # CloudWatch, as botocore calls it: json 1.0

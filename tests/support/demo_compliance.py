@@ -60,4 +60,18 @@ def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
         # every demo access key is unused: a console user with keys got them at creation
         "CF-AWS-IAM-014": where("iam_user", lambda a: a["console_password"] and a["access_key_ages_days"]),
         "CF-AWS-IAM-015": where("iam_policy", lambda a: "*" in a["actions"] and a["users"]),
+        "CF-AWS-EC2-021": [s for s in where("security_group") if s.attributes.get("cifs_open")],
+        "CF-AWS-EC2-022": where("ebs_encryption_by_default", lambda a: not a["enabled"]),
+        # every VPC's default ACL (AWS-made) allows all traffic from the world, so fails both; the "guarded"
+        # ACL's denies come first, so it opens neither 22 and 3389 nor all ports
+        "CF-AWS-VPC-002": [
+            s for s in where("network_acl") if s.managed_by == "aws" or s.attributes["kind"] == "ssh-open"
+        ],
+        "CF-AWS-VPC-003": [s for s in where("network_acl") if s.managed_by == "aws"],
+        # default VPCs (AWS-made) have no flow logs
+        "CF-AWS-VPC-004": [s for s in where("vpc") if s.managed_by == "aws" or not s.attributes["flow_logs"]],
+        "CF-AWS-CONFIG-001": where("config_recorder", lambda a: a["recorder"] != "recording"),
+        "CF-AWS-SECURITYHUB-001": where("security_hub", lambda a: not a["enabled"]),
+        "CF-AWS-GUARDDUTY-001": where("guardduty_detector", lambda a: a["detector"] != "enabled"),
+        "CF-AWS-EFS-001": where("efs_file_system", lambda a: not a["encrypted"]),
     }

@@ -27,15 +27,11 @@ pytestmark = pytest.mark.usefixtures("aws_credentials")
 REGIONAL_TYPES = sorted(name for name, kind in RESOURCE_TYPES.items() if not kind.is_global)
 GLOBAL_TYPES = sorted(name for name, kind in RESOURCE_TYPES.items() if kind.is_global)
 SLICES_PER_ACCOUNT = len(REGIONAL_TYPES) * len(REGIONS) + len(GLOBAL_TYPES)  # global types once each
-EC2_TYPES = {"ec2_instance", "ebs_volume", "ebs_snapshot", "elastic_ip", "security_group", "vpc", "subnet"}
-DENIED_CODE = {
-    "lambda_function": "AccessDeniedException",
-    "kms_key": "AccessDeniedException",
-    "cloudwatch_log_group": "AccessDeniedException",
-    "cloudtrail_trail": "AccessDeniedException",
-} | {
-    name: "UnauthorizedOperation" for name in EC2_TYPES
-}
+EC2_TYPES = {"ec2_instance", "ebs_volume", "ebs_snapshot", "elastic_ip", "security_group", "vpc", "subnet",
+             "network_acl", "ebs_encryption_by_default"}
+JSON_TYPES = ("lambda_function", "kms_key", "cloudwatch_log_group", "cloudtrail_trail", "config_recorder", "security_hub",
+              "guardduty_detector", "efs_file_system")
+DENIED_CODE = dict.fromkeys(JSON_TYPES, "AccessDeniedException") | {name: "UnauthorizedOperation" for name in EC2_TYPES}
 
 
 def keyed(url: str, query: str, width: int) -> dict[tuple, tuple]:
@@ -221,6 +217,46 @@ def test_documents_carry_uniform_tags_and_enrichment(aws_estate: Estate, synced)
     assert [(group["TargetGroupName"], group["Targets"]) for group in balancer["TargetGroups"]] == [
         ("cf-web", [{"Id": instance, "Port": 80, "State": "healthy"}])
     ]
+
+
+def test_security_settings_are_documents_whether_on_or_off(aws_estate: Estate, synced) -> None:
+    rows = loaded(synced[0])
+    rich, plain = ACCOUNTS[0], ACCOUNTS[1]
+    east, west = REGIONS
+
+    def settings(account: str, region: str) -> tuple:
+        doc = {kind: rows[(account, region, kind, account)] for kind in
+               ("ebs_encryption_by_default", "config_recorder", "security_hub", "guardduty_detector")}
+        assert {arn for arn, _, _ in doc.values()} == {None}
+        recorders = doc["config_recorder"][1]
+        return (
+            doc["ebs_encryption_by_default"][1]["EbsEncryptionByDefault"],
+            [(r["name"], r["recordingGroup"]["allSupported"]) for r in recorders["ConfigurationRecorders"]],
+            [(s["name"], s["recording"]) for s in recorders["ConfigurationRecordersStatus"]],
+            (doc["security_hub"][1]["Hub"] or {}).get("HubArn"),
+            [(d["DetectorId"], d["Status"]) for d in doc["guardduty_detector"][1]["Detectors"]],
+        )
+
+    assert settings(rich, east) == (
+        True, [("default", True)], [("default", True)], f"arn:aws:securityhub:{east}:{rich}:hub/default",
+        [(aws_estate.ids[f"detector {rich} {east}"], "ENABLED")],
+    )
+    assert settings(rich, west) == settings(plain, east) == (False, [], [], None, [])
+
+    vpc = rows[(rich, east, "vpc", aws_estate.ids[f"vpc {rich} {east}"])][1]
+    assert [(f["FlowLogId"], f["FlowLogStatus"], f["TrafficType"]) for f in vpc["FlowLogs"]] == [
+        (aws_estate.ids[f"flow log {rich} {east}"], "ACTIVE", "REJECT")
+    ]
+    assert rows[(rich, west, "vpc", aws_estate.ids[f"vpc {rich} {west}"])][1]["FlowLogs"] == []
+    acl_id = aws_estate.ids[f"acl {rich} {east}"]
+    arn, acl, _ = rows[(rich, east, "network_acl", acl_id)]
+    assert arn == f"arn:aws:ec2:{east}:{rich}:network-acl/{acl_id}"
+    assert [(e["RuleNumber"], e["RuleAction"], e["Protocol"], e.get("PortRange"), e["CidrBlock"])
+            for e in acl["Entries"] if not e["Egress"]] == [(100, "allow", "6", {"From": 443, "To": 443}, "0.0.0.0/0")]
+    file_system_id = aws_estate.ids[f"file system {rich} {east}"]
+    arn, file_system, _ = rows[(rich, east, "efs_file_system", file_system_id)]
+    assert arn == f"arn:aws:elasticfilesystem:{east}:{rich}:file-system/{file_system_id}"
+    assert (file_system["Encrypted"], file_system["Name"]) == (True, "cf")
 
 
 def test_rerun_loads_identical_rows(aws_estate: Estate, inventory_db: str, clock: Clock) -> None:

@@ -90,10 +90,16 @@ def test_scrub_redacts_paths_and_secret_names_only() -> None:
 
 def test_inventory_types_agree_with_the_plan_documents() -> None:
     """One name per Terraform type: the state table and the policy plan mapper may not contradict. Every type a
-    plan is judged on is compared for drift too, except account-level settings: one per account, without a
-    resource id of their own in the state to match with the inventory."""
+    plan is judged on is compared for drift too, except account- and region-level settings (one per account or
+    account-region, without a resource id of their own in the state to match with the inventory) and, not yet,
+    network ACLs and EFS file systems (their live attributes are not in the drift models, and the demo's states
+    do not declare them)."""
     shared = set(TERRAFORM_TYPES) & set(MAPPERS)
-    assert set(MAPPERS) - shared == {"aws_iam_account_password_policy"}
+    assert set(MAPPERS) - shared == {
+        "aws_iam_account_password_policy", "aws_ebs_encryption_by_default", "aws_config_configuration_recorder",
+        "aws_securityhub_account", "aws_guardduty_detector",
+        "aws_network_acl", "aws_default_network_acl", "aws_efs_file_system",
+    }
     assert {t: TERRAFORM_TYPES[t].inventory_type for t in shared} == {t: MAPPERS[t][0] for t in shared}
 
 

@@ -20,6 +20,12 @@
     'stg_aws__kms_keys',
     'stg_aws__cloudwatch_log_groups',
     'stg_aws__cloudtrail_trails',
+    'stg_aws__network_acls',
+    'stg_aws__ebs_encryption_defaults',
+    'stg_aws__config_recorders',
+    'stg_aws__security_hubs',
+    'stg_aws__guardduty_detectors',
+    'stg_aws__efs_file_systems',
 ] -%}
 
 with unioned as (
