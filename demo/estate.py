@@ -371,6 +371,9 @@ def _account_security(tagged: list[ResourceSpec]) -> list[ResourceSpec]:
         specs.append(add("iam_policy", REPORTS_POLICY, attributes={"actions": ("s3:GetObject",), "users": tuple(users[1:2])}))
         if position == 0:
             specs.append(add("iam_server_certificate", LEGACY_CERTIFICATE, attributes={"valid_days": (-395, -30)}))
+    return specs
+
+
 def _account_settings(b: _Builder) -> list[ResourceSpec]:
     """Per account: the region settings of each region, a custom network ACL in its first VPC of one region
     and an EFS file system; drawn from nothing random, so the rest of the estate stays as it was."""
