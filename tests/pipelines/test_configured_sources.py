@@ -24,6 +24,8 @@ from support.replay.server import Exchange, Received
 from cloudforge.cli import main
 from cloudforge.warehouse import connect, create_database
 
+pytestmark = pytest.mark.e2e  # a real `cloudforge run`
+
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 SUBSCRIPTION = "7a9c3e1f-52b4-4d8e-9f60-2c5b8d4e1a37"
 GCP_ACCOUNT = "01A2B3-C4D5E6-F7A8B9"
