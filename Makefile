@@ -3,7 +3,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 DEMO_ARGS ?=  # options of `cloudforge demo`, e.g. make demo DEMO_ARGS="--dagster-port 3001 --dashboard-port 8502"
 
-.PHONY: demo run test bench install focus-validator
+.PHONY: demo run test test-e2e bench install focus-validator
 
 install:  ## the time-series server (Debian's victoria-metrics), uv (from PyPI) and the locked environment in .venv
 	@command -v victoria-metrics >/dev/null 2>&1 || { \
@@ -34,8 +34,11 @@ focus-validator:  ## the FOCUS validator's own venv (skipped, with a note, witho
 	$(FOCUS_VALIDATOR)/bin/pip install --quiet focus-validator==2.2.1 && \
 	$(FOCUS_VALIDATOR)/bin/pip install --quiet 'numpy>=2' 2>&1 | grep -v "dependency conflicts\|requires numpy" || true
 
-test: install focus-validator  ## the test suite (real embedded PostgreSQL, moto server, local HTTP receivers)
-	$(UV) run --frozen pytest
+test: install focus-validator  ## the test suite (real embedded PostgreSQL, moto server, local HTTP receivers) but its slow end-to-end tier
+	$(UV) run --frozen pytest -m "not e2e"
+
+test-e2e: install  ## the slow end-to-end tier (marked e2e): the demo's real `cloudforge run`, `cloudforge demo`s
+	$(UV) run --frozen pytest -m e2e
 
 bench: install  ## the benchmarks
 	$(UV) run --frozen cloudforge bench inventory

@@ -33,6 +33,8 @@ import pytest
 
 from tests.support.processes import Process, descendants, process, running, wait_until_gone
 
+pytestmark = pytest.mark.e2e  # real `cloudforge demo`s, each started until every server answers
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 UV = ["python3", "-m", "uv"]  # as the Makefile runs it
 SIZE = 30  # the smallest demo estate: seeding it takes a second

@@ -4,7 +4,7 @@ not_null test on a column the migrations declare NOT NULL cannot fail, and scans
 import json
 
 from cloudforge.warehouse import connect, create_database, ensure_schema
-from pipelines.dbt import prepare_dbt_manifest
+from support.dbt_manifest import current_manifest
 
 # The billing relations dbt reads whole, with the raw table whose columns they carry under the same names.
 BILLING_RELATIONS = {
@@ -23,7 +23,7 @@ def test_no_not_null_test_repeats_a_not_null_constraint_of_the_raw_billing_table
             SELECT table_name, column_name FROM information_schema.columns
             WHERE table_schema = 'raw_billing' AND is_nullable = 'NO'
         """).fetchall())
-    manifest = json.loads(prepare_dbt_manifest().read_text())
+    manifest = json.loads(current_manifest().read_text())
     redundant = [
         (parent, node["column_name"])
         for node in manifest["nodes"].values()

@@ -25,6 +25,8 @@ from demo.estate import Estate, generate_estate
 from demo.health import target_group_plan
 from demo.seeding import ResourceIds, seed_estate
 
+pytestmark = pytest.mark.e2e  # two inventory syncs and history builds of an estate of its own
+
 SMALLEST = 30  # the smallest estate has every kind of resource the changes touch, and seeds and syncs fastest
 
 

@@ -10,7 +10,8 @@ from assets.aws.assets import AWS_INVENTORY_ASSETS, RESOURCES_KEY
 from assets.aws.resource import AwsInventoryResource
 from assets.resources import WarehouseResource
 from cloudforge.settings import Settings
-from pipelines.dbt import build_dbt_assets, dbt_resource, prepare_dbt_manifest
+from pipelines.dbt import build_dbt_assets, dbt_resource
+from support.dbt_manifest import current_manifest
 
 HISTORY_MARTS = (AssetKey(["marts", "resource_changes"]), AssetKey(["marts", "resource_relationships"]))
 
@@ -18,7 +19,7 @@ HISTORY_MARTS = (AssetKey(["marts", "resource_changes"]), AssetKey(["marts", "re
 def refresh_inventory(url: str, settings: Settings, *, sync: bool = True) -> ExecuteInProcessResult:
     """Sync the inventory into ``url`` (unless ``sync`` is false: the raw rows are already there), then
     `dbt build` the history and relationship marts; raises if a step fails."""
-    prepare_dbt_manifest()
+    current_manifest()  # parsed once a session
     dbt_assets = build_dbt_assets(settings)
     inventory_models = next(assets for assets in dbt_assets if assets.op.name == "dbt_inventory")
     selection = AssetSelection.assets(*HISTORY_MARTS).upstream() & AssetSelection.assets(*inventory_models.keys)
