@@ -60,6 +60,7 @@ def timed(action: Callable[[], object]) -> float:
 @dataclass(frozen=True)
 class DbtBuild:
     seconds: float  # wall clock, dbt's start-up and tests included
+    startup_seconds: float  # of which dbt's start-up: its process, the (partial) parse, the run's set-up
     models: list[tuple[str, float]]  # (model, seconds), slowest first
     relations: dict[str, str]  # model -> its relation, quoted as in SQL
     compiled_code: dict[str, str]  # model -> its SQL as dbt compiled it for this build
@@ -74,12 +75,13 @@ class DbtBuild:
 
 
 def dbt_build(settings: Settings, url: str, select: tuple[str, ...] = ()) -> DbtBuild:
-    """`dbt build` with the settings' vars, of ``select`` (with the tests whose every parent is selected) or of
-    the whole project. dbt's log is shown only when the build fails."""
-    from pipelines.dbt import dbt_resource, dbt_vars
+    """`dbt build` with the settings' vars as the platform's steps run it (unit tests left out), of ``select``
+    (with the tests whose every parent is selected) or of the whole project. dbt's log is shown only when the
+    build fails."""
+    from pipelines.dbt import PRODUCTION_EXCLUDES, dbt_resource, dbt_vars
 
     _prepare_dbt_manifest()
-    args = ["build", "--vars", json.dumps(dbt_vars(settings))]
+    args = ["build", "--vars", json.dumps(dbt_vars(settings)), *PRODUCTION_EXCLUDES]
     if select:
         args += ["--indirect-selection", "cautious", "--select", " ".join(select)]
     log = io.StringIO()  # dagster-dbt echoes dbt's log on stdout
@@ -92,10 +94,12 @@ def dbt_build(settings: Settings, url: str, select: tuple[str, ...] = ()) -> Dbt
         print(log.getvalue())
         raise
     seconds = time.perf_counter() - start
-    results = {r["unique_id"].rpartition(".")[2]: r for r in invocation.get_artifact("run_results.json")["results"]
+    run_results = invocation.get_artifact("run_results.json")
+    results = {r["unique_id"].rpartition(".")[2]: r for r in run_results["results"]
                if r["unique_id"].startswith("model.")}  # fmt: skip
     return DbtBuild(
         seconds,
+        seconds - run_results["elapsed_time"],
         sorted(((name, r["execution_time"]) for name, r in results.items()), key=lambda model: -model[1]),
         {name: r["relation_name"] for name, r in results.items()},
         {name: r["compiled_code"] for name, r in results.items()},
