@@ -9,8 +9,9 @@ CSV. Target: rows/s >= 0.6x the plain COPY's, the best of interleaved rounds eac
 (seconds, once per process) is timed apart.
 
 Then the cost models are built in full, as the platform's finance step builds them (billing staging, the cost
-models and their data and unit tests; what they read from the inventory is built before, untimed); a new day is delivered (providers restate the open
-month: its slices again, one day longer), loaded by the same ingestion and built incrementally. Targets: the
+models and their data and unit tests; what they read from the inventory is built before, untimed); a new day is delivered (providers restate the open month: its slices again, one day
+longer), loaded by the same ingestion and built incrementally. Both builds are timed whole, dbt's start-up (its
+process and the partial parse of the build before) included in each, and the bench prints that part. Targets: the
 incremental build <= 25% of the full build's time, and cost_daily's part of it <= 1.5x a hand-written DELETE +
 INSERT ... SELECT of the changed slices (cost_daily's own SQL, as compiled for the full build, over the lines of
 just those slices; run after the incremental build and rolled back). Last, the Costs page runs in AppTest on
@@ -145,7 +146,7 @@ def _cost_builds(
     cost_models = tuple(DBT_DOMAINS["finance"].split())
     dbt_build(settings, url, OTHER_PARENTS)
     full = dbt_build(settings, url, cost_models)
-    echo(f"dbt build of the cost models, full, {rows:,} rows: {full.summary()}")
+    echo(f"dbt build of the cost models, full, {rows:,} rows: {full.summary()}; {_startup(full)}")
     restated = write_slices(lines, rows, scratch / "new-day", (NEW_DAY.replace(day=1), NEW_DAY))
     restated_rows = sum(s.rows for s in restated)
     changed: list[SliceKey] = []
@@ -155,7 +156,11 @@ def _cost_builds(
         f"ingested in {restate_s:.1f} s"
     )
     incremental = dbt_build(settings, url, cost_models)
-    echo(f"dbt build of the cost models, incremental: {incremental.summary()}")
+    echo(f"dbt build of the cost models, incremental: {incremental.summary()}; {_startup(incremental)}")
+    echo(
+        "both builds timed whole, as a platform step runs them: dbt's start-up (its process, the partial parse of "
+        "the previous build) and the tests counted in each"
+    )
     hand_written_s = timed(lambda: _replace_slices_by_hand(conn, full, changed))
     echo(
         f"hand-written DELETE + INSERT ... SELECT of {INCREMENTAL_MODEL}'s {len(changed)} changed slices: "
@@ -172,6 +177,10 @@ def _cost_builds(
             bound=TARGET_INCREMENTAL_VS_HAND_WRITTEN, higher_is_better=False,
         ),
     ]
+
+
+def _startup(build: DbtBuild) -> str:
+    return f"dbt start-up {build.startup_seconds:.1f} s of it"
 
 
 def _replace_slices_by_hand(conn: psycopg.Connection, full: DbtBuild, changed: list[SliceKey]) -> None:

@@ -9,6 +9,7 @@ definitions, and ``build_dbt_assets`` runs it under ``dagster dev`` (to pick up 
 ``DbtProject.prepare_if_dev`` would) or when no manifest exists yet.
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -17,11 +18,14 @@ import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cached_property
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, EnvVar
 from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, DbtProject, dbt_assets
+from packaging.version import Version
 
 from cloudforge.settings import Settings
 from cloudforge.terraform.drift import SECURITY_ATTRIBUTES, ignore_rules_var
@@ -32,6 +36,8 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt"
 # The dbt installed beside this Python (the project's virtualenv), whether or not it is on PATH.
 DBT_EXECUTABLE = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
 PARTIAL_PARSE = "partial_parse.msgpack"
+# Per vars and warehouse, the target directory of the latest build, whose partial parse the next build reads.
+LATEST_BUILDS = "latest-builds"
 INDIRECT_SELECTION = "DBT_INDIRECT_SELECTION"
 
 
@@ -151,14 +157,43 @@ class WarehouseDbtCliResource(DbtCliResource):
     Tests run where they are buildable: a test across domains (cost_daily's resource_key against resources)
     runs in the step that builds its last parent, not in the first step that selects one of them. An
     indirect selection already in the environment is kept.
+
+    dbt's start-up is paid once: a build reads the partial parse of the latest build with the same vars and
+    warehouse (dbt parses in full when either differs), and the dbt version is this environment's dbt-core
+    (dagster-dbt would run ``dbt --version`` in a process of its own on every build).
     """
 
     warehouse_url: str
 
+    @cached_property
+    def _cli_version(self) -> Version:
+        return Version(package_version("dbt-core"))
+
     def cli(self, args: Sequence[str], **kwargs: Any) -> DbtCliInvocation:
         selection = {INDIRECT_SELECTION: os.getenv(INDIRECT_SELECTION) or "buildable"}
-        with environment({**dbt_env(self.warehouse_url), **selection}):
-            return super().cli(args, **kwargs)
+        env = dbt_env(self.warehouse_url)
+        target = Path(self.project_dir) / "target"
+        latest = target / LATEST_BUILDS / partial_parse_key(args, env)
+        kwargs.setdefault("target_path", Path(tempfile.mkdtemp(prefix="build-", dir=target)))
+        previous = Path(latest.read_text()) / PARTIAL_PARSE if latest.exists() else None
+        if previous and previous.exists():
+            # dbt rewrites it when it parses; when nothing changed it keeps it as it is, valid for the next build.
+            shutil.copy2(previous, Path(kwargs["target_path"]) / PARTIAL_PARSE)
+        with environment({**env, **selection}):
+            invocation = super().cli(args, **kwargs)
+        latest.parent.mkdir(exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=latest.parent, delete=False) as pointer:
+            pointer.write(str(kwargs["target_path"]))
+        os.replace(pointer.name, latest)  # the next build reads the partial parse this one writes
+        return invocation
+
+
+def partial_parse_key(args: Sequence[str], env: Mapping[str, str]) -> str:
+    """What dbt's partial parse depends on besides the project's files: the vars and the connection (not the
+    password, which never reaches the parse)."""
+    vars_ = args[list(args).index("--vars") + 1] if "--vars" in args else ""
+    connection = {name: value for name, value in env.items() if not name.endswith("PASSWORD")}
+    return hashlib.sha256(json.dumps([vars_, connection], sort_keys=True).encode()).hexdigest()[:16]
 
 
 def dbt_resource(warehouse_url: str = EnvVar("CLOUDFORGE_DATABASE_URL")) -> WarehouseDbtCliResource:

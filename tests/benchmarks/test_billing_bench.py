@@ -28,9 +28,12 @@ FIGURES = [
     rf"ingestion \(Parquet -> gate -> COPY per slice\): +{NUMBER} rows/s +{NUMBER} MB/s +{NUMBER} s",
     rf"plain COPY, one statement, same rows: +{NUMBER} rows/s +{NUMBER} MB/s +{NUMBER} s",
     r"best of 1 round\(s\) each",
-    rf"dbt build of the cost models, full, {ROWS:,} rows: {NUMBER} s \(\d+ models {NUMBER} s, slowest \w+ ",
+    rf"dbt build of the cost models, full, {ROWS:,} rows: {NUMBER} s \(\d+ models {NUMBER} s, slowest \w+ .*\); "
+    rf"dbt start-up {NUMBER} s of it$",
     rf"new day {NEW_DAY}: the open month restated, 6 slices, {NUMBER} rows, ingested in {NUMBER} s",
-    rf"dbt build of the cost models, incremental: {NUMBER} s \(\d+ models {NUMBER} s, slowest ",
+    rf"dbt build of the cost models, incremental: {NUMBER} s \(\d+ models {NUMBER} s, slowest .*\); "
+    rf"dbt start-up {NUMBER} s of it$",
+    "both builds timed whole, as a platform step runs them: dbt's start-up",
     rf"hand-written DELETE \+ INSERT ... SELECT of cost_daily's 6 changed slices: {NUMBER} s \(rolled back\)",
     "PostgreSQL restarted: the Costs page runs on empty buffers",
     rf"Costs page, cold \(queries not cached\): {NUMBER} ms",
