@@ -5,14 +5,20 @@ The documents are real: the demo estate synced once (``benchmarks.inventory.real
 the requested count. An evaluation is one (resource, policy that judges its type) pair, the conventional
 count; resources/s is printed beside it. The end-to-end run is ``evaluate_inventory``: read
 raw_aws.resources, map each row to its policy document, evaluate the whole library, apply waivers, write
-findings, enqueue alerts, all in one transaction. The reference is ``Evaluator.evaluate`` on the same
-documents already mapped and in memory. Both use the same ``now``, so after the first run (every finding
-new, its alerts enqueued) a run is the daily steady state: every finding seen again, none changed.
-Targets, in that steady state: end to end >= 0.5x the bare engine's evaluations/s, and >= 20,000 evaluations/s.
+findings, enqueue alerts, all in one transaction. The reference is ``Evaluator.evaluate``, the call the run
+makes, on the same documents already mapped and in memory: the same engine, policies, batches and ``now``,
+without the database, parsing, mapping and findings' lifecycle. Both use the same ``now``, so after the first
+run (every finding new, its alerts enqueued) a run is the daily steady state: every finding seen again, none
+changed. Targets, in that steady state: end to end >= 0.5x the bare engine's evaluations/s, and >= 20,000
+evaluations/s.
+
+The reference's documents stay in memory for the whole bench; they are frozen out of the garbage collector
+(``gc.freeze``), so neither path's full collections walk millions of objects a policy run never holds.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 from benchmarks.common import Target, timed
@@ -40,17 +46,20 @@ def run_policies_bench(settings: Settings, resources: int, echo: Callable[[str],
         ensure_schema(conn)
         load_slices(conn, slices, now)
         documents = list(InventoryDocuments(conn))
+        gc.freeze()
+        try:
+            reports: list[EvaluationReport] = []
 
-        reports: list[EvaluationReport] = []
+            def end_to_end() -> None:
+                reports.append(evaluate_inventory(conn, evaluator, now=now))
 
-        def end_to_end() -> None:
-            reports.append(evaluate_inventory(conn, evaluator, now=now))
-
-        first_s = timed(end_to_end)
-        bare_s = end_to_end_s = float("inf")
-        for _ in range(ROUNDS):  # interleaved, best of each: the machine's other load hits both alike
-            bare_s = min(bare_s, timed(lambda: evaluator.evaluate(documents, now)))
-            end_to_end_s = min(end_to_end_s, timed(end_to_end))
+            first_s = timed(end_to_end)
+            bare_s = end_to_end_s = float("inf")
+            for _ in range(ROUNDS):  # interleaved, best of each: the machine's other load hits both alike
+                bare_s = min(bare_s, timed(lambda: evaluator.evaluate(documents, now)))
+                end_to_end_s = min(end_to_end_s, timed(end_to_end))
+        finally:
+            gc.unfreeze()
 
     first = reports[0]
     pairs = first.evaluations
@@ -77,7 +86,12 @@ def run_policies_bench(settings: Settings, resources: int, echo: Callable[[str],
             "bare engine (mapped documents in memory):", pairs / bare_s, first.resources / bare_s, bare_s
         )
     )
-    echo(f"best of {ROUNDS} rounds each")
+    echo(f"best of {ROUNDS} rounds each, interleaved")
+    echo("  end to end: read raw_aws.resources (PostgreSQL writes the jsonb out as text), parse (orjson), map to")
+    echo("    documents, evaluate, waivers, compare with the stored findings, write what changed (COPY) and touch")
+    echo("    the rest (one UPDATE), alerts, the run's record")
+    echo("  bare engine: Evaluator.evaluate, the same call, on the mapped documents in memory: batches, regorus")
+    echo("    (input, each policy's deny rule), results decoded into findings, sorted; no database")
     end_to_end = pairs / end_to_end_s
     return [
         Target(

@@ -8,9 +8,8 @@ pre-deployment check (plan documents, keyed by Terraform address). ``now`` is pa
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from policies.config import PolicyConfig
 from policies.documents import RESOURCE_TYPES
@@ -23,9 +22,11 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Document = tuple[str, str, dict[str, Any]]  # (resource key, resource type, normalised document)
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One policy denying one resource (a policy reports a resource once; its reasons share the message)."""
+class Finding(NamedTuple):
+    """One policy denying one resource (a policy reports a resource once; its reasons share the message).
+
+    A tuple of strings: the cyclic garbage collector stops tracking it, so a run's many findings cost it nothing.
+    """
 
     policy_id: str
     resource_key: str

@@ -1,13 +1,16 @@
 """The inventory as policy documents: raw_aws.resources read in batches and normalised one row at a time.
 
 Rows are streamed through a server-side cursor, so memory does not grow with the estate; a row that cannot
-be normalised is set aside as a ``MappingError`` (it is reported, never silently dropped).
+be normalised is set aside as a ``MappingError`` (it is reported, never silently dropped). A reader thread
+fetches the next batch while the caller maps and evaluates this one: PostgreSQL's part of the read (the
+jsonb documents written out as text) then overlaps the Python work instead of adding to it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import orjson
@@ -50,10 +53,16 @@ class InventoryDocuments:
         self.per_type: Counter[str] = Counter()
 
     def __iter__(self) -> Iterator[Document]:
-        with self._conn.transaction(), self._conn.cursor(name="policy_inventory") as cursor:
+        with (
+            self._conn.transaction(),
+            self._conn.cursor(name="policy_inventory") as cursor,
+            ThreadPoolExecutor(1, "policy-inventory") as reader,
+        ):
             cursor.execute(SELECT)
             # fetchmany builds a batch of rows in C; iterating the cursor costs a Python call per row
-            while rows := cursor.fetchmany(self._fetch_size):
+            ahead = reader.submit(cursor.fetchmany, self._fetch_size)
+            while rows := ahead.result():
+                ahead = reader.submit(cursor.fetchmany, self._fetch_size)
                 for account_id, region, resource_type, resource_id, text in rows:
                     key = resource_key(account_id, region, resource_type, resource_id)
                     try:
