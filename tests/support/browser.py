@@ -93,7 +93,10 @@ async def _drive(debugger: str, url: str, text: str, shot: Path, timeout: float)
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{url} never showed {text!r}; it shows: {body[:500]!r}")
             await asyncio.sleep(0.5)
-        await asyncio.sleep(1)  # let the tables finish drawing
+        # Let the tables and columns finish drawing: Streamlit lays out columns (metrics side by side) after the
+        # elements around them, so their text is read again once the page has settled.
+        await asyncio.sleep(1)
         image = await call("Page.captureScreenshot", format="png")
         shot.write_bytes(base64.b64decode(image["data"]))
-        return body
+        shown = await call("Runtime.evaluate", expression="document.body.innerText")
+        return shown.get("result", {}).get("value", "")
