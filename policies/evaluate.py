@@ -78,7 +78,10 @@ class Evaluator:
             messages: dict[str, list[str]] = {}
             for result in results[policy.rule]:
                 key, message = _check(policy, result, types)
-                messages.setdefault(key, []).append(message)
+                # A policy judges the types it declares; a generic rule (the tagging policies go over every
+                # type of their input) also sees the batch's other types, which are not its to judge.
+                if types[key] in policy.resource_types:
+                    messages.setdefault(key, []).append(message)
             for key, reasons in messages.items():
                 yield Finding(policy.id, key, types[key], policy.severity, "; ".join(sorted(reasons)))
 

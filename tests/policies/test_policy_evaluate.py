@@ -334,3 +334,13 @@ def test_policy_returning_a_resource_outside_its_input_is_an_error(tmp_path: Pat
     )
     with pytest.raises(PolicyEvaluationError, match=r"stray.rego: X-1 returned resource 'elsewhere'"):
         Evaluator(PolicyConfig(extra_dirs=[tmp_path])).evaluate([("v", "vpc", {"tags": {}})], NOW)
+
+
+def test_a_policy_judges_only_the_types_it_declares() -> None:
+    """The tagging policies go over every type of their input: a batch with an untagged network ACL (a type
+    they do not declare) gives no finding on it, and one on the untagged VPC they do declare."""
+    documents = [("acl", "network_acl", {"tags": {}}), ("net", "vpc", {"tags": {}})]
+    findings = Evaluator(PolicyConfig(required_tags=["team"])).evaluate(documents, NOW)
+    assert {(f.policy_id, f.resource_key) for f in findings if f.policy_id.startswith("CF-COMMON-TAG")} == {
+        ("CF-COMMON-TAG-001", "net")
+    }
