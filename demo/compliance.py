@@ -8,7 +8,7 @@ setting occurs both ways. ``demo.seeding`` applies them; tests derive their expe
 =================  ==================================================================================
 rds_instance       iam_auth (IAM database authentication), log_exports (engine log types exported to
                    CloudWatch Logs, () for none), enhanced_monitoring (a 60 s interval),
-                   copy_tags_to_snapshot
+                   copy_tags_to_snapshot, performance_insights
 ec2_instance       detailed_monitoring, instance_profile (the account's demo instance profile attached)
 security_group     egress_open (AWS's default allow-all egress rule kept; else only 443/tcp out)
 s3_bucket          access_logging (server access logs into the bucket itself, under access/),
@@ -37,8 +37,8 @@ guardduty_detector  detector: "enabled", "suspended", None, in turn
 efs_file_system    encrypted in every other account
 =================  ==================================================================================
 
-Performance Insights is not set: moto does not report it (``PerformanceInsightsEnabled`` is absent from
-describe_db_instances), so the inventory document holds null and the policy never judges the demo.
+Performance Insights: moto accepts EnablePerformanceInsights but does not report it; ``demo.moto_gaps`` sets
+it on moto's model, so describe_db_instances answers PerformanceInsightsEnabled as AWS would.
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ def _rds_instance(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
         "log_exports": LOG_EXPORTS[attributes["engine"]] if _bit(position, 1) else (),
         "enhanced_monitoring": _bit(position, 2),
         "copy_tags_to_snapshot": not _bit(position, 0),
+        "performance_insights": _bit(position, 1) != _bit(position, 2),
     }
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from cloudforge.settings import READ_ROLE_NAME
 from demo.backdating import backdate
+from demo.moto_gaps import report_performance_insights
 from demo.certificates import self_signed
 from demo.compliance import INSTANCE_PROFILE
 from demo.estate import GLOBAL_REGION, REGION_SETTINGS, ROOT_DEVICE, WORLD, Estate, ResourceSpec
@@ -422,6 +423,7 @@ def _create_database(account: _Account, spec: ResourceSpec) -> str:
         EnableIAMDatabaseAuthentication=a["iam_auth"],
         EnableCloudwatchLogsExports=list(a["log_exports"]),
         CopyTagsToSnapshot=a["copy_tags_to_snapshot"],
+        EnablePerformanceInsights=a["performance_insights"],
         **(
             {"MonitoringInterval": 60, "MonitoringRoleArn": account.role_arn(READ_ROLE_NAME)}
             if a["enhanced_monitoring"]
@@ -429,6 +431,7 @@ def _create_database(account: _Account, spec: ResourceSpec) -> str:
         ),
         Tags=_tag_list(spec.raw_tags),
     )
+    report_performance_insights(spec.account_id, spec.region, spec.name, a["performance_insights"])
     return spec.name
 
 

@@ -325,12 +325,12 @@ def test_resources_carry_their_tags_and_settings(estate: Estate, inventory: Inve
             groups = [g for g in groups if g.managed_by == "estate"]
             assert ingress == {g.name: sorted(g.attributes["ingress"]) for g in groups}
 
-            fields = ("PubliclyAccessible", "StorageEncrypted", "BackupRetentionPeriod")
+            fields = ("PubliclyAccessible", "StorageEncrypted", "BackupRetentionPeriod", "PerformanceInsightsEnabled")
             databases = {
                 d["DBInstanceIdentifier"]: [d[f] for f in fields]
                 for d in inventory.list(account_id, region, "rds_instance")
             }
-            settings = ("publicly_accessible", "encrypted", "backup_retention_days")
+            settings = ("publicly_accessible", "encrypted", "backup_retention_days", "performance_insights")
             wanted = specs(estate, "rds_instance", account_id, region)
             assert databases == {d.name: [d.attributes[s] for s in settings] for d in wanted}
 

@@ -29,7 +29,7 @@ def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
         "CF-AWS-RDS-007": where("rds_instance", lambda a: not a["iam_auth"]),
         "CF-AWS-RDS-008": where("rds_instance", lambda a: not a["log_exports"]),
         "CF-AWS-RDS-009": where("rds_instance", lambda a: not a["enhanced_monitoring"]),
-        # CF-AWS-RDS-010 (Performance Insights): moto does not report it, so no instance is judged
+        "CF-AWS-RDS-010": where("rds_instance", lambda a: not a["performance_insights"]),
         "CF-AWS-RDS-011": where("rds_instance", lambda a: not a["copy_tags_to_snapshot"]),
         "CF-AWS-EC2-017": [
             s for s in where("ec2_instance") if (s.account_id, s.region, s.name) in unencrypted_roots
