@@ -151,9 +151,9 @@ def test_the_drift_page_renders_in_a_browser(demo_run, tmp_path):
     if shutil.which("chromium") is None:
         pytest.skip("no chromium on PATH")
     shot = tmp_path / "drift.png"
-    with served_dashboards(grant_reader(demo_run.url), demo_run.url) as dashboards:
-        text = screenshot_when_shown(f"{dashboards}/drift", "Coverage per account and team", shot)
     expected = plan_drift(demo_run.estate).expected_counts()
+    with served_dashboards(grant_reader(demo_run.url), demo_run.url) as dashboards:
+        text = screenshot_when_shown(f"{dashboards}/drift", ("Coverage per account and team", "Managed\n"), shot)
     for shown in ("Drift", "Coverage per account and team", "Trend", "Resources", "Unmanaged",
                   f"{expected['managed']:,}"):
         assert shown in text

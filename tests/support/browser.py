@@ -52,9 +52,11 @@ def served_dashboards(reader_url: str, database_url: str | None = None) -> Itera
         server.wait(30)
 
 
-def screenshot_when_shown(url: str, text: str, shot: Path, timeout: float = 90) -> str:
-    """Open ``url``, wait until the page's text contains ``text``, save a PNG screenshot to ``shot``; the page's
-    text is returned. Raises TimeoutError when the text never shows."""
+def screenshot_when_shown(url: str, text: str | tuple[str, ...], shot: Path, timeout: float = 90) -> str:
+    """Open ``url``, wait until the page's text contains ``text`` (every one of them, for a tuple: Streamlit
+    lays out columns, such as metrics side by side, after the elements around them), save a PNG screenshot to
+    ``shot``; the page's text is returned. Raises TimeoutError when a text never shows."""
+    texts = (text,) if isinstance(text, str) else text
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="chromium-", ignore_cleanup_errors=True) as profile:
         browser = subprocess.Popen([CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu",
@@ -65,13 +67,13 @@ def screenshot_when_shown(url: str, text: str, shot: Path, timeout: float = 90) 
             get_when_up(f"http://127.0.0.1:{port}/json/version")
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
                 [page] = [target for target in json.load(response) if target["type"] == "page"]
-            return asyncio.run(_drive(page["webSocketDebuggerUrl"], url, text, shot, timeout))
+            return asyncio.run(_drive(page["webSocketDebuggerUrl"], url, texts, shot, timeout))
         finally:
             browser.terminate()
             browser.wait(15)
 
 
-async def _drive(debugger: str, url: str, text: str, shot: Path, timeout: float) -> str:
+async def _drive(debugger: str, url: str, texts: tuple[str, ...], shot: Path, timeout: float) -> str:
     async with websockets.connect(debugger, max_size=None) as socket:
         ids = iter(range(1, 1_000_000))
 
@@ -88,15 +90,13 @@ async def _drive(debugger: str, url: str, text: str, shot: Path, timeout: float)
         while True:
             shown = await call("Runtime.evaluate", expression="document.body ? document.body.innerText : ''")
             body = shown.get("result", {}).get("value", "")
-            if text in body:
+            if all(text in body for text in texts):
                 break
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{url} never showed {text!r}; it shows: {body[:500]!r}")
+                missing = [text for text in texts if text not in body]
+                raise TimeoutError(f"{url} never showed {missing!r}; it shows: {body[:500]!r}")
             await asyncio.sleep(0.5)
-        # Let the tables and columns finish drawing: Streamlit lays out columns (metrics side by side) after the
-        # elements around them, so their text is read again once the page has settled.
-        await asyncio.sleep(1)
+        await asyncio.sleep(1)  # let the tables finish drawing
         image = await call("Page.captureScreenshot", format="png")
         shot.write_bytes(base64.b64decode(image["data"]))
-        shown = await call("Runtime.evaluate", expression="document.body.innerText")
-        return shown.get("result", {}).get("value", "")
+        return body
