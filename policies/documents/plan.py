@@ -531,18 +531,21 @@ _SELECTOR_KEYS = {"field": "Field", "equals": "Equals", "not_equals": "NotEquals
 def _plan_trail_events(c: _Change) -> Doc:
     """The trail's event selector blocks in the API's shape, judged as the inventory judges them; without
     any block AWS gives the trail its default selector (all management events, no data events).
-    read_write_type "Defaults to All", include_management_events "Defaults to true"."""
+    read_write_type "Defaults to All", include_management_events "Defaults to true". Blocks known only on
+    apply leave both unknown."""
+    if any(isinstance(c.known(block), Unknown) for block in ("event_selector", "advanced_event_selector")):
+        return {"management_events": UNKNOWN, "s3_object_events": UNKNOWN}
     selectors = [
         {"ReadWriteType": s.get("read_write_type") or "All",
          "IncludeManagementEvents": s.get("include_management_events") is not False,
          "DataResources": [{"Type": r.get("type"), "Values": r.get("values") or []}
                            for r in s.get("data_resource") or []]}
-        for s in _settle(c.known("event_selector")) or []
+        for s in c.known("event_selector") or []
     ]
     advanced = [
         {"FieldSelectors": [{_SELECTOR_KEYS[k]: v for k, v in f.items() if k in _SELECTOR_KEYS and v}
                             for f in s.get("field_selector") or []]}
-        for s in _settle(c.known("advanced_event_selector")) or []
+        for s in c.known("advanced_event_selector") or []
     ]
     return recorded_events(selectors, advanced)
 

@@ -1342,6 +1342,9 @@ def test_trail_event_selector_blocks_are_judged_as_the_api_shapes() -> None:
               for address in ("aws_cloudtrail.classic", "aws_cloudtrail.advanced")}
     # read_write_type defaults to All, include_management_events to true; advanced selectors replace the default
     assert events == {"aws_cloudtrail.classic": ("All", "WriteOnly"), "aws_cloudtrail.advanced": (None, "ReadOnly")}
+    dynamic = _plan([_change("aws_cloudtrail.dynamic", {"name": "dynamic"}, {"advanced_event_selector": True})])
+    assert from_plan(dynamic).unknown["aws_cloudtrail.dynamic"] == {"management_events", "s3_object_events",
+                                                                  "s3_bucket_access_logging"}
 
 
 def test_a_declared_analyzer_is_one_active_analyzer_of_its_type() -> None:
