@@ -166,7 +166,7 @@ def serve(state_dir: Path, seed: int, size: int, clock: Clock = Clock()) -> None
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _exit)
     estate = generate_estate(seed, size)
-    server, endpoint_url = start_moto_server()
+    server, endpoint_url = start_moto_server(clock)
     state_path = Path(state_dir) / STATE_FILE
     try:
         started = time.monotonic()

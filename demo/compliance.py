@@ -20,7 +20,7 @@ iam_password_policy  minimum_password_length, password_reuse_prevention (both No
 cloudwatch_log_group  kms_key (every other group uses its account's KMS key, if it has one; else None),
                    retention_days (365, 30, 0 = never expire, in turn; 0 is set by leaving it out)
 cloudtrail_trail   log_file_validation (off for the second trail), kms_key (the trail's key, if any,
-                   except for the third)
+                   except for the third), events (TRAIL_EVENTS in turn)
 iam_user           console_password (a login profile; every third user): with access keys never used,
                    such a user shows keys set up at creation (CIS 1.11)
 iam_account        root_mfa ("hardware", "virtual" or None) and root_access_keys, per account in turn:
@@ -35,6 +35,7 @@ config_recorder    recorder: "recording", "stopped", "partial" (not all resource
 security_hub       enabled in every other account-region
 guardduty_detector  detector: "enabled", "suspended", None, in turn
 efs_file_system    encrypted in every other account
+access_analyzer    analyzer: "ACCOUNT" (external access), None, "ACCOUNT_UNUSED_ACCESS", in turn
 =================  ==================================================================================
 
 Performance Insights: moto accepts EnablePerformanceInsights but does not report it; ``demo.moto_gaps`` sets
@@ -125,8 +126,15 @@ def _log_group(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
     return {"kms_key": None if _bit(position, 0) else attributes["key"], "retention_days": (365, 30, 0)[position % 3]}
 
 
+# what each trail records, in turn: "default" (no selector set: AWS's all management events, no data
+# events), "write" (classic: write-only management and S3 object events), "all" (advanced: all of both)
+TRAIL_EVENTS = ("default", "write", "all")
+ANALYZER_TYPES = ("ACCOUNT", None, "ACCOUNT_UNUSED_ACCESS")  # external access, none, unused access only
+
+
 def _trail(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
-    return {"log_file_validation": position % 3 != 1, "kms_key": attributes["key"] if position % 3 != 2 else None}
+    return {"log_file_validation": position % 3 != 1, "kms_key": attributes["key"] if position % 3 != 2 else None,
+            "events": TRAIL_EVENTS[position % 3]}
 def _user(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
     return {"console_password": position % 3 == 0}
 
@@ -156,6 +164,7 @@ SETTINGS = {
     "security_hub": lambda position, _: {"enabled": position % 2 == 0},
     "guardduty_detector": lambda position, _: {"detector": ("enabled", "suspended", None)[position % 3]},
     "efs_file_system": _file_system,
+    "access_analyzer": lambda position, _: {"analyzer": ANALYZER_TYPES[position % 3]},
 }
 
 

@@ -84,13 +84,15 @@ iam_policy         ADMIN_POLICY (allows "*" on "*") and REPORTS_POLICY (s3:GetOb
                    attached to nobody; the reports one to its second user
 iam_server_certificate  LEGACY_CERTIFICATE in the first account, attributes valid_days (its validity,
                    counted back from seeding): it expired 30 days before seeding
-ebs_encryption_by_default, config_recorder, security_hub, guardduty_detector
+ebs_encryption_by_default, config_recorder, security_hub, guardduty_detector, access_analyzer
                    one each per account-region (untagged settings, named REGION_SETTINGS[type]);
                    ``demo.compliance`` decides whether each is on
 network_acl        vpc (name), ingress (rules, see ``demo.compliance``): one custom ACL per account, in its
                    first VPC of the account's turn of region; AWS adds a default ACL to every VPC
 efs_file_system    one per account (first region), tagged like the account's first VPC; ``demo.compliance``
                    decides encrypted
+cloudtrail_account  one per account (global, untagged), named TRAIL_ACCOUNT: its multi-region trails, with
+                   trail_events (the events of each, as ``demo.compliance`` decides them; () without a trail)
 =================  ==================================================================================
 
 ``demo.compliance`` adds the security settings (logging, monitoring, TLS, egress...) to these attributes.
@@ -152,6 +154,8 @@ RESOURCE_TYPES = (
     "security_hub",
     "guardduty_detector",
     "efs_file_system",
+    "cloudtrail_account",
+    "access_analyzer",
 )
 GLOBAL_REGION = "global"
 PASSWORD_POLICY = "account password policy"
@@ -167,7 +171,9 @@ REGION_SETTINGS = {  # one per account-region; the names the inventory gives the
     "config_recorder": "AWS Config recorder",
     "security_hub": "Security Hub",
     "guardduty_detector": "GuardDuty detector",
+    "access_analyzer": "IAM Access Analyzer",
 }
+TRAIL_ACCOUNT = "CloudTrail multi-region trails"
 
 TAG_KEY_VARIANTS: dict[str, tuple[str, ...]] = {  # canonical key -> the raw keys used for it, itself first
     "team": ("team", "Team", "TEAM", "tema"),
@@ -307,6 +313,7 @@ def generate_estate(seed: int = 42, size: int = 300) -> Estate:
     extras = _password_policies() + _log_groups(tagged) + _account_security(tagged) + _account_settings(builder)
     created = with_compliance_settings(tagged + extras)
     created = created + with_compliance_settings(_trails(created))
+    created = created + _trail_accounts(created)
     return Estate(seed=seed, size=size, resources=tuple(created + _created_by_aws(created)))
 
 
@@ -347,6 +354,16 @@ def _trails(created: list[ResourceSpec]) -> list[ResourceSpec]:
         trails.append(ResourceSpec(account_id, bucket.region, "cloudtrail_trail", f"{account_id}-management",
                                    tags, tags, attributes))
     return trails
+
+
+def _trail_accounts(created: list[ResourceSpec]) -> list[ResourceSpec]:
+    """Per account, what its multi-region trails add up to; trail_events: the events of each of them."""
+    return [
+        ResourceSpec(account_id, GLOBAL_REGION, "cloudtrail_account", TRAIL_ACCOUNT, attributes={"trail_events": tuple(
+            s.attributes["events"] for s in created if s.resource_type == "cloudtrail_trail" and s.account_id == account_id
+        )})
+        for account_id in DEMO_ACCOUNTS
+    ]
 
 
 def _platform_tags(account_id: str) -> dict[str, str]:

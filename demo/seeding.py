@@ -25,7 +25,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from cloudforge.clock import Clock
 from cloudforge.settings import READ_ROLE_NAME
+from demo.access_analyzer import ACCESS_ANALYZER, ServiceRouter
 from demo.backdating import backdate
 from demo.moto_gaps import report_performance_insights
 from demo.certificates import self_signed
@@ -47,23 +49,39 @@ ResourceIds = dict[tuple[str, str, str, str], tuple[str, str]]
 _IN_THIS_PROCESS: set[str] = set()  # endpoints of the moto servers start_moto_server started here
 
 
-def start_moto_server() -> tuple[Any, str]:
+def start_moto_server(clock: Clock = Clock()) -> tuple[Any, str]:
     """Start moto in this process on a free loopback port; return (server, endpoint URL).
 
     ``server.stop()`` ends it. It runs without moto's public AMI catalogue, so it holds only what is seeded,
-    and with AWS's managed IAM policies, which AWS has in every account.
+    and with AWS's managed IAM policies, which AWS has in every account. Requests signed for IAM Access
+    Analyzer, which moto lacks, are answered by ``demo.access_analyzer`` (its analyzers dated by ``clock``).
     """
-    from moto.server import ThreadedMotoServer
-
     os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    ACCESS_ANALYZER.clock = clock
+    server = _cloud_server_class()(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     endpoint_url = f"http://{host}:{port}"
     _IN_THIS_PROCESS.add(endpoint_url)
     return server, endpoint_url
+
+
+def _cloud_server_class() -> type:
+    """moto's threaded server answering Access Analyzer itself (``demo.access_analyzer``): moto has none."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from moto.server import ThreadedMotoServer
+    from werkzeug.serving import make_server
+
+    class CloudServer(ThreadedMotoServer):
+        def _server_entry(self) -> None:
+            app = ServiceRouter(DomainDispatcherApplication(create_backend_app), ACCESS_ANALYZER)
+            self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return CloudServer
 
 
 def seed_estate(estate: Estate, endpoint_url: str, now: datetime) -> ResourceIds:
@@ -231,6 +249,13 @@ def _create_config_recorder(account: _Account, spec: ResourceSpec) -> str:
 def _enable_security_hub(account: _Account, spec: ResourceSpec) -> str:
     if spec.attributes["enabled"]:
         account.client("securityhub", spec.region).enable_security_hub(EnableDefaultStandards=False)
+    return spec.account_id
+
+
+def _create_analyzer(account: _Account, spec: ResourceSpec) -> str:
+    if kind := spec.attributes["analyzer"]:
+        analyzer = account.client("accessanalyzer", spec.region)
+        analyzer.create_analyzer(analyzerName=f"cloudforge-{kind.lower().replace('_', '-')}", type=kind)
     return spec.account_id
 
 
@@ -504,6 +529,18 @@ def _create_log_group(account: _Account, spec: ResourceSpec) -> str:
     return spec.name
 
 
+_S3_OBJECTS = [{"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]
+TRAIL_SELECTORS = {  # demo.compliance's trail events -> put_event_selectors arguments (None: AWS's default)
+    "default": None,
+    "write": {"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True,
+                                  "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]},
+    "all": {"AdvancedEventSelectors": [
+        {"Name": "management", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
+        {"Name": "s3 objects", "FieldSelectors": _S3_OBJECTS},
+    ]},
+}
+
+
 def _create_trail(account: _Account, spec: ResourceSpec) -> str:
     """A logging multi-region trail into its bucket, validated and encrypted as the estate says."""
     cloudtrail, a = account.client("cloudtrail", spec.region), spec.attributes
@@ -513,6 +550,8 @@ def _create_trail(account: _Account, spec: ResourceSpec) -> str:
         EnableLogFileValidation=a["log_file_validation"], TagsList=_tag_list(spec.raw_tags), **key,
     )
     cloudtrail.start_logging(Name=spec.name)
+    if selectors := TRAIL_SELECTORS[a["events"]]:
+        cloudtrail.put_event_selectors(TrailName=spec.name, **selectors)
     return spec.name
 
 
@@ -605,7 +644,7 @@ def _identity(spec: ResourceSpec, created: str) -> tuple[str, str]:
         return created, f"arn:aws:ec2:{region}:{owner}:{_EC2_ARN_TYPES[spec.resource_type]}/{created}"
     if spec.resource_type in ("lambda_function", "load_balancer"):
         return name, created
-    if spec.resource_type in ("iam_password_policy", "iam_account") or spec.resource_type in REGION_SETTINGS:
+    if spec.resource_type in ("iam_password_policy", "iam_account", "cloudtrail_account") or spec.resource_type in REGION_SETTINGS:
         return created, None  # account or region settings have no ARN
     if spec.resource_type == "network_acl":
         return created, f"arn:aws:ec2:{region}:{account}:network-acl/{created}"
@@ -652,6 +691,8 @@ _CREATE: dict[str, Callable[[_Account, ResourceSpec], str]] = {
     "security_hub": _enable_security_hub,
     "guardduty_detector": _create_detector,
     "efs_file_system": _create_file_system,
+    "cloudtrail_account": lambda account, spec: spec.account_id,  # what the account's trails add up to
+    "access_analyzer": _create_analyzer,
 }
 
 
@@ -664,9 +705,11 @@ def _settle_aws_resource(account: _Account, spec: ResourceSpec) -> None:
 
 
 def _forget_accounts(account_ids: list[str]) -> None:
-    """Drop these accounts from every moto backend in use, as moto's own reset does for all accounts."""
+    """Drop these accounts from every moto backend in use, as moto's own reset does for all accounts, and
+    from the Access Analyzer beside it."""
     from moto.core.base_backend import BackendDict
 
+    ACCESS_ANALYZER.forget(account_ids)
     for backends in list(BackendDict._instances):
         for account_id in account_ids:
             if account_id in backends:

@@ -70,6 +70,8 @@ cloudtrail_trail  Name                  cloudtrail.describe_trails of the region
                                         + IsLogging (get_trail_status), + Tags (list_tags),
                                         + S3BucketLogging ({"LoggingEnabled": ...} of get_bucket_logging of
                                           the trail's bucket, null when this account cannot read it)
+                                        + EventSelectors, + AdvancedEventSelectors (get_event_selectors;
+                                          [] when the trail has none of that kind)
 network_acl       NetworkAclId          ec2.describe_network_acls
 ebs_encryption_by_default  the account id   ec2.get_ebs_encryption_by_default; one per account-region:
                                         {"EbsEncryptionByDefault": bool, "Tags": []}
@@ -82,6 +84,12 @@ guardduty_detector  the account id      guardduty.list_detectors + get_detector;
                                         {"Detectors": [get_detector + DetectorId, ...], "Tags": []}
 efs_file_system   FileSystemId          efs.describe_file_systems (Tags in the item); - SizeInBytes.Timestamp,
                                         the time of the answer
+cloudtrail_account  the account id    region "global"; one per account: {"MultiRegionTrails": the
+                                        multi-region trails of describe_trails(includeShadowTrails=True), home
+                                        anywhere, each + IsLogging, + EventSelectors, + AdvancedEventSelectors
+                                        (asked in its home region), "Tags": []}
+access_analyzer   the account id        accessanalyzer.list_analyzers; one per account-region:
+                                        {"Analyzers": [...], "Tags": []} (empty: no analyzer)
 """
 
 from __future__ import annotations
@@ -472,6 +480,7 @@ def cloudtrail_trails(session: AccountSession, region: str) -> Iterator[Resource
             tags.get("TagsList"),
             IsLogging=cloudtrail.get_trail_status(Name=arn).get("IsLogging"),
             S3BucketLogging=bucket_logging(s3, trail.get("S3BucketName")),
+            **event_selectors(cloudtrail, arn),
         )
         yield trail["Name"], arn, doc
 
@@ -487,6 +496,33 @@ def bucket_logging(s3: BaseClient, bucket: str | None) -> dict[str, Any] | None:
         if exc.response.get("Error", {}).get("Code") in {"AccessDenied", "NoSuchBucket"}:
             return None
         raise
+
+
+def event_selectors(cloudtrail: BaseClient, trail_arn: str) -> dict[str, list[dict[str, Any]]]:
+    """What a trail records: ``EventSelectors`` or ``AdvancedEventSelectors`` (a trail uses one kind; AWS
+    gives a new trail one classic selector for all management events, moto gives none)."""
+    answer = cloudtrail.get_event_selectors(TrailName=trail_arn)
+    return {key: answer.get(key) or [] for key in ("EventSelectors", "AdvancedEventSelectors")}
+
+
+def cloudtrail_account(session: AccountSession, region: str) -> Iterator[Resource]:
+    """The account's multi-region trails, wherever their home is, each with its status and event selectors:
+    CIS asks whether at least one of them logs every region, which no single trail's document can say.
+    describe_trails lists a multi-region trail in every region (a shadow trail outside its home)."""
+    trails = []
+    for trail in session.client("cloudtrail", region).describe_trails(includeShadowTrails=True)["trailList"]:
+        if not trail.get("IsMultiRegionTrail"):
+            continue
+        home, arn = session.client("cloudtrail", trail["HomeRegion"]), trail["TrailARN"]
+        trails.append(dict(trail, IsLogging=home.get_trail_status(Name=arn).get("IsLogging"),
+                           **event_selectors(home, arn)))
+    yield session.account_id, None, document({"MultiRegionTrails": trails}, None)
+
+
+def access_analyzer(session: AccountSession, region: str) -> Iterator[Resource]:
+    """The region's IAM Access Analyzer analyzers; a region without one is a resource too (CIS judges it)."""
+    analyzers = list(items(session.client("accessanalyzer", region), "list_analyzers", "analyzers"))
+    yield session.account_id, None, document({"Analyzers": analyzers}, None)
 
 
 RESOURCE_TYPES: dict[str, ResourceType] = {
@@ -528,5 +564,7 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ResourceType("security_hub", security_hub),
         ResourceType("guardduty_detector", guardduty_detector),
         ResourceType("efs_file_system", efs_file_systems),
+        ResourceType("cloudtrail_account", cloudtrail_account, is_global=True),
+        ResourceType("access_analyzer", access_analyzer),
     )
 }

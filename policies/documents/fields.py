@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -176,3 +177,49 @@ def bucket_policy_facts(policy: Any, where: str) -> tuple[bool, bool]:
 def _denies_plain_http(condition: Mapping[str, Any]) -> bool:
     secure = (condition.get("Bool") or {}).get("aws:SecureTransport")
     return [str(value).lower() for value in _as_list(secure)] == ["false"]
+
+
+# A classic DataResource value naming every bucket: "arn:aws:s3" (AWS's form), "arn:aws:s3:::" or "arn:aws:s3:::*/*"
+S3_EVERY_BUCKET = re.compile(r"^arn:[\w-]+:s3(:::(\*/\*)?)?$")
+_AWS_DEFAULT_SELECTORS = [{"ReadWriteType": "All", "IncludeManagementEvents": True}]
+
+
+def recorded_events(selectors: list[Mapping[str, Any]], advanced: list[Mapping[str, Any]]) -> Doc:
+    """Which management events and which S3 object-level events of every bucket a trail records ("All",
+    "ReadOnly", "WriteOnly" or None), from its classic or advanced event selectors in the API's shape. A trail
+    with neither has AWS's default: all management events, no data events."""
+    management, s3_objects = [], []
+    for selector in selectors or ([] if advanced else _AWS_DEFAULT_SELECTORS):
+        kind = selector.get("ReadWriteType") or "All"
+        if selector.get("IncludeManagementEvents") is not False:
+            management.append(kind)
+        if any(resource.get("Type") == "AWS::S3::Object" and any(map(S3_EVERY_BUCKET.match, resource.get("Values") or []))
+               for resource in selector.get("DataResources") or []):
+            s3_objects.append(kind)
+    for selector in advanced:
+        fields = {field.get("Field"): field for field in selector.get("FieldSelectors") or []}
+        category = fields.pop("eventCategory", {}).get("Equals")
+        kind = _read_write(fields.pop("readOnly", None))
+        if category == ["Management"]:
+            management.append(kind)  # eventSource exclusions are cost controls that CIS does not judge
+        elif category == ["Data"] and fields.pop("resources.type", {}).get("Equals") == ["AWS::S3::Object"]:
+            if not fields:  # resources.ARN, eventName, ... narrow it to some buckets or calls
+                s3_objects.append(kind)
+    return {"management_events": _union(management), "s3_object_events": _union(s3_objects)}
+
+
+def _read_write(field: Mapping[str, Any] | None) -> str:
+    """The events an advanced selector's ``readOnly`` field lets through."""
+    field = field or {}
+    if field.get("Equals") == ["true"] or field.get("NotEquals") == ["false"]:
+        return "ReadOnly"
+    if field.get("Equals") == ["false"] or field.get("NotEquals") == ["true"]:
+        return "WriteOnly"
+    return "All"
+
+
+def _union(kinds: list[str]) -> str | None:
+    found = set(kinds)
+    if "All" in found or {"ReadOnly", "WriteOnly"} <= found:
+        return "All"
+    return found.pop() if found else None

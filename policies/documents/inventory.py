@@ -15,6 +15,7 @@ from policies.documents.fields import (
     permission_statements,
     network_acl_rule,
     public_access_block,
+    recorded_events,
     security_group_rule,
     tag_map,
     timestamp,
@@ -360,7 +361,34 @@ def _cloudtrail_trail(d: Mapping[str, Any], where: str) -> Doc:
         "kms_encrypted": bool(d.get("KmsKeyId")),
         "s3_bucket_name": d.get("S3BucketName"),
         "s3_bucket_access_logging": None if bucket is None else bool(bucket.get("LoggingEnabled")),
+        **_trail_events(d),
         "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _trail_events(d: Mapping[str, Any]) -> Doc:
+    """What the trail records; unknown (null) in a document collected before its selectors were."""
+    if "EventSelectors" not in d:
+        return {"management_events": None, "s3_object_events": None}
+    return recorded_events(d["EventSelectors"], d.get("AdvancedEventSelectors") or [])
+
+
+def _cloudtrail_account(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "multi_region_trails": [
+            {"name": t["Name"], "arn": t.get("TrailARN"), "home_region": t.get("HomeRegion"),
+             "logging": t.get("IsLogging"), **_trail_events(t)}
+            for t in d["MultiRegionTrails"]
+        ]
+    }
+
+
+def _access_analyzer(d: Mapping[str, Any], where: str) -> Doc:
+    return {
+        "analyzers": [
+            {"name": a["name"], "arn": a.get("arn"), "type": a.get("type"), "status": a.get("status")}
+            for a in d["Analyzers"]
+        ]
     }
 
 
@@ -434,6 +462,8 @@ MAPPERS: dict[str, Callable[[Mapping[str, Any], str], Doc]] = {
     "security_hub": _security_hub,
     "guardduty_detector": _guardduty_detector,
     "efs_file_system": _efs_file_system,
+    "cloudtrail_account": _cloudtrail_account,
+    "access_analyzer": _access_analyzer,
 }
 
 

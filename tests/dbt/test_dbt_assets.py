@@ -18,7 +18,7 @@ STAGING_MODELS = {
                    "load_balancers", "kms_keys", "iam_password_policies", "cloudwatch_log_groups",
                    "cloudtrail_trails", "iam_accounts", "iam_policies", "iam_server_certificates", "network_acls",
                    "ebs_encryption_defaults", "config_recorders", "security_hubs", "guardduty_detectors",
-                   "efs_file_systems")
+                   "efs_file_systems", "cloudtrail_accounts", "access_analyzers")
 }
 
 

@@ -27,7 +27,7 @@ from demo.estate import (
     ResourceSpec,
     generate_estate,
 )
-from demo.seeding import DUMMY_CREDENTIALS, seed_estate
+from demo.seeding import DUMMY_CREDENTIALS, TRAIL_SELECTORS, seed_estate
 
 
 def pages(client: Any, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
@@ -69,7 +69,10 @@ LISTERS: dict[str, tuple[str, Callable[[Any], list[dict[str, Any]]]]] = {
     "config_recorder": ("config", lambda c: [c.meta.region_name]),
     "security_hub": ("securityhub", lambda c: [c.meta.region_name]),
     "guardduty_detector": ("guardduty", lambda c: [c.meta.region_name]),
+    "access_analyzer": ("accessanalyzer", lambda c: [c.meta.region_name]),
+    "cloudtrail_account": ("cloudtrail", lambda c: [c.meta.region_name]),  # one per account
 }
+GLOBAL_TYPES = {"cloudtrail_account"} | {t for t in LISTERS if t.startswith("iam_")}
 
 
 def account_credentials(endpoint: str, account_id: str) -> dict[str, str]:
@@ -108,7 +111,7 @@ class Inventory:
         found = Counter()
         for account_id in DEMO_ACCOUNTS:
             for resource_type in LISTERS:
-                for region in [GLOBAL_REGION] if resource_type.startswith("iam_") else DEMO_REGIONS:
+                for region in [GLOBAL_REGION] if resource_type in GLOBAL_TYPES else DEMO_REGIONS:
                     listed = self.list(account_id, region, resource_type)
                     found[(account_id, region, resource_type)] += len(listed)
         return {key: n for key, n in found.items() if n}
@@ -260,6 +263,30 @@ def test_region_settings_are_seeded_as_the_estate_says(estate: Estate, inventory
     assert {p: seeded(*p) for p in places} == {p: expected(*p) for p in places}
     # partial recorders are started, so that only what they record fails them
     assert Counter(expected(*p)[1] for p in places) == {"recording": 3, "stopped": 2, "partial": 2, None: 2}
+
+
+def test_trails_record_the_events_the_estate_says(estate: Estate, inventory: Inventory) -> None:
+    def seeded(spec: ResourceSpec) -> dict[str, list]:
+        answer = inventory.client(spec.account_id, "cloudtrail", spec.region).get_event_selectors(TrailName=spec.name)
+        return {key: answer[key] for key in ("EventSelectors", "AdvancedEventSelectors") if answer[key]}
+
+    trails = estate.of_type("cloudtrail_trail")
+    assert [seeded(spec) for spec in trails] == [TRAIL_SELECTORS[s.attributes["events"]] or {} for s in trails]
+    assert [s.attributes["events"] for s in trails] == ["default", "write", "all"]
+    accounts = {s.account_id: s.attributes["trail_events"] for s in estate.of_type("cloudtrail_account")}
+    assert accounts == {a: tuple(t.attributes["events"] for t in trails if t.account_id == a) for a in DEMO_ACCOUNTS}
+
+
+def test_access_analyzers_are_seeded_as_the_estate_says(estate: Estate, inventory: Inventory) -> None:
+    """Served by demo.access_analyzer (moto has no Access Analyzer), per account-region."""
+    def seeded(account_id: str, region: str) -> list[tuple[str, str]]:
+        analyzers = inventory.client(account_id, "accessanalyzer", region).list_analyzers()["analyzers"]
+        return [(a["type"], a["status"]) for a in analyzers]
+
+    places = [(account_id, region) for account_id in DEMO_ACCOUNTS for region in DEMO_REGIONS]
+    kinds = {p: specs(estate, "access_analyzer", *p)[0].attributes["analyzer"] for p in places}
+    assert {p: seeded(*p) for p in places} == {p: [(k, "ACTIVE")] if k else [] for p, k in kinds.items()}
+    assert Counter(kinds.values()) == {"ACCOUNT": 3, None: 3, "ACCOUNT_UNUSED_ACCESS": 3}
 
 
 def test_default_subnets_follow_the_zones_moto_serves(inventory: Inventory) -> None:

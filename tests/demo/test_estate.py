@@ -47,7 +47,8 @@ def test_every_type_lives_in_the_demo_accounts_and_regions_with_unique_names(est
     assert {r.resource_type for r in estate.resources} == set(RESOURCE_TYPES)
     assert {r.account_id for r in estate.resources} == set(DEMO_ACCOUNTS)
     for r in estate.resources:
-        expected_regions = {GLOBAL_REGION} if r.resource_type.startswith("iam_") else set(DEMO_REGIONS)
+        is_global = r.resource_type.startswith("iam_") or r.resource_type == "cloudtrail_account"
+        expected_regions = {GLOBAL_REGION} if is_global else set(DEMO_REGIONS)
         assert r.region in expected_regions, r
     names = Counter((*r.key, r.name) for r in estate.resources)
     assert [name for name, n in names.items() if n > 1] == []

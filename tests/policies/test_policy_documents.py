@@ -620,6 +620,9 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "KmsKeyId": None,
             "IsLogging": True,
             "S3BucketLogging": {"LoggingEnabled": None},
+            "EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True, "DataResources": [
+                {"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::"]}]}],
+            "AdvancedEventSelectors": [],
             "Tags": [{"Key": "team", "Value": "security"}],
         },
         {
@@ -632,6 +635,8 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "kms_encrypted": False,
             "s3_bucket_name": "acme-trail",
             "s3_bucket_access_logging": False,
+            "management_events": "WriteOnly",
+            "s3_object_events": "WriteOnly",
             "tags": {"team": "security"},
         },
     ),
@@ -656,8 +661,54 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "kms_encrypted": True,
             "s3_bucket_name": "central-logs",
             "s3_bucket_access_logging": None,
+            "management_events": None,  # collected before the event selectors were: unknown
+            "s3_object_events": None,
             "tags": {},
         },
+    ),
+    (
+        "cloudtrail_account",  # moto: a trail with no selector set has none of either kind (AWS: the default)
+        {
+            "MultiRegionTrails": [
+                {"Name": "plain", "TrailARN": "arn:aws:cloudtrail:us-east-1:1:trail/plain", "HomeRegion": "us-east-1",
+                 "IsLogging": True, "EventSelectors": [], "AdvancedEventSelectors": []},
+                {"Name": "data", "TrailARN": "arn:aws:cloudtrail:eu-west-1:1:trail/data", "HomeRegion": "eu-west-1",
+                 "IsLogging": False, "EventSelectors": [], "AdvancedEventSelectors": [
+                     {"Name": "reads", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
+                                                          {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                                                          {"Field": "readOnly", "Equals": ["true"]}]},
+                     {"Name": "writes", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
+                                                           {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                                                           {"Field": "readOnly", "NotEquals": ["true"]}]},
+                     {"Name": "one bucket", "FieldSelectors": [
+                         {"Field": "eventCategory", "Equals": ["Data"]},
+                         {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                         {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::acme/"]}]},
+                     {"Name": "management", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]},
+                                                               {"Field": "readOnly", "Equals": ["false"]}]},
+                 ]},
+            ],
+            "Tags": [],
+        },
+        {
+            "multi_region_trails": [
+                {"name": "plain", "arn": "arn:aws:cloudtrail:us-east-1:1:trail/plain", "home_region": "us-east-1",
+                 "logging": True, "management_events": "All", "s3_object_events": None},
+                {"name": "data", "arn": "arn:aws:cloudtrail:eu-west-1:1:trail/data", "home_region": "eu-west-1",
+                 "logging": False, "management_events": "WriteOnly", "s3_object_events": "All"},
+            ]
+        },
+    ),
+    (
+        "access_analyzer",
+        {
+            "Analyzers": [{"arn": "arn:aws:access-analyzer:eu-west-1:1:analyzer/unused", "name": "unused",
+                           "type": "ACCOUNT_UNUSED_ACCESS", "createdAt": "2025-01-01T00:00:00+00:00",
+                           "status": "ACTIVE", "tags": {}}],
+            "Tags": [],
+        },
+        {"analyzers": [{"name": "unused", "arn": "arn:aws:access-analyzer:eu-west-1:1:analyzer/unused",
+                        "type": "ACCOUNT_UNUSED_ACCESS", "status": "ACTIVE"}]},
     ),
 ]
 
@@ -1265,7 +1316,45 @@ def test_trail_takes_the_provider_defaults_and_its_bucket_logging_is_known_on_ap
             "kms_encrypted": False,
             "s3_bucket_name": "acme-trail",
             "s3_bucket_access_logging": None,
+            "management_events": "All",  # no event selector block: AWS's default selector
+            "s3_object_events": None,
             "tags": {},
         },
     )
     assert from_plan(plan).unknown["aws_cloudtrail.main"] == {"arn", "s3_bucket_access_logging"}
+
+
+def test_trail_event_selector_blocks_are_judged_as_the_api_shapes() -> None:
+    s3_reads = [{"field": "eventCategory", "equals": ["Data"]}, {"field": "resources.type", "equals": ["AWS::S3::Object"]},
+                {"field": "readOnly", "equals": ["true"], "not_equals": None}]
+    plan = _plan([
+        _change("aws_cloudtrail.classic", {"name": "classic", "event_selector": [
+            {"read_write_type": "WriteOnly", "include_management_events": False,
+             "data_resource": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]},
+            {"read_write_type": None, "include_management_events": None, "data_resource": []},
+        ]}),
+        _change("aws_cloudtrail.advanced", {"name": "advanced", "advanced_event_selector": [
+            {"name": "s3 reads", "field_selector": s3_reads},
+        ]}),
+    ])
+    documents = _docs(plan)
+    events = {address: (documents[address][1]["management_events"], documents[address][1]["s3_object_events"])
+              for address in ("aws_cloudtrail.classic", "aws_cloudtrail.advanced")}
+    # read_write_type defaults to All, include_management_events to true; advanced selectors replace the default
+    assert events == {"aws_cloudtrail.classic": ("All", "WriteOnly"), "aws_cloudtrail.advanced": (None, "ReadOnly")}
+    dynamic = _plan([_change("aws_cloudtrail.dynamic", {"name": "dynamic"}, {"advanced_event_selector": True})])
+    assert from_plan(dynamic).unknown["aws_cloudtrail.dynamic"] == {"management_events", "s3_object_events",
+                                                                  "s3_bucket_access_logging"}
+
+
+def test_a_declared_analyzer_is_one_active_analyzer_of_its_type() -> None:
+    plan = _plan([_change("aws_accessanalyzer_analyzer.unused", {"analyzer_name": "unused", "type": "ACCOUNT_UNUSED_ACCESS"},
+                          {"arn": True}),
+                  _change("aws_accessanalyzer_analyzer.external", {"analyzer_name": "external"})])
+    documents = _docs(plan)
+    assert documents["aws_accessanalyzer_analyzer.unused"] == (
+        "access_analyzer", {"analyzers": [{"name": "unused", "arn": None, "type": "ACCOUNT_UNUSED_ACCESS", "status": "ACTIVE"}]})
+    assert documents["aws_accessanalyzer_analyzer.external"][1]["analyzers"][0]["type"] == "ACCOUNT"  # the default
+    assert from_plan(plan).unknown == {}  # the ARN is no finding's concern
+    typed_on_apply = _plan([_change("aws_accessanalyzer_analyzer.any", {"analyzer_name": "any"}, {"type": True})])
+    assert from_plan(typed_on_apply).unknown == {"aws_accessanalyzer_analyzer.any": {"analyzers"}}

@@ -108,6 +108,9 @@ CASES: dict[str, tuple[str, dict[str, Any], tuple[str, ...], str]] = {
     "CF-AWS-CT-001": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
     "CF-AWS-CT-002": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "unknown"),
     "CF-AWS-CT-003": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    # without event selector blocks AWS records all management events and no data events (CT-004..006
+    # judge the account, inventory only); an analyzer's type defaults to ACCOUNT, an external access one
+    "CF-AWS-IAM-017": ("aws_accessanalyzer_analyzer", {"analyzer_name": "external"}, (), "pass"),
     # a runtime computed from a variable file: unknown until apply
     "CF-AWS-LAMBDA-001": ("aws_lambda_function", {"function_name": "fn"}, ("runtime",), "unknown"),
     # storage_encrypted and deletion_protection default to false; publicly_accessible to false,
@@ -166,7 +169,8 @@ def test_every_policy_has_an_absent_attribute_case() -> None:
     policies = load_library().policies
     assert set(CASES) == {p.id for p in policies if not set(p.resource_types) <= INVENTORY_ONLY}
     assert {p.id for p in policies if set(p.resource_types) <= INVENTORY_ONLY} == {
-        "CF-AWS-IAM-008", "CF-AWS-IAM-009", "CF-AWS-IAM-010", "CF-AWS-IAM-011", "CF-AWS-IAM-012"
+        "CF-AWS-IAM-008", "CF-AWS-IAM-009", "CF-AWS-IAM-010", "CF-AWS-IAM-011", "CF-AWS-IAM-012",
+        "CF-AWS-CT-004", "CF-AWS-CT-005", "CF-AWS-CT-006",
     }
 
 
@@ -330,3 +334,12 @@ def test_types_the_plan_check_used_to_skip_are_judged_where_a_policy_exists(cloc
         ("CF-AWS-VPC-001", "aws_default_subnet.this"),  # default subnets assign public IPs
         ("CF-AWS-VPC-004", "aws_default_vpc.this"),  # no aws_flow_log for it
     ]
+
+
+def test_a_plan_declaring_only_an_unused_access_analyzer_fails_like_the_inventory(clock: Clock) -> None:
+    """CF-AWS-IAM-017 fires on a plan; CT-004..006 judge the account's trails, which no plan shows whole."""
+    planned = _plan("aws_accessanalyzer_analyzer", {"analyzer_name": "unused", "type": "ACCOUNT_UNUSED_ACCESS"}, ())
+    result = check_plan(planned, PolicyConfig(), now=clock.now())
+    assert [(f.policy_id, f.resource_key, f.message) for f in result.findings] == [(
+        "CF-AWS-IAM-017", "aws_accessanalyzer_analyzer.this",
+        "no active external access analyzer in the region (has unused: ACCOUNT_UNUSED_ACCESS ACTIVE)")]

@@ -75,6 +75,19 @@ INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"FileSystemId": "fs-1", "Name": "shared", "Encrypted": True, "KmsKeyId": "arn:kms", "Tags": TAGS},
         {"FileSystemId": "fs-1"},
     ),
+    "cloudtrail_account": (
+        {"MultiRegionTrails": [{"Name": "org", "TrailARN": "arn:aws:cloudtrail:eu-west-1:2:trail/org",
+                                "HomeRegion": "eu-west-1", "IsLogging": True, "EventSelectors": [],
+                                "AdvancedEventSelectors": [{"FieldSelectors": [
+                                    {"Field": "eventCategory", "Equals": ["Management"]}]}]}], "Tags": []},
+        {"MultiRegionTrails": [{"Name": "org"}]},
+    ),
+    "access_analyzer": (
+        {"Analyzers": [{"name": "external", "arn": "arn:aws:access-analyzer:eu-west-1:1:analyzer/external",
+                        "type": "ACCOUNT", "status": "ACTIVE", "createdAt": "2025-01-01T00:00:00+00:00",
+                        "tags": {}}], "Tags": []},
+        {"Analyzers": []},
+    ),
     "ec2_instance": (
         {
             "InstanceId": "i-1",
@@ -330,6 +343,9 @@ INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "KmsKeyId": "arn:aws:kms:eu-west-1:1:key/k-1",
             "S3BucketName": "acme-trail",
             "S3BucketLogging": {"LoggingEnabled": {"TargetBucket": "acme-access", "TargetPrefix": "trail/"}},
+            "EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [
+                {"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}],
+            "AdvancedEventSelectors": [],
             "Tags": TAGS,
         },
         {"Name": "management"},
@@ -532,6 +548,14 @@ PLAN_AFTER: dict[str, dict[str, Any]] = {
         "enable_log_file_validation": True,
         "kms_key_id": "arn:aws:kms:eu-west-1:1:key/k-1",
         "s3_bucket_name": "acme-trail",
+        "event_selector": [{"read_write_type": "All", "include_management_events": True,
+                            "data_resource": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]}],
+        "advanced_event_selector": [],
+    },
+    "aws_accessanalyzer_analyzer": {
+        "analyzer_name": "external",
+        "arn": "arn:aws:access-analyzer:eu-west-1:1:analyzer/external",
+        "type": "ACCOUNT",
     },
 }
 
@@ -633,10 +657,12 @@ def test_nested_shapes_are_exercised_by_both_mappers() -> None:
         ("iam_user", "access_keys", "aws_iam_user.this"),
         ("iam_role", "trust_statements", "aws_iam_role.this"),
         ("iam_policy", "statements", "aws_iam_policy.this"),
+        ("access_analyzer", "analyzers", "aws_accessanalyzer_analyzer.this"),
     ):
         assert from_inventory(resource_type, INVENTORY_INPUTS[resource_type][0])[key], (resource_type, key)
         assert plan_documents[address][key], (address, key)
     assert len(plan_documents["aws_security_group.this"]["ingress"]) == 3  # inline, _rule, _ingress_rule
+    assert from_inventory("cloudtrail_account", INVENTORY_INPUTS["cloudtrail_account"][0])["multi_region_trails"]
 
 
 def test_schema_validation_names_the_violation() -> None:

@@ -197,14 +197,27 @@ def seed_trail(seed: Seeder, *, configured: bool) -> None:
                             **settings)
     if configured:
         cloudtrail.start_logging(Name=name)
+        select_trail_events(cloudtrail, name)
     seed.expect("cloudtrail_trail", name, TEAM_WEB if configured else [])
+
+
+S3_OBJECT_READS = [{"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                   {"Field": "readOnly", "Equals": ["true"]}]
+TRAIL_EVENTS = [{"Name": "management", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
+                {"Name": "s3 reads", "FieldSelectors": S3_OBJECT_READS}]
+
+
+def select_trail_events(cloudtrail, name: str) -> None:
+    """Advanced selectors on the configured trail: all management events and S3 object reads of every bucket."""
+    cloudtrail.put_event_selectors(TrailName=name, AdvancedEventSelectors=TRAIL_EVENTS)
 
 
 def seed_security(seed: Seeder, *, on: bool) -> None:
     """The region's settings (one document each, whatever their state); ``on``: EBS encryption by default,
     a started Config recorder, Security Hub and GuardDuty, plus a flow log on the new VPC, a custom network
     ACL and an encrypted EFS file system. Run last: encryption by default would encrypt later volumes."""
-    for kind in ("ebs_encryption_by_default", "config_recorder", "security_hub", "guardduty_detector"):
+    for kind in ("ebs_encryption_by_default", "config_recorder", "security_hub", "guardduty_detector",
+                 "access_analyzer"):
         seed.expect(kind, seed.account)
     if not on:
         return
@@ -217,6 +230,7 @@ def seed_security(seed: Seeder, *, on: bool) -> None:
     config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "cf-config"})
     config.start_configuration_recorder(ConfigurationRecorderName="default")
     seed.client("securityhub").enable_security_hub()
+    seed.client("accessanalyzer").create_analyzer(analyzerName="cf-external", type="ACCOUNT")  # demo.access_analyzer
     seed.name("detector", seed.client("guardduty").create_detector(Enable=True)["DetectorId"])
     seed.name("flow log", ec2.create_flow_logs(
         ResourceIds=[vpc], ResourceType="VPC", TrafficType="REJECT", LogDestinationType="cloud-watch-logs",
@@ -316,6 +330,7 @@ def seed_estate(endpoint: str) -> Estate:
         session = account_session(endpoint, account)
         rich = account == ACCOUNTS[0]
         role = seed_iam(Seeder(estate, session, account, "global"), rich=rich)
+        Seeder(estate, session, account, "global").expect("cloudtrail_account", account)  # its trails, seeded below
         for region in REGIONS:
             seed = Seeder(estate, session, account, region)
             subnets = seed_network_and_compute(seed)

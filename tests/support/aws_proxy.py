@@ -43,7 +43,7 @@ class Refusal:
 
 Rule = Callable[[SignedRequest], Refusal | None]
 # services (by signing name) answering in rest-json, and every JSON service: they say AccessDeniedException
-REST_JSON_SERVICES = ("lambda", "securityhub", "guardduty", "elasticfilesystem")
+REST_JSON_SERVICES = ("lambda", "securityhub", "guardduty", "elasticfilesystem", "access-analyzer")
 JSON_SERVICES = (*REST_JSON_SERVICES, "kms", "config", "logs", "cloudtrail")
 
 

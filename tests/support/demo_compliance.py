@@ -74,4 +74,10 @@ def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
         "CF-AWS-SECURITYHUB-001": where("security_hub", lambda a: not a["enabled"]),
         "CF-AWS-GUARDDUTY-001": where("guardduty_detector", lambda a: a["detector"] != "enabled"),
         "CF-AWS-EFS-001": where("efs_file_system", lambda a: not a["encrypted"]),
+        # trail events (demo.compliance): "default" records all management events, "write" write-only
+        # management and S3 object events, "all" both of every kind; an account without a trail fails all
+        "CF-AWS-CT-004": where("cloudtrail_account", lambda a: not {"default", "all"} & set(a["trail_events"])),
+        "CF-AWS-CT-005": where("cloudtrail_account", lambda a: not {"write", "all"} & set(a["trail_events"])),
+        "CF-AWS-CT-006": where("cloudtrail_account", lambda a: "all" not in a["trail_events"]),
+        "CF-AWS-IAM-017": where("access_analyzer", lambda a: a["analyzer"] != "ACCOUNT"),
     }

@@ -20,12 +20,12 @@
 #       cloudtrail_trail: {name: management, arn: 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/management',
 #         multi_region: true, logging: true, log_file_validation: true,
 #         kms_key_id: 'arn:aws:kms:eu-west-1:111122223333:key/k-1', kms_encrypted: true, s3_bucket_name: acme-trail,
-#         s3_bucket_access_logging: true, tags: {team: security}}
+#         s3_bucket_access_logging: true, management_events: All, s3_object_events: null, tags: {team: security}}
 #     bad:
 #       cloudtrail_trail: {name: management, arn: 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/management',
 #         multi_region: true, logging: true, log_file_validation: false,
 #         kms_key_id: 'arn:aws:kms:eu-west-1:111122223333:key/k-1', kms_encrypted: true, s3_bucket_name: acme-trail,
-#         s3_bucket_access_logging: true, tags: {team: security}}
+#         s3_bucket_access_logging: true, management_events: All, s3_object_events: null, tags: {team: security}}
 package aws.cloudtrail.log_file_validation
 
 import rego.v1

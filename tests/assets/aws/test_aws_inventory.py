@@ -12,6 +12,7 @@ from support.aws_estate import (
     ACCOUNTS,
     REGIONS,
     SORTED_TAGS,
+    TRAIL_EVENTS,
     Estate,
     bucket_policy,
     inventory_settings,
@@ -30,7 +31,7 @@ SLICES_PER_ACCOUNT = len(REGIONAL_TYPES) * len(REGIONS) + len(GLOBAL_TYPES)  # g
 EC2_TYPES = {"ec2_instance", "ebs_volume", "ebs_snapshot", "elastic_ip", "security_group", "vpc", "subnet",
              "network_acl", "ebs_encryption_by_default"}
 JSON_TYPES = ("lambda_function", "kms_key", "cloudwatch_log_group", "cloudtrail_trail", "config_recorder", "security_hub",
-              "guardduty_detector", "efs_file_system")
+              "guardduty_detector", "efs_file_system", "access_analyzer")
 DENIED_CODE = dict.fromkeys(JSON_TYPES, "AccessDeniedException") | {name: "UnauthorizedOperation" for name in EC2_TYPES}
 
 
@@ -210,6 +211,14 @@ def test_documents_carry_uniform_tags_and_enrichment(aws_estate: Estate, synced)
     bare_trail = rows[(plain, west, "cloudtrail_trail", f"cf-trail-{west}")][1]
     assert (bare_trail["IsMultiRegionTrail"], bare_trail["IsLogging"], bare_trail.get("KmsKeyId"),
             bare_trail["S3BucketLogging"]) == (False, False, None, {"LoggingEnabled": None})
+    # what each trail records (get_event_selectors): moto gives a trail without selectors none of either kind
+    assert (trail["EventSelectors"], trail["AdvancedEventSelectors"]) == ([], TRAIL_EVENTS)
+    assert (bare_trail["EventSelectors"], bare_trail["AdvancedEventSelectors"]) == ([], [])
+    # the account's multi-region trails wherever their home: the rich account's one, none in the plain one
+    account_trails = rows[(rich, "global", "cloudtrail_account", rich)][1]["MultiRegionTrails"]
+    assert [(t["TrailARN"], t["HomeRegion"], t["IsLogging"], t["AdvancedEventSelectors"]) for t in account_trails] == [
+        (trail_arn, east, True, TRAIL_EVENTS)]
+    assert rows[(plain, "global", "cloudtrail_account", plain)][1:2] == ({"MultiRegionTrails": [], "Tags": []},)
     assert rows[(rich, east, "lambda_function", "cf-fn")][1]["Runtime"] == "python3.12"
     balancer = rows[(rich, east, "load_balancer", "cf-web")][1]
     assert balancer["Tags"] == SORTED_TAGS
@@ -242,6 +251,11 @@ def test_security_settings_are_documents_whether_on_or_off(aws_estate: Estate, s
         [(aws_estate.ids[f"detector {rich} {east}"], "ENABLED")],
     )
     assert settings(rich, west) == settings(plain, east) == (False, [], [], None, [])
+    # IAM Access Analyzer, served by demo.access_analyzer (moto has none) to the real boto3 client
+    analyzers = {(a, r): rows[(a, r, "access_analyzer", a)][1]["Analyzers"] for a in (rich, plain) for r in (east, west)}
+    assert {place: [(x["name"], x["type"], x["status"], x["arn"]) for x in found] for place, found in analyzers.items()} == {
+        (rich, east): [("cf-external", "ACCOUNT", "ACTIVE", f"arn:aws:access-analyzer:{east}:{rich}:analyzer/cf-external")],
+        (rich, west): [], (plain, east): [], (plain, west): []}
 
     vpc = rows[(rich, east, "vpc", aws_estate.ids[f"vpc {rich} {east}"])][1]
     assert [(f["FlowLogId"], f["FlowLogStatus"], f["TrafficType"]) for f in vpc["FlowLogs"]] == [

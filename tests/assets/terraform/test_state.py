@@ -97,7 +97,7 @@ def test_inventory_types_agree_with_the_plan_documents() -> None:
     shared = set(TERRAFORM_TYPES) & set(MAPPERS)
     assert set(MAPPERS) - shared == {
         "aws_iam_account_password_policy", "aws_ebs_encryption_by_default", "aws_config_configuration_recorder",
-        "aws_securityhub_account", "aws_guardduty_detector",
+        "aws_securityhub_account", "aws_guardduty_detector", "aws_accessanalyzer_analyzer",
         "aws_network_acl", "aws_default_network_acl", "aws_efs_file_system",
     }
     assert {t: TERRAFORM_TYPES[t].inventory_type for t in shared} == {t: MAPPERS[t][0] for t in shared}

@@ -26,6 +26,8 @@
     'stg_aws__security_hubs',
     'stg_aws__guardduty_detectors',
     'stg_aws__efs_file_systems',
+    'stg_aws__cloudtrail_accounts',
+    'stg_aws__access_analyzers',
 ] -%}
 
 with unioned as (

@@ -7,6 +7,8 @@ select
     (document ->> 'IsMultiRegionTrail')::boolean as is_multi_region,
     coalesce((document ->> 'LogFileValidationEnabled')::boolean, false) as is_log_file_validation_enabled,
     document ->> 'KmsKeyId' as kms_key_id,
-    document ->> 'S3BucketName' as s3_bucket_name
+    document ->> 'S3BucketName' as s3_bucket_name,
+    document -> 'EventSelectors' as event_selectors,
+    document -> 'AdvancedEventSelectors' as advanced_event_selectors
 from {{ source('aws', 'resources') }}
 where resource_type = 'cloudtrail_trail'
