@@ -70,6 +70,11 @@ cloudtrail_trail  Name                  cloudtrail.describe_trails of the region
                                         + IsLogging (get_trail_status), + Tags (list_tags),
                                         + S3BucketLogging ({"LoggingEnabled": ...} of get_bucket_logging of
                                           the trail's bucket, null when this account cannot read it)
+                                        + MetricFilters (logs.describe_metric_filters of the trail's
+                                          CloudWatch Logs log group, [] without one; each + Alarms:
+                                          cloudwatch.describe_alarms_for_metric of its metric, each alarm
+                                          + SubscribedTopics: its SNS actions with a confirmed subscription,
+                                          sns.list_subscriptions_by_topic; null when the group is unreadable)
 network_acl       NetworkAclId          ec2.describe_network_acls
 ebs_encryption_by_default  the account id   ec2.get_ebs_encryption_by_default; one per account-region:
                                         {"EbsEncryptionByDefault": bool, "Tags": []}
@@ -472,6 +477,7 @@ def cloudtrail_trails(session: AccountSession, region: str) -> Iterator[Resource
             tags.get("TagsList"),
             IsLogging=cloudtrail.get_trail_status(Name=arn).get("IsLogging"),
             S3BucketLogging=bucket_logging(s3, trail.get("S3BucketName")),
+            MetricFilters=trail_metric_filters(session, trail.get("CloudWatchLogsLogGroupArn")),
         )
         yield trail["Name"], arn, doc
 
@@ -487,6 +493,57 @@ def bucket_logging(s3: BaseClient, bucket: str | None) -> dict[str, Any] | None:
         if exc.response.get("Error", {}).get("Code") in {"AccessDenied", "NoSuchBucket"}:
             return None
         raise
+
+
+def trail_metric_filters(session: AccountSession, group_arn: str | None) -> list[dict[str, Any]] | None:
+    """The metric filters on a trail's log group, each with the alarms on its metric (CIS section 4: a filter,
+    an alarm and someone subscribed to it); [] without a log group, None when the group cannot be read."""
+    if not group_arn:
+        return []
+    arn = group_arn.split(":")  # arn:aws:logs:<region>:<account>:log-group:<name>[:*]
+    logs, cloudwatch = session.client("logs", arn[3]), session.client("cloudwatch", arn[3])
+    try:
+        filters = list(items(logs, "describe_metric_filters", "metricFilters", logGroupName=arn[6]))
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _UNREADABLE_LOG_GROUP:
+            return None
+        raise
+    subscribed = _SubscribedTopics(session)
+    for metric_filter in filters:
+        metrics = metric_filter.get("metricTransformations") or []
+        alarms = [
+            alarm
+            for metric in metrics
+            for alarm in cloudwatch.describe_alarms_for_metric(
+                MetricName=metric["metricName"], Namespace=metric["metricNamespace"]
+            ).get("MetricAlarms", [])
+        ]
+        metric_filter["Alarms"] = [
+            {"AlarmName": a["AlarmName"], "AlarmActions": a.get("AlarmActions", []),
+             "SubscribedTopics": [t for t in a.get("AlarmActions", []) if subscribed(t)]}
+            for a in alarms
+        ]
+    return json_safe(filters)
+
+
+_UNREADABLE_LOG_GROUP = {"AccessDeniedException", "ResourceNotFoundException"}
+
+
+class _SubscribedTopics:
+    """Whether an alarm action is an SNS topic with at least one confirmed subscription (an unconfirmed one's
+    SubscriptionArn is "PendingConfirmation"), each topic asked once."""
+
+    def __init__(self, session: AccountSession) -> None:
+        self._session, self._answers = session, {}
+
+    def __call__(self, action: str) -> bool:
+        if not action.startswith("arn:aws:sns:"):
+            return False
+        if action not in self._answers:
+            sns = self._session.client("sns", action.split(":")[3])
+            subscriptions = items(sns, "list_subscriptions_by_topic", "Subscriptions", TopicArn=action)
+            self._answers[action] = any(s["SubscriptionArn"].startswith("arn:") for s in subscriptions)
+        return self._answers[action]
 
 
 RESOURCE_TYPES: dict[str, ResourceType] = {

@@ -360,7 +360,26 @@ def _cloudtrail_trail(d: Mapping[str, Any], where: str) -> Doc:
         "kms_encrypted": bool(d.get("KmsKeyId")),
         "s3_bucket_name": d.get("S3BucketName"),
         "s3_bucket_access_logging": None if bucket is None else bool(bucket.get("LoggingEnabled")),
+        **_trail_monitoring(d),
         "tags": tag_map(d.get("Tags")),
+    }
+
+
+def _trail_monitoring(d: Mapping[str, Any]) -> Doc:
+    """The trail's CloudWatch Logs log group and the metric filters on it, alarmed and subscribed or not."""
+    group, filters = d.get("CloudWatchLogsLogGroupArn"), d.get("MetricFilters", [])
+    return {
+        "cloudwatch_logs_log_group_arn": group or None,
+        "cloudwatch_logs_integrated": bool(group),
+        "metric_filters": None if filters is None else [
+            {
+                "name": f.get("filterName"),
+                "pattern": f.get("filterPattern", ""),
+                "alarmed": bool(f.get("Alarms")),
+                "subscribed": any(a.get("SubscribedTopics") for a in f.get("Alarms", [])),
+            }
+            for f in filters
+        ],
     }
 
 

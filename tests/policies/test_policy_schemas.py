@@ -330,6 +330,14 @@ INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "KmsKeyId": "arn:aws:kms:eu-west-1:1:key/k-1",
             "S3BucketName": "acme-trail",
             "S3BucketLogging": {"LoggingEnabled": {"TargetBucket": "acme-access", "TargetPrefix": "trail/"}},
+            "CloudWatchLogsLogGroupArn": "arn:aws:logs:eu-west-1:1:log-group:/app/api:*",
+            "MetricFilters": [
+                {
+                    "filterName": "root-usage",
+                    "filterPattern": '{ $.userIdentity.type = "Root" }',
+                    "Alarms": [{"AlarmName": "root-usage", "SubscribedTopics": ["arn:aws:sns:eu-west-1:1:security"]}],
+                }
+            ],
             "Tags": TAGS,
         },
         {"Name": "management"},
@@ -532,7 +540,20 @@ PLAN_AFTER: dict[str, dict[str, Any]] = {
         "enable_log_file_validation": True,
         "kms_key_id": "arn:aws:kms:eu-west-1:1:key/k-1",
         "s3_bucket_name": "acme-trail",
+        "cloud_watch_logs_group_arn": "arn:aws:logs:eu-west-1:1:log-group:/app/api:*",
     },
+    "aws_cloudwatch_log_metric_filter": {
+        "name": "root-usage",
+        "log_group_name": "/app/api",
+        "pattern": '{ $.userIdentity.type = "Root" }',
+        "metric_transformation": [{"name": "RootUsage", "namespace": "CIS", "value": "1"}],
+    },
+    "aws_cloudwatch_metric_alarm": {
+        "metric_name": "RootUsage",
+        "namespace": "CIS",
+        "alarm_actions": ["arn:aws:sns:eu-west-1:1:security"],
+    },
+    "aws_sns_topic_subscription": {"topic_arn": "arn:aws:sns:eu-west-1:1:security", "protocol": "sqs"},
 }
 
 
@@ -633,6 +654,7 @@ def test_nested_shapes_are_exercised_by_both_mappers() -> None:
         ("iam_user", "access_keys", "aws_iam_user.this"),
         ("iam_role", "trust_statements", "aws_iam_role.this"),
         ("iam_policy", "statements", "aws_iam_policy.this"),
+        ("cloudtrail_trail", "metric_filters", "aws_cloudtrail.this"),
     ):
         assert from_inventory(resource_type, INVENTORY_INPUTS[resource_type][0])[key], (resource_type, key)
         assert plan_documents[address][key], (address, key)
