@@ -7,7 +7,8 @@
 # A recommendation's pattern is a list of clauses [field, operator, value] that must all appear in the
 # filter pattern, in any order, spacing and quoting: ["eventName", "=", "CreateTrail"] is met by
 # `($.eventName = "CreateTrail")` and `$.eventName=CreateTrail`, not by `$.eventName = CreateTrailX`.
-# Unknowns (a plan's pattern or subscription known on apply: null) never deny.
+# Unknowns (a plan's pattern or subscription known on apply: null) never deny. Each trail is judged on its
+# own: CIS asks this of the account's multi-region trail, so an extra trail without the filters fails too.
 package lib.monitoring
 
 import rego.v1

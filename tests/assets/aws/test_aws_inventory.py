@@ -11,6 +11,7 @@ import pytest
 from support.aws_estate import (
     ACCOUNTS,
     REGIONS,
+    ROOT_USAGE,
     SORTED_TAGS,
     Estate,
     bucket_policy,
@@ -210,6 +211,15 @@ def test_documents_carry_uniform_tags_and_enrichment(aws_estate: Estate, synced)
     bare_trail = rows[(plain, west, "cloudtrail_trail", f"cf-trail-{west}")][1]
     assert (bare_trail["IsMultiRegionTrail"], bare_trail["IsLogging"], bare_trail.get("KmsKeyId"),
             bare_trail["S3BucketLogging"]) == (False, False, None, {"LoggingEnabled": None})
+    # its log group's metric filters, each with the alarms on its metric and their subscribed SNS actions
+    topic = f"arn:aws:sns:{east}:{rich}:cf-"
+    assert trail["CloudWatchLogsLogGroupArn"] == f"arn:aws:logs:{east}:{rich}:log-group:/cf/{east}:*"
+    assert [(f["filterName"], f["filterPattern"], [(a["AlarmName"], a["SubscribedTopics"]) for a in f["Alarms"]])
+            for f in trail["MetricFilters"]] == [
+        ("root-usage", ROOT_USAGE, [("root-paged", [f"{topic}security"]), ("root-quiet", [])]),
+        ("unwatched", "ERROR", []),
+    ]
+    assert (bare_trail.get("CloudWatchLogsLogGroupArn"), bare_trail["MetricFilters"]) == (None, [])
     assert rows[(rich, east, "lambda_function", "cf-fn")][1]["Runtime"] == "python3.12"
     balancer = rows[(rich, east, "load_balancer", "cf-web")][1]
     assert balancer["Tags"] == SORTED_TAGS
