@@ -74,7 +74,8 @@ cloudtrail_trail  Name                  cloudtrail.describe_trails of the region
                                           CloudWatch Logs log group, [] without one; each + Alarms:
                                           cloudwatch.describe_alarms_for_metric of its metric, each alarm
                                           + SubscribedTopics: its SNS actions with a confirmed subscription,
-                                          sns.list_subscriptions_by_topic; null when the group is unreadable)
+                                          sns.list_subscriptions_by_topic, + UnreadableTopics: those this
+                                          account may not read; null when the group is unreadable)
 network_acl       NetworkAclId          ec2.describe_network_acls
 ebs_encryption_by_default  the account id   ec2.get_ebs_encryption_by_default; one per account-region:
                                         {"EbsEncryptionByDefault": bool, "Tags": []}
@@ -520,7 +521,8 @@ def trail_metric_filters(session: AccountSession, group_arn: str | None) -> list
         ]
         metric_filter["Alarms"] = [
             {"AlarmName": a["AlarmName"], "AlarmActions": a.get("AlarmActions", []),
-             "SubscribedTopics": [t for t in a.get("AlarmActions", []) if subscribed(t)]}
+             "SubscribedTopics": [t for t in a.get("AlarmActions", []) if subscribed(t) is True],
+             "UnreadableTopics": [t for t in a.get("AlarmActions", []) if subscribed(t) is None]}
             for a in alarms
         ]
     return json_safe(filters)
@@ -531,18 +533,26 @@ _UNREADABLE_LOG_GROUP = {"AccessDeniedException", "ResourceNotFoundException"}
 
 class _SubscribedTopics:
     """Whether an alarm action is an SNS topic with at least one confirmed subscription (an unconfirmed one's
-    SubscriptionArn is "PendingConfirmation"), each topic asked once."""
+    SubscriptionArn is "PendingConfirmation"), each topic asked once; None for a topic this account may not
+    read (another account's), False for one that no longer exists."""
 
     def __init__(self, session: AccountSession) -> None:
         self._session, self._answers = session, {}
 
-    def __call__(self, action: str) -> bool:
-        if not action.startswith("arn:aws:sns:"):
+    def __call__(self, action: str) -> bool | None:
+        arn = action.split(":")  # arn:<partition>:sns:<region>:<account>:<topic>
+        if len(arn) < 6 or arn[2] != "sns":
             return False
         if action not in self._answers:
-            sns = self._session.client("sns", action.split(":")[3])
-            subscriptions = items(sns, "list_subscriptions_by_topic", "Subscriptions", TopicArn=action)
-            self._answers[action] = any(s["SubscriptionArn"].startswith("arn:") for s in subscriptions)
+            sns = self._session.client("sns", arn[3])
+            try:
+                subscriptions = list(items(sns, "list_subscriptions_by_topic", "Subscriptions", TopicArn=action))
+                self._answers[action] = any(s["SubscriptionArn"].startswith("arn:") for s in subscriptions)
+            except ClientError as exc:
+                code = exc.response.get("Error", {}).get("Code")
+                if code not in {"AuthorizationError", "NotFound"}:
+                    raise
+                self._answers[action] = None if code == "AuthorizationError" else False
         return self._answers[action]
 
 

@@ -376,11 +376,18 @@ def _trail_monitoring(d: Mapping[str, Any]) -> Doc:
                 "name": f.get("filterName"),
                 "pattern": f.get("filterPattern", ""),
                 "alarmed": bool(f.get("Alarms")),
-                "subscribed": any(a.get("SubscribedTopics") for a in f.get("Alarms", [])),
+                "subscribed": _subscribed(f.get("Alarms", [])),
             }
             for f in filters
         ],
     }
+
+
+def _subscribed(alarms: list[Mapping[str, Any]]) -> bool | None:
+    """A confirmed subscriber to any alarm's topic; unknown when none is seen but a topic could not be read."""
+    if any(a.get("SubscribedTopics") for a in alarms):
+        return True
+    return None if any(a.get("UnreadableTopics") for a in alarms) else False
 
 
 def _ebs_encryption_by_default(d: Mapping[str, Any], where: str) -> Doc:

@@ -685,6 +685,11 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
                 },
                 {"filterName": "unwatched", "filterPattern": "", "Alarms": []},
                 {"filterName": "unheard", "filterPattern": "ERROR", "Alarms": [{"AlarmName": "a", "SubscribedTopics": []}]},
+                {
+                    "filterName": "central",
+                    "filterPattern": "ERROR",
+                    "Alarms": [{"AlarmName": "b", "SubscribedTopics": [], "UnreadableTopics": ["arn:aws:sns:eu-west-1:2:sec"]}],
+                },
             ],
         },
         {
@@ -703,6 +708,7 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
                 {"name": "root-usage", "pattern": '{ $.userIdentity.type = "Root" }', "alarmed": True, "subscribed": True},
                 {"name": "unwatched", "pattern": "", "alarmed": False, "subscribed": False},
                 {"name": "unheard", "pattern": "ERROR", "alarmed": True, "subscribed": False},
+                {"name": "central", "pattern": "ERROR", "alarmed": True, "subscribed": None},  # another account's topic
             ],
             "tags": {},
         },
