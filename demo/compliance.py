@@ -20,7 +20,10 @@ iam_password_policy  minimum_password_length, password_reuse_prevention (both No
 cloudwatch_log_group  kms_key (every other group uses its account's KMS key, if it has one; else None),
                    retention_days (365, 30, 0 = never expire, in turn; 0 is set by leaving it out)
 cloudtrail_trail   log_file_validation (off for the second trail), kms_key (the trail's key, if any,
-                   except for the third), events (TRAIL_EVENTS in turn)
+                   except for the third), events (TRAIL_EVENTS in turn), monitoring (CIS section 4), in
+                   turn: "alarmed" (delivers to its log group, every CIS metric filter there with an alarm notifying an SNS topic with a
+                   confirmed subscription), "unsubscribed" (the same, but nobody subscribed to the topic),
+                   None (the trail does not deliver to its log group)
 iam_user           console_password (a login profile; every third user): with access keys never used,
                    such a user shows keys set up at creation (CIS 1.11)
 iam_account        root_mfa ("hardware", "virtual" or None) and root_access_keys, per account in turn:
@@ -61,6 +64,7 @@ class _Spec(Protocol):
 Spec = TypeVar("Spec", bound=_Spec)
 
 INSTANCE_PROFILE = "cloudforge-demo-instance"
+TRAIL_MONITORING = ("alarmed", "unsubscribed", None)
 LOG_EXPORTS = {"postgres": ("postgresql", "upgrade"), "mysql": ("error", "slowquery")}
 
 
@@ -133,8 +137,14 @@ ANALYZER_TYPES = ("ACCOUNT", None, "ACCOUNT_UNUSED_ACCESS")  # external access, 
 
 
 def _trail(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
-    return {"log_file_validation": position % 3 != 1, "kms_key": attributes["key"] if position % 3 != 2 else None,
-            "events": TRAIL_EVENTS[position % 3]}
+    return {
+        "log_file_validation": position % 3 != 1,
+        "kms_key": attributes["key"] if position % 3 != 2 else None,
+        "events": TRAIL_EVENTS[position % 3],
+        "monitoring": TRAIL_MONITORING[position % 3],
+    }
+
+
 def _user(position: int, attributes: dict[str, Any]) -> dict[str, Any]:
     return {"console_password": position % 3 == 0}
 

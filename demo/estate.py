@@ -68,12 +68,14 @@ iam_password_policy  one per account (region "global", untagged: the API has no 
                    PASSWORD_POLICY; ``demo.compliance`` decides its settings
 cloudwatch_log_group  LOG_GROUPS_PER_ACCOUNT per account, in the region of the account's first KMS key
                    (else the first region), tagged by the platform team; key (that KMS key's name, or
-                   None); ``demo.compliance`` decides which use the key and how long they keep events
+                   None); ``demo.compliance`` decides which use the key and how long they keep events;
+                   + one per trail (see cloudtrail_trail)
 cloudtrail_trail   one multi-region trail per account that has a bucket, logging, named "<account>-management", in the region
                    of its bucket: the account's first bucket whose access logging is on for the first and
                    third account, off for the second (else its first bucket); key (the account's first
-                   KMS key in that region, or None); ``demo.compliance`` decides log file validation and
-                   whether the key is used
+                   KMS key in that region, or None), log_group (a log group made for it, listed just before
+                   it: ``trail_log_group``, same region, tags and key); ``demo.compliance`` decides log file
+                   validation, whether the key is used and its CloudWatch Logs monitoring
 iam_account        one per account (global, untagged), named ACCOUNT: its root user (``demo.compliance``
                    decides root_mfa and root_access_keys)
 iam_role           + SUPPORT_ROLE in the first and last account: trusted by its own account, given
@@ -338,8 +340,8 @@ def _log_groups(tagged: list[ResourceSpec]) -> list[ResourceSpec]:
 
 
 def _trails(created: list[ResourceSpec]) -> list[ResourceSpec]:
-    """Each account's trail, into one of its buckets (their access logging is already settled); an account
-    without a bucket (the smallest estates) has no trail."""
+    """Each account's trail, into one of its buckets (their access logging is already settled), after a log
+    group for it; an account without a bucket (the smallest estates) has neither."""
     trails = []
     for number, account_id in enumerate(DEMO_ACCOUNTS):
         buckets = [s for s in created if s.resource_type == "s3_bucket" and s.account_id == account_id]
@@ -350,7 +352,10 @@ def _trails(created: list[ResourceSpec]) -> list[ResourceSpec]:
         keys = [s for s in created if s.resource_type == "kms_key" and s.account_id == account_id
                 and s.region == bucket.region]
         tags = _platform_tags(account_id)
-        attributes = {"bucket": bucket.name, "key": keys[0].name if keys else None}
+        key = keys[0].name if keys else None
+        group = trail_log_group(number)
+        trails.append(ResourceSpec(account_id, bucket.region, "cloudwatch_log_group", group, tags, tags, {"key": key}))
+        attributes = {"bucket": bucket.name, "key": key, "log_group": group}
         trails.append(ResourceSpec(account_id, bucket.region, "cloudtrail_trail", f"{account_id}-management",
                                    tags, tags, attributes))
     return trails
@@ -364,6 +369,9 @@ def _trail_accounts(created: list[ResourceSpec]) -> list[ResourceSpec]:
         )})
         for account_id in DEMO_ACCOUNTS
     ]
+def trail_log_group(number: int) -> str:
+    """The log group made for the n-th account's trail (``demo.compliance`` decides whether it delivers there)."""
+    return f"/cloudforge-demo/{number}/cloudtrail"
 
 
 def _platform_tags(account_id: str) -> dict[str, str]:

@@ -31,6 +31,7 @@ from demo.access_analyzer import ACCESS_ANALYZER, ServiceRouter
 from demo.backdating import backdate
 from demo.moto_gaps import report_performance_insights
 from demo.certificates import self_signed
+from demo.cis_alarms import CIS_METRIC_FILTERS
 from demo.compliance import INSTANCE_PROFILE
 from demo.estate import GLOBAL_REGION, REGION_SETTINGS, ROOT_DEVICE, WORLD, Estate, ResourceSpec
 from demo.health import seed_target_group
@@ -41,6 +42,8 @@ IMAGE_ID = "ami-0c0ffee0c0ffee000"  # any id: moto does not validate images unle
 DB_PASSWORD = "demo-password-not-secret"  # moto stores it; nothing real is protected by it
 CONSOLE_PASSWORD = "Demo-console-password-not-secret-1"  # meets every demo account's password policy
 FLOW_LOG_GROUP = "/cloudforge/demo/vpc-flow-logs"  # not created: AWS, like moto, accepts it and fails delivery
+TRAIL_ALARM_TOPIC = "cloudforge-demo-security-alarms"  # the SNS topic (and the queue subscribed to it)
+TRAIL_ALARM_NAMESPACE = "CISBenchmark"
 CONFIG_BUCKET = "cloudforge-demo-config"  # not created: moto does not check the delivery channel's bucket
 
 # (account_id, region, resource_type, name) -> (resource_id, ARN), for the resources seeding creates
@@ -548,11 +551,44 @@ def _create_trail(account: _Account, spec: ResourceSpec) -> str:
     cloudtrail.create_trail(
         Name=spec.name, S3BucketName=a["bucket"], IsMultiRegionTrail=True,
         EnableLogFileValidation=a["log_file_validation"], TagsList=_tag_list(spec.raw_tags), **key,
+        **_trail_alarms(account, spec),
     )
     cloudtrail.start_logging(Name=spec.name)
     if selectors := TRAIL_SELECTORS[a["events"]]:
         cloudtrail.put_event_selectors(TrailName=spec.name, **selectors)
     return spec.name
+
+
+def _trail_alarms(account: _Account, spec: ResourceSpec) -> dict[str, str]:
+    """CIS section 4 on the trail's log group as the estate says: every CIS metric filter, an alarm on each
+    notifying the account's security topic, subscribed to by a queue (or by nobody); the trail's settings to
+    deliver there, none when it does not. The role CloudTrail would assume is not created: moto does not
+    check it, and the estate lists no such role."""
+    monitoring = spec.attributes["monitoring"]
+    if monitoring is None:
+        return {}
+    logs, cloudwatch, sns = (account.client(service, spec.region) for service in ("logs", "cloudwatch", "sns"))
+    topic = sns.create_topic(Name=TRAIL_ALARM_TOPIC)["TopicArn"]
+    if monitoring == "alarmed":
+        sqs = account.client("sqs", spec.region)
+        queue = sqs.create_queue(QueueName=TRAIL_ALARM_TOPIC)["QueueUrl"]
+        endpoint = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=endpoint)
+    group = spec.attributes["log_group"]
+    for name, pattern in CIS_METRIC_FILTERS.values():
+        metric = {"metricName": name, "metricNamespace": TRAIL_ALARM_NAMESPACE, "metricValue": "1"}
+        logs.put_metric_filter(
+            logGroupName=group, filterName=name, filterPattern=pattern, metricTransformations=[metric]
+        )
+        cloudwatch.put_metric_alarm(
+            AlarmName=f"cis-{name}", MetricName=name, Namespace=TRAIL_ALARM_NAMESPACE, Statistic="Sum",
+            Period=300, EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanOrEqualToThreshold",
+            AlarmActions=[topic],
+        )
+    return {
+        "CloudWatchLogsLogGroupArn": f"arn:aws:logs:{spec.region}:{spec.account_id}:log-group:{group}:*",
+        "CloudWatchLogsRoleArn": f"arn:aws:iam::{spec.account_id}:role/cloudforge-demo-trail-logs",
+    }
 
 
 def _create_role(account: _Account, spec: ResourceSpec) -> str:

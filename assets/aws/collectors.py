@@ -72,6 +72,12 @@ cloudtrail_trail  Name                  cloudtrail.describe_trails of the region
                                           the trail's bucket, null when this account cannot read it)
                                         + EventSelectors, + AdvancedEventSelectors (get_event_selectors;
                                           [] when the trail has none of that kind)
+                                        + MetricFilters (logs.describe_metric_filters of the trail's
+                                          CloudWatch Logs log group, [] without one; each + Alarms:
+                                          cloudwatch.describe_alarms_for_metric of its metric, each alarm
+                                          + SubscribedTopics: its SNS actions with a confirmed subscription,
+                                          sns.list_subscriptions_by_topic, + UnreadableTopics: those this
+                                          account may not read; null when the group is unreadable)
 network_acl       NetworkAclId          ec2.describe_network_acls
 ebs_encryption_by_default  the account id   ec2.get_ebs_encryption_by_default; one per account-region:
                                         {"EbsEncryptionByDefault": bool, "Tags": []}
@@ -481,6 +487,7 @@ def cloudtrail_trails(session: AccountSession, region: str) -> Iterator[Resource
             IsLogging=cloudtrail.get_trail_status(Name=arn).get("IsLogging"),
             S3BucketLogging=bucket_logging(s3, trail.get("S3BucketName")),
             **event_selectors(cloudtrail, arn),
+            MetricFilters=trail_metric_filters(session, trail.get("CloudWatchLogsLogGroupArn")),
         )
         yield trail["Name"], arn, doc
 
@@ -523,6 +530,64 @@ def access_analyzer(session: AccountSession, region: str) -> Iterator[Resource]:
     """The region's IAM Access Analyzer analyzers; a region without one is a resource too (CIS judges it)."""
     analyzers = list(items(session.client("accessanalyzer", region), "list_analyzers", "analyzers"))
     yield session.account_id, None, document({"Analyzers": analyzers}, None)
+def trail_metric_filters(session: AccountSession, group_arn: str | None) -> list[dict[str, Any]] | None:
+    """The metric filters on a trail's log group, each with the alarms on its metric (CIS section 4: a filter,
+    an alarm and someone subscribed to it); [] without a log group, None when the group cannot be read."""
+    if not group_arn:
+        return []
+    arn = group_arn.split(":")  # arn:aws:logs:<region>:<account>:log-group:<name>[:*]
+    logs, cloudwatch = session.client("logs", arn[3]), session.client("cloudwatch", arn[3])
+    try:
+        filters = list(items(logs, "describe_metric_filters", "metricFilters", logGroupName=arn[6]))
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _UNREADABLE_LOG_GROUP:
+            return None
+        raise
+    subscribed = _SubscribedTopics(session)
+    for metric_filter in filters:
+        metrics = metric_filter.get("metricTransformations") or []
+        alarms = [
+            alarm
+            for metric in metrics
+            for alarm in cloudwatch.describe_alarms_for_metric(
+                MetricName=metric["metricName"], Namespace=metric["metricNamespace"]
+            ).get("MetricAlarms", [])
+        ]
+        metric_filter["Alarms"] = [
+            {"AlarmName": a["AlarmName"], "AlarmActions": a.get("AlarmActions", []),
+             "SubscribedTopics": [t for t in a.get("AlarmActions", []) if subscribed(t) is True],
+             "UnreadableTopics": [t for t in a.get("AlarmActions", []) if subscribed(t) is None]}
+            for a in alarms
+        ]
+    return json_safe(filters)
+
+
+_UNREADABLE_LOG_GROUP = {"AccessDeniedException", "ResourceNotFoundException"}
+
+
+class _SubscribedTopics:
+    """Whether an alarm action is an SNS topic with at least one confirmed subscription (an unconfirmed one's
+    SubscriptionArn is "PendingConfirmation"), each topic asked once; None for a topic this account may not
+    read (another account's), False for one that no longer exists."""
+
+    def __init__(self, session: AccountSession) -> None:
+        self._session, self._answers = session, {}
+
+    def __call__(self, action: str) -> bool | None:
+        arn = action.split(":")  # arn:<partition>:sns:<region>:<account>:<topic>
+        if len(arn) < 6 or arn[2] != "sns":
+            return False
+        if action not in self._answers:
+            sns = self._session.client("sns", arn[3])
+            try:
+                subscriptions = list(items(sns, "list_subscriptions_by_topic", "Subscriptions", TopicArn=action))
+                self._answers[action] = any(s["SubscriptionArn"].startswith("arn:") for s in subscriptions)
+            except ClientError as exc:
+                code = exc.response.get("Error", {}).get("Code")
+                if code not in {"AuthorizationError", "NotFound"}:
+                    raise
+                self._answers[action] = None if code == "AuthorizationError" else False
+        return self._answers[action]
 
 
 RESOURCE_TYPES: dict[str, ResourceType] = {

@@ -362,6 +362,7 @@ def _cloudtrail_trail(d: Mapping[str, Any], where: str) -> Doc:
         "s3_bucket_name": d.get("S3BucketName"),
         "s3_bucket_access_logging": None if bucket is None else bool(bucket.get("LoggingEnabled")),
         **_trail_events(d),
+        **_trail_monitoring(d),
         "tags": tag_map(d.get("Tags")),
     }
 
@@ -390,6 +391,29 @@ def _access_analyzer(d: Mapping[str, Any], where: str) -> Doc:
             for a in d["Analyzers"]
         ]
     }
+def _trail_monitoring(d: Mapping[str, Any]) -> Doc:
+    """The trail's CloudWatch Logs log group and the metric filters on it, alarmed and subscribed or not."""
+    group, filters = d.get("CloudWatchLogsLogGroupArn"), d.get("MetricFilters", [])
+    return {
+        "cloudwatch_logs_log_group_arn": group or None,
+        "cloudwatch_logs_integrated": bool(group),
+        "metric_filters": None if filters is None else [
+            {
+                "name": f.get("filterName"),
+                "pattern": f.get("filterPattern", ""),
+                "alarmed": bool(f.get("Alarms")),
+                "subscribed": _subscribed(f.get("Alarms", [])),
+            }
+            for f in filters
+        ],
+    }
+
+
+def _subscribed(alarms: list[Mapping[str, Any]]) -> bool | None:
+    """A confirmed subscriber to any alarm's topic; unknown when none is seen but a topic could not be read."""
+    if any(a.get("SubscribedTopics") for a in alarms):
+        return True
+    return None if any(a.get("UnreadableTopics") for a in alarms) else False
 
 
 def _ebs_encryption_by_default(d: Mapping[str, Any], where: str) -> Doc:

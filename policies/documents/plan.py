@@ -139,6 +139,7 @@ class _Change:
     after: Mapping[str, Any]
     unknown: Mapping[str, Any]
     joined: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
+    metric_filters: Any = None  # a trail's: the filters on its log group (_join_trail_monitoring)
 
     def known(self, attribute: str) -> Any:
         """The planned value; the provider's default when the plan leaves it out; UNKNOWN until apply."""
@@ -519,6 +520,7 @@ def _plan_cloudtrail(c: _Change) -> Doc:
         # the bucket's logging is another resource, often in another plan or account: known on apply
         "s3_bucket_access_logging": UNKNOWN,
         **_plan_trail_events(c),
+        **_plan_trail_monitoring(c),
         "tags": c.tags(),
     }
 
@@ -548,6 +550,19 @@ def _plan_trail_events(c: _Change) -> Doc:
         for s in c.known("advanced_event_selector") or []
     ]
     return recorded_events(selectors, advanced)
+def _plan_trail_monitoring(c: _Change) -> Doc:
+    """The trail's log group (a reference to one created with it is set, its ARN known on apply) and the
+    filters declared on it; unknown as a whole when any filter's pattern or subscription is."""
+    group, filters = c.known("cloud_watch_logs_group_arn"), c.metric_filters
+    if isinstance(filters, list):
+        settled = [{key: _settle(value) for key, value in f.items()} for f in filters]
+        pending = any(isinstance(value, Unknown) for f in filters for value in f.values())
+        filters = Unknown(settled) if pending else settled
+    return {
+        "cloudwatch_logs_log_group_arn": group or None,
+        "cloudwatch_logs_integrated": bool(group),
+        "metric_filters": filters,
+    }
 
 
 def _plan_ebs_encryption_by_default(c: _Change) -> Doc:
@@ -651,7 +666,14 @@ _JOINS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "aws_config_configuration_recorder_status": ("name", ("aws_config_configuration_recorder",), ("name",)),
 }
 
-PLAN_RESOURCE_TYPES = frozenset(MAPPERS) | frozenset(_JOINS)
+# joined to the trail whose log group they watch (_join_trail_monitoring), not to one parent
+_TRAIL_MONITORING = frozenset(
+    {"aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm", "aws_sns_topic_subscription"}
+)
+# SNS protocols whose subscriptions are confirmed when created; email and http(s) wait for the subscriber
+_CONFIRMED_ON_CREATION = frozenset({"sqs", "lambda", "firehose", "application", "sms"})
+
+PLAN_RESOURCE_TYPES = frozenset(MAPPERS) | frozenset(_JOINS) | _TRAIL_MONITORING
 # resource types no Terraform resource manages (the root user, the account summary): judged in the inventory only
 # cloudtrail_account: whether any multi-region trail of the account records something; a plan sees its own trails
 INVENTORY_ONLY = frozenset({"iam_account", "cloudtrail_account"})
@@ -712,7 +734,9 @@ def from_plan(plan: Any, source: str = "plan") -> PlanDocuments:
                 unknown=unknown if isinstance(unknown, Mapping) else {},
             )
         )
-    _join(changes, _References(plan.get("configuration") or {}))
+    references = _References(plan.get("configuration") or {})
+    _join(changes, references)
+    _join_trail_monitoring(changes, references)
     documents, unknown = [], {}
     for change in changes:
         if change.type in MAPPERS:
@@ -750,6 +774,71 @@ def _join(changes: list[_Change], references: _References) -> None:
             parents = same_index or parents
         if len(parents) == 1:
             parents[0].joined.setdefault(child.type, []).append(child.after)
+
+
+def _join_trail_monitoring(changes: list[_Change], references: _References) -> None:
+    """Give each trail the metric filters declared on its CloudWatch Logs log group, each with whether an
+    alarm watches its metric and notifies a subscribed SNS topic (CIS section 4), by value or reference."""
+    by_type: dict[str, list[_Change]] = {}
+    for change in changes:
+        by_type.setdefault(change.type, []).append(change)
+    for trail in by_type.get("aws_cloudtrail", []):
+        trail.metric_filters = _trail_filters(trail, by_type, references)
+
+
+def _refers(child: _Change, attribute: str, parent: _Change, references: _References) -> bool:
+    """Whether the child's expression for the attribute refers to the parent (same module)."""
+    return child.module == parent.module and f"{parent.type}.{parent.name}" in references.of(child, attribute)
+
+
+def _trail_filters(trail: _Change, by_type: dict[str, list[_Change]], references: _References) -> Any:
+    """[] without a log group; UNKNOWN when its log group is neither named nor in the plan."""
+    arn = trail.known("cloud_watch_logs_group_arn")
+    if not arn:
+        return []
+    groups = [
+        g for g in by_type.get("aws_cloudwatch_log_group", [])
+        if _refers(trail, "cloud_watch_logs_group_arn", g, references)
+    ]
+    names = {name for g in groups if isinstance(name := g.known("name"), str)}
+    if isinstance(arn, str) and len(arn.split(":")) > 6:
+        names.add(arn.split(":")[6])  # arn:aws:logs:<region>:<account>:log-group:<name>[:*]
+    if not names and not groups:
+        return UNKNOWN
+    return [
+        _metric_filter(f, by_type, references)
+        for f in by_type.get("aws_cloudwatch_log_metric_filter", [])
+        if _settle(f.known("log_group_name")) in names
+        or any(_refers(f, "log_group_name", g, references) for g in groups)
+    ]
+
+
+def _metric_filter(f: _Change, by_type: dict[str, list[_Change]], references: _References) -> Doc:
+    metric = _first(_settle(f.known("metric_transformation")))
+    watched = (metric.get("name"), metric.get("namespace"))
+    alarms = [
+        a for a in by_type.get("aws_cloudwatch_metric_alarm", [])
+        if (None not in watched and (a.known("metric_name"), a.known("namespace")) == watched)
+        or _refers(a, "metric_name", f, references)
+    ]
+    return {"name": f.known("name"), "pattern": f.known("pattern"), "alarmed": bool(alarms),
+            "subscribed": _subscribed(alarms, by_type, references)}
+
+
+def _subscribed(alarms: list[_Change], by_type: dict[str, list[_Change]], references: _References) -> Any:
+    """True when an alarm's action is a topic with a subscription confirmed on creation; unknown when its
+    subscriber confirms after apply, or the actions are unknown; false when no subscription is declared."""
+    topics = {t for a in alarms for t in _settle(a.known("alarm_actions")) or [] if isinstance(t, str)}
+    referred = {(a.module, ref) for a in alarms for ref in references.of(a, "alarm_actions")}
+    subscriptions = [
+        s for s in by_type.get("aws_sns_topic_subscription", [])
+        if _settle(s.known("topic_arn")) in topics
+        or {(s.module, ref) for ref in references.of(s, "topic_arn")} & referred
+    ]
+    if any(s.known("protocol") in _CONFIRMED_ON_CREATION for s in subscriptions):
+        return True
+    pending = subscriptions or any(isinstance(a.known("alarm_actions"), Unknown) for a in alarms)
+    return UNKNOWN if pending else False
 
 
 class _References:

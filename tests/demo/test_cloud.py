@@ -6,6 +6,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
+from functools import partial
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 from cloudforge.clock import Clock
 from cloudforge.local.processes import is_alive
 from cloudforge.settings import DEMO_ACCOUNTS, DEMO_REGIONS, READ_ROLE_NAME
+from demo.cis_alarms import CIS_METRIC_FILTERS
 from demo.cloud import find_embedded_cloud, start_embedded_cloud
 from demo.estate import (
     AVAILABILITY_ZONES,
@@ -188,6 +190,38 @@ def test_trails_log_validated_and_encrypted_as_the_estate_says(estate: Estate, i
     assert [seeded(spec) for spec in trails] == expected
     assert [(validated, encrypted) for _, validated, encrypted, _ in expected] == [
         (True, True), (False, True), (True, False)]
+
+
+def test_trails_deliver_to_the_cis_alarms_the_estate_says(estate: Estate, inventory: Inventory) -> None:
+    """Alarmed: every CIS metric filter on the trail's log group, each alarm notifying a topic a queue is
+    subscribed to; unsubscribed: the same without the queue; None: the trail delivers nowhere."""
+
+    def seeded(spec: ResourceSpec) -> tuple[str | None, list[tuple[str, str, list[str]]], int]:
+        client = partial(inventory.client, spec.account_id, region=spec.region)
+        [trail] = client("cloudtrail").describe_trails(trailNameList=[spec.name])["trailList"]
+        group = spec.attributes["log_group"]
+        filters = [
+            (f["filterName"], f["filterPattern"], [a["AlarmName"] for a in client("cloudwatch").describe_alarms_for_metric(
+                MetricName=f["metricTransformations"][0]["metricName"], Namespace="CISBenchmark")["MetricAlarms"]])
+            for f in client("logs").describe_metric_filters(logGroupName=group)["metricFilters"]
+        ]
+        topics = client("sns").list_topics()["Topics"]
+        subscribed = sum(len(client("sns").list_subscriptions_by_topic(TopicArn=t["TopicArn"])["Subscriptions"])
+                         for t in topics)
+        return trail.get("CloudWatchLogsLogGroupArn"), sorted(filters), subscribed
+
+    cis = sorted((name, pattern, [f"cis-{name}"]) for name, pattern in CIS_METRIC_FILTERS.values())
+    trails = estate.of_type("cloudtrail_trail")
+    expected = [
+        (None if s.attributes["monitoring"] is None else
+         f"arn:aws:logs:{s.region}:{s.account_id}:log-group:{s.attributes['log_group']}:*",
+         [] if s.attributes["monitoring"] is None else cis,
+         int(s.attributes["monitoring"] == "alarmed"))
+        for s in trails
+    ]
+    assert [seeded(spec) for spec in trails] == expected
+    assert [s.attributes["monitoring"] for s in trails] == ["alarmed", "unsubscribed", None]
+    assert len(cis) == 15
 def test_root_users_support_roles_and_policies_are_as_the_estate_says(estate: Estate, inventory: Inventory) -> None:
     def seeded(account_id: str) -> tuple:
         iam = inventory.client(account_id, "iam", GLOBAL_REGION)

@@ -637,6 +637,9 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "s3_bucket_access_logging": False,
             "management_events": "WriteOnly",
             "s3_object_events": "WriteOnly",
+            "cloudwatch_logs_log_group_arn": None,
+            "cloudwatch_logs_integrated": False,
+            "metric_filters": [],
             "tags": {"team": "security"},
         },
     ),
@@ -649,6 +652,8 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "KmsKeyId": "arn:aws:kms:eu-west-1:2:key/k-9",
             "IsLogging": False,
             "S3BucketLogging": None,
+            "CloudWatchLogsLogGroupArn": "arn:aws:logs:eu-west-1:1:log-group:org-trail:*",
+            "MetricFilters": None,
             "Tags": [],
         },
         {
@@ -663,6 +668,57 @@ INVENTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "s3_bucket_access_logging": None,
             "management_events": None,  # collected before the event selectors were: unknown
             "s3_object_events": None,
+            "cloudwatch_logs_log_group_arn": "arn:aws:logs:eu-west-1:1:log-group:org-trail:*",
+            "cloudwatch_logs_integrated": True,
+            "metric_filters": None,
+            "tags": {},
+        },
+    ),
+    (
+        "cloudtrail_trail",  # its log group's filters as the collector adds them: alarmed, subscribed or not
+        {
+            "Name": "watched",
+            "CloudWatchLogsLogGroupArn": "arn:aws:logs:eu-west-1:1:log-group:trail:*",
+            "MetricFilters": [
+                {
+                    "filterName": "root-usage",
+                    "filterPattern": '{ $.userIdentity.type = "Root" }',
+                    "metricTransformations": [{"metricName": "RootUsage", "metricNamespace": "CIS"}],
+                    "Alarms": [
+                        {"AlarmName": "quiet", "AlarmActions": ["arn:aws:sns:eu-west-1:1:nobody"], "SubscribedTopics": []},
+                        {"AlarmName": "paged", "AlarmActions": ["arn:aws:sns:eu-west-1:1:security"],
+                         "SubscribedTopics": ["arn:aws:sns:eu-west-1:1:security"]},
+                    ],
+                },
+                {"filterName": "unwatched", "filterPattern": "", "Alarms": []},
+                {"filterName": "unheard", "filterPattern": "ERROR", "Alarms": [{"AlarmName": "a", "SubscribedTopics": []}]},
+                {
+                    "filterName": "central",
+                    "filterPattern": "ERROR",
+                    "Alarms": [{"AlarmName": "b", "SubscribedTopics": [], "UnreadableTopics": ["arn:aws:sns:eu-west-1:2:sec"]}],
+                },
+            ],
+        },
+        {
+            "name": "watched",
+            "arn": None,
+            "multi_region": False,
+            "logging": None,
+            "log_file_validation": False,
+            "kms_key_id": None,
+            "kms_encrypted": False,
+            "s3_bucket_name": None,
+            "s3_bucket_access_logging": None,
+            "management_events": None,  # no selectors collected: unknown
+            "s3_object_events": None,
+            "cloudwatch_logs_log_group_arn": "arn:aws:logs:eu-west-1:1:log-group:trail:*",
+            "cloudwatch_logs_integrated": True,
+            "metric_filters": [
+                {"name": "root-usage", "pattern": '{ $.userIdentity.type = "Root" }', "alarmed": True, "subscribed": True},
+                {"name": "unwatched", "pattern": "", "alarmed": False, "subscribed": False},
+                {"name": "unheard", "pattern": "ERROR", "alarmed": True, "subscribed": False},
+                {"name": "central", "pattern": "ERROR", "alarmed": True, "subscribed": None},  # another account's topic
+            ],
             "tags": {},
         },
     ),
@@ -1318,6 +1374,9 @@ def test_trail_takes_the_provider_defaults_and_its_bucket_logging_is_known_on_ap
             "s3_bucket_access_logging": None,
             "management_events": "All",  # no event selector block: AWS's default selector
             "s3_object_events": None,
+            "cloudwatch_logs_log_group_arn": None,
+            "cloudwatch_logs_integrated": False,
+            "metric_filters": [],
             "tags": {},
         },
     )

@@ -111,6 +111,22 @@ CASES: dict[str, tuple[str, dict[str, Any], tuple[str, ...], str]] = {
     # without event selector blocks AWS records all management events and no data events (CT-004..006
     # judge the account, inventory only); an analyzer's type defaults to ACCOUNT, an external access one
     "CF-AWS-IAM-017": ("aws_accessanalyzer_analyzer", {"analyzer_name": "external"}, (), "pass"),
+    # cloud_watch_logs_group_arn left out: the trail delivers nothing to CloudWatch Logs, no filter can alarm
+    "CF-AWS-CW-003": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CW-004": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CW-005": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CW-006": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CW-007": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CW-008": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CW-009": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CW-010": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CW-011": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CW-012": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CW-013": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CW-014": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CW-015": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CW-016": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
+    "CF-AWS-CW-017": ("aws_cloudtrail", {"name": "main", "s3_bucket_name": "acme-trail"}, (), "deny"),
     # a runtime computed from a variable file: unknown until apply
     "CF-AWS-LAMBDA-001": ("aws_lambda_function", {"function_name": "fn"}, ("runtime",), "unknown"),
     # storage_encrypted and deletion_protection default to false; publicly_accessible to false,

@@ -346,6 +346,14 @@ INVENTORY_INPUTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [
                 {"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}],
             "AdvancedEventSelectors": [],
+            "CloudWatchLogsLogGroupArn": "arn:aws:logs:eu-west-1:1:log-group:/app/api:*",
+            "MetricFilters": [
+                {
+                    "filterName": "root-usage",
+                    "filterPattern": '{ $.userIdentity.type = "Root" }',
+                    "Alarms": [{"AlarmName": "root-usage", "SubscribedTopics": ["arn:aws:sns:eu-west-1:1:security"]}],
+                }
+            ],
             "Tags": TAGS,
         },
         {"Name": "management"},
@@ -551,12 +559,25 @@ PLAN_AFTER: dict[str, dict[str, Any]] = {
         "event_selector": [{"read_write_type": "All", "include_management_events": True,
                             "data_resource": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]}],
         "advanced_event_selector": [],
+        "cloud_watch_logs_group_arn": "arn:aws:logs:eu-west-1:1:log-group:/app/api:*",
     },
     "aws_accessanalyzer_analyzer": {
         "analyzer_name": "external",
         "arn": "arn:aws:access-analyzer:eu-west-1:1:analyzer/external",
         "type": "ACCOUNT",
     },
+    "aws_cloudwatch_log_metric_filter": {
+        "name": "root-usage",
+        "log_group_name": "/app/api",
+        "pattern": '{ $.userIdentity.type = "Root" }',
+        "metric_transformation": [{"name": "RootUsage", "namespace": "CIS", "value": "1"}],
+    },
+    "aws_cloudwatch_metric_alarm": {
+        "metric_name": "RootUsage",
+        "namespace": "CIS",
+        "alarm_actions": ["arn:aws:sns:eu-west-1:1:security"],
+    },
+    "aws_sns_topic_subscription": {"topic_arn": "arn:aws:sns:eu-west-1:1:security", "protocol": "sqs"},
 }
 
 
@@ -658,6 +679,7 @@ def test_nested_shapes_are_exercised_by_both_mappers() -> None:
         ("iam_role", "trust_statements", "aws_iam_role.this"),
         ("iam_policy", "statements", "aws_iam_policy.this"),
         ("access_analyzer", "analyzers", "aws_accessanalyzer_analyzer.this"),
+        ("cloudtrail_trail", "metric_filters", "aws_cloudtrail.this"),
     ):
         assert from_inventory(resource_type, INVENTORY_INPUTS[resource_type][0])[key], (resource_type, key)
         assert plan_documents[address][key], (address, key)

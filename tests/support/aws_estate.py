@@ -192,7 +192,7 @@ def seed_trail(seed: Seeder, *, configured: bool) -> None:
     if configured:
         key = seed.client("kms").describe_key(KeyId=seed.estate.ids[f"key {seed.account} {seed.region}"])
         settings = {"IsMultiRegionTrail": True, "EnableLogFileValidation": True, "TagsList": TEAM_WEB,
-                    "KmsKeyId": key["KeyMetadata"]["Arn"]}
+                    "KmsKeyId": key["KeyMetadata"]["Arn"], **seed_trail_monitoring(seed)}
     cloudtrail.create_trail(Name=name, S3BucketName=seed.estate.ids[f"bucket {seed.account} {seed.region}"],
                             **settings)
     if configured:
@@ -210,6 +210,29 @@ TRAIL_EVENTS = [{"Name": "management", "FieldSelectors": [{"Field": "eventCatego
 def select_trail_events(cloudtrail, name: str) -> None:
     """Advanced selectors on the configured trail: all management events and S3 object reads of every bucket."""
     cloudtrail.put_event_selectors(TrailName=name, AdvancedEventSelectors=TRAIL_EVENTS)
+ROOT_USAGE = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'
+
+
+def seed_trail_monitoring(seed: Seeder) -> dict[str, str]:
+    """CIS section 4 on the region's log group: a root-usage filter whose alarms notify a topic with a
+    subscription and one without, a filter no alarm watches, an alarm on another metric; returns the trail's
+    CloudWatch Logs settings."""
+    logs, cloudwatch, sns = seed.client("logs"), seed.client("cloudwatch"), seed.client("sns")
+    group = f"/cf/{seed.region}"
+    for name, pattern in (("root-usage", ROOT_USAGE), ("unwatched", "ERROR")):
+        metric = {"metricName": name, "metricNamespace": "CIS", "metricValue": "1"}
+        logs.put_metric_filter(logGroupName=group, filterName=name, filterPattern=pattern,
+                               metricTransformations=[metric])
+    topics = {name: sns.create_topic(Name=f"cf-{name}")["TopicArn"] for name in ("security", "nobody")}
+    queue = f"arn:aws:sqs:{seed.region}:{seed.account}:alerts"
+    sns.subscribe(TopicArn=topics["security"], Protocol="sqs", Endpoint=queue)
+    alarm = {"ComparisonOperator": "GreaterThanOrEqualToThreshold", "EvaluationPeriods": 1, "Period": 300,
+             "Statistic": "Sum", "Threshold": 1.0, "Namespace": "CIS"}
+    for name, metric, topic in (("root-paged", "root-usage", "security"), ("root-quiet", "root-usage", "nobody"),
+                                ("other", "other-metric", "security")):
+        cloudwatch.put_metric_alarm(AlarmName=name, MetricName=metric, AlarmActions=[topics[topic]], **alarm)
+    return {"CloudWatchLogsLogGroupArn": f"arn:aws:logs:{seed.region}:{seed.account}:log-group:{group}:*",
+            "CloudWatchLogsRoleArn": f"arn:aws:iam::{seed.account}:role/cf-trail-logs"}
 
 
 def seed_security(seed: Seeder, *, on: bool) -> None:

@@ -51,6 +51,11 @@ def flagged_by_settings(estate: Estate) -> dict[str, list[ResourceSpec]]:
         "CF-AWS-CT-001": where("cloudtrail_trail", lambda a: not a["log_file_validation"]),
         "CF-AWS-CT-002": where("cloudtrail_trail", lambda a: a["bucket"] in unlogged_buckets),
         "CF-AWS-CT-003": where("cloudtrail_trail", lambda a: a["kms_key"] is None),
+        # CIS section 4: only the "alarmed" trail has every filter, alarm and subscriber
+        **{
+            f"CF-AWS-CW-{n:03d}": where("cloudtrail_trail", lambda a: a["monitoring"] != "alarmed")
+            for n in range(3, 18)
+        },
         "CF-AWS-IAM-001": where("iam_user", lambda a: a["console_password"] and not a["has_mfa"]),
         "CF-AWS-IAM-008": where("iam_account", lambda a: a["root_access_keys"]),
         "CF-AWS-IAM-009": where("iam_account", lambda a: a["root_mfa"] is None),

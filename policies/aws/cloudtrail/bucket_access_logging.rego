@@ -17,12 +17,14 @@
 #       cloudtrail_trail: {name: management, arn: 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/management',
 #         multi_region: true, logging: true, log_file_validation: true,
 #         kms_key_id: 'arn:aws:kms:eu-west-1:111122223333:key/k-1', kms_encrypted: true, s3_bucket_name: acme-trail,
-#         s3_bucket_access_logging: true, management_events: All, s3_object_events: null, tags: {team: security}}
+#         s3_bucket_access_logging: true, management_events: All, s3_object_events: null,
+#         cloudwatch_logs_log_group_arn: null, cloudwatch_logs_integrated: false, metric_filters: [], tags: {team: security}}
 #     bad:
 #       cloudtrail_trail: {name: management, arn: 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/management',
 #         multi_region: true, logging: true, log_file_validation: true,
 #         kms_key_id: 'arn:aws:kms:eu-west-1:111122223333:key/k-1', kms_encrypted: true, s3_bucket_name: acme-trail,
-#         s3_bucket_access_logging: false, management_events: All, s3_object_events: null, tags: {team: security}}
+#         s3_bucket_access_logging: false, management_events: All, s3_object_events: null,
+#         cloudwatch_logs_log_group_arn: null, cloudwatch_logs_integrated: false, metric_filters: [], tags: {team: security}}
 package aws.cloudtrail.bucket_access_logging
 
 import rego.v1

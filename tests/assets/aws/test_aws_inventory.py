@@ -11,6 +11,7 @@ import pytest
 from support.aws_estate import (
     ACCOUNTS,
     REGIONS,
+    ROOT_USAGE,
     SORTED_TAGS,
     TRAIL_EVENTS,
     Estate,
@@ -219,6 +220,15 @@ def test_documents_carry_uniform_tags_and_enrichment(aws_estate: Estate, synced)
     assert [(t["TrailARN"], t["HomeRegion"], t["IsLogging"], t["AdvancedEventSelectors"]) for t in account_trails] == [
         (trail_arn, east, True, TRAIL_EVENTS)]
     assert rows[(plain, "global", "cloudtrail_account", plain)][1:2] == ({"MultiRegionTrails": [], "Tags": []},)
+    # its log group's metric filters, each with the alarms on its metric and their subscribed SNS actions
+    topic = f"arn:aws:sns:{east}:{rich}:cf-"
+    assert trail["CloudWatchLogsLogGroupArn"] == f"arn:aws:logs:{east}:{rich}:log-group:/cf/{east}:*"
+    assert [(f["filterName"], f["filterPattern"], [(a["AlarmName"], a["SubscribedTopics"]) for a in f["Alarms"]])
+            for f in trail["MetricFilters"]] == [
+        ("root-usage", ROOT_USAGE, [("root-paged", [f"{topic}security"]), ("root-quiet", [])]),
+        ("unwatched", "ERROR", []),
+    ]
+    assert (bare_trail.get("CloudWatchLogsLogGroupArn"), bare_trail["MetricFilters"]) == (None, [])
     assert rows[(rich, east, "lambda_function", "cf-fn")][1]["Runtime"] == "python3.12"
     balancer = rows[(rich, east, "load_balancer", "cf-web")][1]
     assert balancer["Tags"] == SORTED_TAGS
