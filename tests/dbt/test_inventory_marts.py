@@ -165,7 +165,7 @@ def test_build_materialises_every_model_and_only_the_tag_list_test_warns(invento
     assert result.success
     materialized = {key for event in result.get_asset_materialization_events()
                     if is_inventory_model(key := event.asset_key)}
-    assert len(materialized) == 34  # 26 staging views, the seed, 3 intermediate views, 4 marts
+    assert len(materialized) == 36  # 28 staging views, the seed, 3 intermediate views, 4 marts
     assert {AssetKey(["marts", name]) for name in INVENTORY_MARTS} <= materialized
     checks = [check for check in result.get_asset_check_evaluations() if is_inventory_model(check.asset_key)]
     assert len(checks) == 24 and all(check.passed for check in checks)  # + the trails' state values
