@@ -115,7 +115,7 @@ def write_estate(directory: Path, resources: int) -> list[tuple[str, str, str]]:
     live, declared = [], []
     for n in range(resources):
         kind = n % 10  # 0-7 managed, 8 changed, 9 missing; every tenth running one is unmanaged instead
-        is_instance = n % 4 != 3
+        is_instance = n // 10 % 4 != 3  # a quarter of each kind are buckets (a changed bucket: a tag added)
         resource_id = f"i-{n:017x}" if is_instance else f"bench-bucket-{n:06d}"
         tags = {"team": ("payments", "search", "data")[n % 3], "env": "prod"}
         attributes = {"id": resource_id, "tags": tags}

@@ -33,13 +33,22 @@
 )
 {%- endmacro %}
 
-{#- The strings at `field` of each element of a list (or the list's strings themselves), sorted. -#}
+{#- The strings at `field` of each element of a list (or the list's strings themselves), sorted; a list of none or
+    one needs no sort (most are: an instance's security groups, a function's architectures). -#}
 {% macro drift_sorted(list, field=none) -%}
+{%- set items = "coalesce(" ~ list ~ ", '[]'::jsonb)" -%}
+{%- set value = "->> '" ~ field ~ "'" if field else "#>> '{}'" -%}
 (
-    select coalesce(jsonb_agg(value order by value), '[]'::jsonb)
-    from (
-        select ({{ "item ->> '" ~ field ~ "'" if field else "item #>> '{}'" }}) collate "C" as value
-        from jsonb_array_elements(coalesce({{ list }}, '[]'::jsonb)) as item
-    ) as items
+    case jsonb_array_length({{ items }})
+        when 0 then '[]'::jsonb
+        when 1 then jsonb_build_array({{ items }} -> 0 {{ value }})
+        else (
+            select jsonb_agg(value order by value)
+            from (
+                select (item {{ value }}) collate "C" as value
+                from jsonb_array_elements({{ items }}) as item
+            ) as items
+        )
+    end
 )
 {%- endmacro %}

@@ -1,5 +1,6 @@
 -- Every compared attribute whose declared and live values differ (a blank value, null "" [] {}, is no value): the
 -- attributes both sides have, tags key by key (tags.<key>), with the attribute ignore rule that covers it, if any.
+-- Tags are expanded only where the two tag objects differ: equal objects have no differing key.
 with pairs as (
     select resource_key, resource_type, terraform_type, resource_id, declared_attributes, live_attributes
     from {{ ref('int_drift__resource_pairs') }}
@@ -9,6 +10,9 @@ with pairs as (
 compared as (
     select
         pairs.resource_key,
+        pairs.resource_type,
+        pairs.terraform_type,
+        pairs.resource_id,
         attribute.name as attribute_path,
         {{ drift_blank('pairs.declared_attributes -> attribute.name') }} as declared_value,
         {{ drift_blank('pairs.live_attributes -> attribute.name') }} as live_value
@@ -20,6 +24,9 @@ compared as (
 
     select
         pairs.resource_key,
+        pairs.resource_type,
+        pairs.terraform_type,
+        pairs.resource_id,
         'tags.' || tag.key,
         {{ drift_blank('pairs.declared_attributes -> \'tags\' -> tag.key') }},
         {{ drift_blank('pairs.live_attributes -> \'tags\' -> tag.key') }}
@@ -36,13 +43,12 @@ compared as (
         )
     ) as tag (key)
     where pairs.declared_attributes ? 'tags' and pairs.live_attributes ? 'tags'
+        and pairs.declared_attributes -> 'tags' is distinct from pairs.live_attributes -> 'tags'
 ),
 
 differing as (
-    select compared.*, pairs.resource_type, pairs.terraform_type, pairs.resource_id
-    from compared
-    inner join pairs on pairs.resource_key = compared.resource_key
-    where compared.declared_value is distinct from compared.live_value
+    select * from compared
+    where declared_value is distinct from live_value
 ),
 
 deciding_rule as (
