@@ -24,6 +24,19 @@ from cloudforge.warehouse.loader import replace_slice, replace_slices
 
 DECLARED = ("raw_terraform", "declared_resources")
 BATCH = 100  # state files parsed, then loaded in one transaction and one COPY
+RECORD = """
+    INSERT INTO raw_terraform.states AS s (source_uri, source, workspace, serial, lineage, terraform_version,
+        resource_count, status, message, attempted_at, loaded_at)
+    VALUES (%(uri)s, %(source)s, %(workspace)s, %(serial)s, %(lineage)s, %(version)s, %(count)s, %(status)s, %(message)s,
+        %(now)s, %(loaded_at)s)
+    ON CONFLICT (source_uri) DO UPDATE SET source = excluded.source, status = excluded.status, message = excluded.message,
+        attempted_at = excluded.attempted_at,
+        serial = CASE WHEN %(loaded)s THEN excluded.serial ELSE s.serial END,
+        lineage = CASE WHEN %(loaded)s THEN excluded.lineage ELSE s.lineage END,
+        terraform_version = CASE WHEN %(loaded)s THEN excluded.terraform_version ELSE s.terraform_version END,
+        resource_count = CASE WHEN %(loaded)s THEN excluded.resource_count ELSE s.resource_count END,
+        loaded_at = CASE WHEN %(loaded)s THEN excluded.loaded_at ELSE s.loaded_at END
+"""
 COLUMNS = ("source_uri", "serial", "lineage", "address", "module", "mode", "type", "name", "index_key",
            "provider", "inventory_type", "resource_id", "attributes", "loaded_at", "account_id", "region")
 CONFLICTS = """
@@ -85,11 +98,11 @@ def load_state_files(
             state = parse_state(uri, read())
         except (OSError, BotoCoreError, ClientError, StateError) as error:
             message = str(error) if isinstance(error, StateError) else f"{uri}: cannot read: {_reason(error)}"
-            _record(conn, source, uri, now, status="failed", message=message)
+            _record(conn, source, now, [(uri, "failed", message, None)])
             report.failed[uri] = message
         else:
             if state.lineage is not None and loaded.get(uri) == (state.lineage, state.serial):
-                _record(conn, source, uri, now, status="ok")  # the rows loaded before are the state's rows
+                _record(conn, source, now, [(uri, "ok", None, None)])  # the rows loaded before are the state's rows
                 report.unchanged.append(uri)
             else:
                 changed.append(state)
@@ -98,8 +111,7 @@ def load_state_files(
     with conn.transaction():
         slices = [{"source_uri": state.source_uri} for state in changed]
         replace_slices(conn, DECLARED, slices, COLUMNS, (row for state in changed for row in _rows(state, now)))
-        for state in changed:
-            _record(conn, source, state.source_uri, now, status="ok", state=state, count=len(state.resources))
+        _record(conn, source, now, [(state.source_uri, "ok", None, state) for state in changed])
     report.loaded |= {state.source_uri: len(state.resources) for state in changed}
 
 
@@ -133,29 +145,17 @@ def _remove_vanished(conn: psycopg.Connection, source: str, listed: set[str], re
         report.removed.append(uri)
 
 
-def _record(conn, source: str, uri: str, now: datetime, *, status: str, message: str | None = None,
-            state: State | None = None, count: int | None = None) -> None:
-    """The latest attempt of ``uri``; a failure keeps the serial, lineage and loaded_at of the rows still there."""
-    loaded = state is not None
-    conn.execute(
-        """
-        INSERT INTO raw_terraform.states AS s (source_uri, source, workspace, serial, lineage, terraform_version,
-            resource_count, status, message, attempted_at, loaded_at)
-        VALUES (%(uri)s, %(source)s, %(workspace)s, %(serial)s, %(lineage)s, %(version)s, %(count)s, %(status)s, %(message)s,
-            %(now)s, %(loaded_at)s)
-        ON CONFLICT (source_uri) DO UPDATE SET source = excluded.source, status = excluded.status, message = excluded.message,
-            attempted_at = excluded.attempted_at,
-            serial = CASE WHEN %(loaded)s THEN excluded.serial ELSE s.serial END,
-            lineage = CASE WHEN %(loaded)s THEN excluded.lineage ELSE s.lineage END,
-            terraform_version = CASE WHEN %(loaded)s THEN excluded.terraform_version ELSE s.terraform_version END,
-            resource_count = CASE WHEN %(loaded)s THEN excluded.resource_count ELSE s.resource_count END,
-            loaded_at = CASE WHEN %(loaded)s THEN excluded.loaded_at ELSE s.loaded_at END
-        """,
-        {"uri": uri, "source": source, "workspace": workspace(uri), "serial": state.serial if state else None,
-         "lineage": state.lineage if state else None, "version": state.terraform_version if state else None,
-         "count": count, "status": status, "message": message, "now": now, "loaded_at": now if loaded else None,
-         "loaded": loaded},
-    )
+def _record(conn, source: str, now: datetime, attempts: list[tuple[str, str, str | None, State | None]]) -> None:
+    """The latest attempt of each (uri, status, message, state loaded or None), in one round trip; a failure keeps
+    the serial, lineage and loaded_at of the rows still there."""
+    with conn.cursor() as cur:
+        cur.executemany(RECORD, [
+            {"uri": uri, "source": source, "workspace": workspace(uri), "serial": state and state.serial,
+             "lineage": state and state.lineage, "version": state and state.terraform_version,
+             "count": state and len(state.resources), "status": status, "message": message, "now": now,
+             "loaded_at": now if state else None, "loaded": state is not None}
+            for uri, status, message, state in attempts
+        ])
 
 
 def _reason(error: Exception) -> str:
