@@ -57,6 +57,13 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def best_of_turns(rounds: int, *actions: Callable[[], object]) -> list[float]:
+    """Each action's best time of ``rounds``, the actions taking turns: a figure and its reference then meet the
+    same machine load (on a shared machine it changes within a minute)."""
+    times = [[timed(action) for action in actions] for _ in range(rounds)]
+    return [min(column) for column in zip(*times)]
+
+
 @dataclass(frozen=True)
 class DbtBuild:
     seconds: float  # wall clock, dbt's start-up and tests included

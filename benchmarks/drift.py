@@ -23,7 +23,7 @@ from assets.aws.inventory import store_slice
 from assets.terraform.loader import COLUMNS, _rows, load_sources
 from assets.terraform.sources import state_files
 from assets.terraform.state import parse_state
-from benchmarks.common import DbtBuild, Target, dbt_build, timed
+from benchmarks.common import DbtBuild, Target, best_of_turns, dbt_build
 from cloudforge.settings import Settings
 from cloudforge.warehouse import connect, create_database, database_url, ensure_schema
 
@@ -81,20 +81,19 @@ def run_drift_bench(settings: Settings, resources: int, echo: Callable[[str], No
             store_slice(conn, str(uuid.uuid4()), {"account_id": ACCOUNT, "region": REGION,
                                                   "resource_type": "s3_bucket"},
                         [row for row in live if not row[0].startswith("i-")], now=settings.clock.now())
-            load_s = min(timed(lambda: reload(conn, str(states), settings)) for _ in range(ROUNDS))
             rows = [row for uri in uris for row in _rows(parse_state(uri, Path(uri).read_bytes()), settings.clock.now())]
             conn.execute("CREATE TABLE raw_terraform.plain_copy (LIKE raw_terraform.declared_resources INCLUDING ALL)")
-            copy_s = min(timed(lambda: plain_copy(conn, rows)) for _ in range(ROUNDS))
+            load_s, copy_s = best_of_turns(ROUNDS, lambda: reload(conn, str(states), settings),
+                                           lambda: plain_copy(conn, rows))
             conn.execute("DROP TABLE raw_terraform.plain_copy")
     echo(f"state read and load (load_sources): {resources / load_s:>10,.0f} rows/s")
-    echo(f"plain COPY of the same rows:        {resources / copy_s:>10,.0f} rows/s  (best of {ROUNDS} rounds each)")
+    echo(f"plain COPY of the same rows:        {resources / copy_s:>10,.0f} rows/s  (best of {ROUNDS} turns each)")
 
     dbt_build(settings, url, PREREQUISITES)
     build = dbt_build(settings, url, DRIFT_MODELS)
     echo(f"dbt build of the drift models: {build.summary()}")
     with connect(url, autocommit=True) as conn:
-        models_s = min(timed(lambda: drift_models(conn, build)) for _ in range(ROUNDS))
-        hand_s = min(timed(lambda: hand_written(conn)) for _ in range(ROUNDS))
+        models_s, hand_s = best_of_turns(ROUNDS, lambda: drift_models(conn, build), lambda: hand_written(conn))
         built = conn.execute(sql.SQL(COUNTS).format(sql.SQL(
             "marts.drift_resources WHERE NOT is_ignored"))).fetchall()
         reference = conn.execute(sql.SQL(COUNTS).format(sql.Identifier("bench_drift"))).fetchall()

@@ -2,7 +2,8 @@
 
 A state whose (lineage, serial) equals the one loaded last is not read again into the warehouse; a file that
 cannot be read or parsed is recorded as failed in raw_terraform.states and keeps its previous rows; a file no
-longer found below its source declares nothing any more: its rows are removed.
+longer found below its source declares nothing any more: its rows are removed. The changed states of up to
+BATCH files are replaced together, in one transaction and one COPY (each still atomically).
 """
 
 from __future__ import annotations
@@ -19,9 +20,23 @@ from psycopg.types.json import Jsonb
 from assets.terraform.sources import read_state_file, state_files, workspace
 from assets.terraform.state import State, StateError, parse_state
 from cloudforge.warehouse import ensure_schema
-from cloudforge.warehouse.loader import replace_slice
+from cloudforge.warehouse.loader import replace_slice, replace_slices
 
 DECLARED = ("raw_terraform", "declared_resources")
+BATCH = 100  # state files parsed, then loaded in one transaction and one COPY
+RECORD = """
+    INSERT INTO raw_terraform.states AS s (source_uri, source, workspace, serial, lineage, terraform_version,
+        resource_count, status, message, attempted_at, loaded_at)
+    VALUES (%(uri)s, %(source)s, %(workspace)s, %(serial)s, %(lineage)s, %(version)s, %(count)s, %(status)s, %(message)s,
+        %(now)s, %(loaded_at)s)
+    ON CONFLICT (source_uri) DO UPDATE SET source = excluded.source, status = excluded.status, message = excluded.message,
+        attempted_at = excluded.attempted_at,
+        serial = CASE WHEN %(loaded)s THEN excluded.serial ELSE s.serial END,
+        lineage = CASE WHEN %(loaded)s THEN excluded.lineage ELSE s.lineage END,
+        terraform_version = CASE WHEN %(loaded)s THEN excluded.terraform_version ELSE s.terraform_version END,
+        resource_count = CASE WHEN %(loaded)s THEN excluded.resource_count ELSE s.resource_count END,
+        loaded_at = CASE WHEN %(loaded)s THEN excluded.loaded_at ELSE s.loaded_at END
+"""
 COLUMNS = ("source_uri", "serial", "lineage", "address", "module", "mode", "type", "name", "index_key",
            "provider", "inventory_type", "resource_id", "attributes", "loaded_at", "account_id", "region")
 CONFLICTS = """
@@ -60,8 +75,9 @@ def load_sources(
         except (OSError, BotoCoreError, ClientError, ValueError) as error:
             report.failed[source] = f"{source}: cannot list state files: {_reason(error)}"
             continue
-        for uri in uris:
-            load_state_file(conn, source, uri, partial(read_state_file, uri, s3), report, now)
+        for start in range(0, len(uris), BATCH):
+            reads = {uri: partial(read_state_file, uri, s3) for uri in uris[start:start + BATCH]}
+            load_state_files(conn, source, reads, report, now)
         _remove_vanished(conn, source, set(uris), report)
     if log:
         log.info(f"{len(report.loaded)} states loaded ({report.rows} resources), {len(report.unchanged)} "
@@ -69,24 +85,34 @@ def load_sources(
     return report
 
 
-def load_state_file(
-    conn: psycopg.Connection, source: str, uri: str, read: Callable[[], bytes], report: LoadReport, now: datetime
+def load_state_files(
+    conn: psycopg.Connection, source: str, reads: dict[str, Callable[[], bytes]], report: LoadReport,
+    now: datetime,
 ) -> None:
-    try:
-        state = parse_state(uri, read())
-    except (OSError, BotoCoreError, ClientError, StateError) as error:
-        message = str(error) if isinstance(error, StateError) else f"{uri}: cannot read: {_reason(error)}"
-        _record(conn, source, uri, now, status="failed", message=message)
-        report.failed[uri] = message
-        return
-    if state.lineage is not None and _loaded(conn, uri) == (state.lineage, state.serial):
-        _record(conn, source, uri, now, status="ok")  # the rows loaded before are the state's rows
-        report.unchanged.append(uri)
+    """Read and parse each state file (uri -> its reader), then replace the slices of those that changed in one
+    transaction and one COPY; a file that cannot be read or parsed is recorded as failed and keeps its rows."""
+    loaded = _loaded(conn, list(reads))
+    changed = []
+    for uri, read in reads.items():
+        try:
+            state = parse_state(uri, read())
+        except (OSError, BotoCoreError, ClientError, StateError) as error:
+            message = str(error) if isinstance(error, StateError) else f"{uri}: cannot read: {_reason(error)}"
+            _record(conn, source, now, [(uri, "failed", message, None)])
+            report.failed[uri] = message
+        else:
+            if state.lineage is not None and loaded.get(uri) == (state.lineage, state.serial):
+                _record(conn, source, now, [(uri, "ok", None, None)])  # the rows loaded before are the state's rows
+                report.unchanged.append(uri)
+            else:
+                changed.append(state)
+    if not changed:
         return
     with conn.transaction():
-        count = replace_slice(conn, DECLARED, {"source_uri": uri}, COLUMNS, _rows(state, now))
-        _record(conn, source, uri, now, status="ok", state=state, count=count)
-    report.loaded[uri] = count
+        slices = [{"source_uri": state.source_uri} for state in changed]
+        replace_slices(conn, DECLARED, slices, COLUMNS, (row for state in changed for row in _rows(state, now)))
+        _record(conn, source, now, [(state.source_uri, "ok", None, state) for state in changed])
+    report.loaded |= {state.source_uri: len(state.resources) for state in changed}
 
 
 def conflicts(conn: psycopg.Connection) -> list[tuple[str, str, list[str]]]:
@@ -101,11 +127,13 @@ def _rows(state: State, now: datetime):
                Jsonb(r.attributes), now, r.account_id, r.region)
 
 
-def _loaded(conn: psycopg.Connection, uri: str) -> tuple[str, int] | None:
-    row = conn.execute(
-        "SELECT lineage, serial FROM raw_terraform.states WHERE source_uri = %s AND loaded_at IS NOT NULL", [uri]
-    ).fetchone()
-    return tuple(row) if row else None
+def _loaded(conn: psycopg.Connection, uris: list[str]) -> dict[str, tuple[str, int]]:
+    """uri -> (lineage, serial) of the rows loaded last, for those of ``uris`` loaded before."""
+    rows = conn.execute(
+        "SELECT source_uri, lineage, serial FROM raw_terraform.states WHERE source_uri = ANY(%s) AND loaded_at IS NOT NULL",
+        [uris],
+    ).fetchall()
+    return {uri: (lineage, serial) for uri, lineage, serial in rows}
 
 
 def _remove_vanished(conn: psycopg.Connection, source: str, listed: set[str], report: LoadReport) -> None:
@@ -117,29 +145,17 @@ def _remove_vanished(conn: psycopg.Connection, source: str, listed: set[str], re
         report.removed.append(uri)
 
 
-def _record(conn, source: str, uri: str, now: datetime, *, status: str, message: str | None = None,
-            state: State | None = None, count: int | None = None) -> None:
-    """The latest attempt of ``uri``; a failure keeps the serial, lineage and loaded_at of the rows still there."""
-    loaded = state is not None
-    conn.execute(
-        """
-        INSERT INTO raw_terraform.states AS s (source_uri, source, workspace, serial, lineage, terraform_version,
-            resource_count, status, message, attempted_at, loaded_at)
-        VALUES (%(uri)s, %(source)s, %(workspace)s, %(serial)s, %(lineage)s, %(version)s, %(count)s, %(status)s, %(message)s,
-            %(now)s, %(loaded_at)s)
-        ON CONFLICT (source_uri) DO UPDATE SET source = excluded.source, status = excluded.status, message = excluded.message,
-            attempted_at = excluded.attempted_at,
-            serial = CASE WHEN %(loaded)s THEN excluded.serial ELSE s.serial END,
-            lineage = CASE WHEN %(loaded)s THEN excluded.lineage ELSE s.lineage END,
-            terraform_version = CASE WHEN %(loaded)s THEN excluded.terraform_version ELSE s.terraform_version END,
-            resource_count = CASE WHEN %(loaded)s THEN excluded.resource_count ELSE s.resource_count END,
-            loaded_at = CASE WHEN %(loaded)s THEN excluded.loaded_at ELSE s.loaded_at END
-        """,
-        {"uri": uri, "source": source, "workspace": workspace(uri), "serial": state.serial if state else None,
-         "lineage": state.lineage if state else None, "version": state.terraform_version if state else None,
-         "count": count, "status": status, "message": message, "now": now, "loaded_at": now if loaded else None,
-         "loaded": loaded},
-    )
+def _record(conn, source: str, now: datetime, attempts: list[tuple[str, str, str | None, State | None]]) -> None:
+    """The latest attempt of each (uri, status, message, state loaded or None), in one round trip; a failure keeps
+    the serial, lineage and loaded_at of the rows still there."""
+    with conn.cursor() as cur:
+        cur.executemany(RECORD, [
+            {"uri": uri, "source": source, "workspace": workspace(uri), "serial": state and state.serial,
+             "lineage": state and state.lineage, "version": state and state.terraform_version,
+             "count": state and len(state.resources), "status": status, "message": message, "now": now,
+             "loaded_at": now if state else None, "loaded": state is not None}
+            for uri, status, message, state in attempts
+        ])
 
 
 def _reason(error: Exception) -> str:

@@ -2,7 +2,7 @@
 loader, and its locks."""
 
 from cloudforge.warehouse.connection import connect, create_database, database_url, sqlalchemy_url, warehouse_url
-from cloudforge.warehouse.loader import replace_slice, replace_slice_csv
+from cloudforge.warehouse.loader import replace_slice, replace_slice_csv, replace_slices
 from cloudforge.warehouse.locks import RunInProgress, lock_slice, run_lock
 from cloudforge.warehouse.migrations import MigrationError, ensure_schema
 
@@ -16,6 +16,7 @@ __all__ = [
     "lock_slice",
     "replace_slice",
     "replace_slice_csv",
+    "replace_slices",
     "run_lock",
     "sqlalchemy_url",
     "warehouse_url",

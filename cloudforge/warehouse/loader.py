@@ -30,8 +30,24 @@ def replace_slice(
 
     ``table`` is (schema, name); ``rows`` are tuples in ``columns`` order. Returns the number of rows loaded.
     """
+    return replace_slices(conn, table, [slice_key], columns, rows)
+
+
+def replace_slices(
+    conn: psycopg.Connection,
+    table: tuple[str, str],
+    slice_keys: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> int:
+    """``replace_slice`` for several slices of ``table`` (keyed by the same columns) at once: one transaction, one
+    DELETE, one COPY, so many small slices (a source's state files) pay the round trips and the commit once.
+
+    Each slice is still replaced atomically; ``rows`` are those of all of them. Writers sharing slices pass them
+    in the same order (sorted), so they never wait on each other crosswise.
+    """
     loaded = 0
-    with _replacing(conn, table, slice_key, columns, sql.SQL("")) as copier:
+    with _replacing(conn, table, slice_keys, columns, sql.SQL("")) as copier:
         for row in rows:
             copier.write_row(row)
             loaded += 1
@@ -54,28 +70,31 @@ def replace_slice_csv(
     window of a slice replaced on its own.
     """
     options = sql.SQL(" (FORMAT csv)")
-    with _replacing(conn, table, slice_key, columns, options, QueuedLibpqWriter, window) as copier:
+    with _replacing(conn, table, [slice_key], columns, options, QueuedLibpqWriter, window) as copier:
         for chunk in chunks:
             copier.write(chunk)
 
 
 @contextmanager
 def _replacing(
-    conn, table, slice_key, columns, options: sql.Composable, writer=None, window=None
+    conn, table, slice_keys, columns, options: sql.Composable, writer=None, window=None
 ) -> Iterator[psycopg.Copy]:
     target = sql.Identifier(*table)
-    conditions = [sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder()) for column in slice_key]
-    bounds = []
+    each = sql.SQL(" AND ").join(
+        sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder()) for column in slice_keys[0]
+    )
+    where = sql.SQL(" OR ").join([sql.SQL("({})").format(each)] * len(slice_keys))
+    values = [value for slice_key in slice_keys for value in slice_key.values()]
     if window is not None:
         column, start, end = window
-        conditions.append(sql.SQL("{0} >= %s AND {0} < %s").format(sql.Identifier(column)))
-        bounds = [start, end]
-    where = sql.SQL(" AND ").join(conditions)
+        where = sql.SQL("({0}) AND {1} >= %s AND {1} < %s").format(where, sql.Identifier(column))
+        values += [start, end]
     copy = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
         target, sql.SQL(", ").join(map(sql.Identifier, columns)), options
     )
     with conn.transaction(), conn.cursor() as cur:
-        lock_slice(cur, table, slice_key)  # a concurrent replacement of this slice commits first, or waits
-        cur.execute(sql.SQL("DELETE FROM {} WHERE {}").format(target, where), [*slice_key.values(), *bounds])
+        for slice_key in slice_keys:
+            lock_slice(cur, table, slice_key)  # a concurrent replacement of this slice commits first, or waits
+        cur.execute(sql.SQL("DELETE FROM {} WHERE {}").format(target, where), values)
         with cur.copy(copy, writer=writer(cur) if writer else None) as copier:
             yield copier

@@ -25,6 +25,7 @@ from (
         lower(trim(tag.key)) as folded_key
     from {{ relation }} as tagged
     cross join lateral jsonb_each_text(tagged.{{ tags_column }}) as tag
+    offset 0  -- every tag first, then one hash join with the synonyms, not one join per tagged row
 ) as tags
 left join {{ ref('tag_key_synonyms') }} as synonyms
     on synonyms.raw_key = tags.folded_key

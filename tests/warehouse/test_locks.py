@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cloudforge.warehouse import RunInProgress, connect, create_database, replace_slice, run_lock
+from cloudforge.warehouse import RunInProgress, connect, create_database, replace_slice, replace_slices, run_lock
 from cloudforge.warehouse.locks import lock_key, run_lock_holder
 
 TABLE = ("public", "items")
@@ -140,6 +140,14 @@ def test_other_slices_are_replaced_while_one_is_locked(items: str):
         ("s", 1, "first"), ("s", 2, "first"), ("s", 3, "first"),
         ("t", 1, "second"), ("t", 2, "second"), ("t", 3, "second"),
     ]
+
+
+def test_several_slices_are_replaced_together_and_only_they(items: str):
+    with connect(items, autocommit=True) as conn:
+        conn.execute("INSERT INTO items VALUES ('u', 1, 'other')")
+        rows = [("s", 5, "both"), ("t", 6, "both"), ("t", 7, "both")]
+        assert replace_slices(conn, TABLE, [{"slice": "s"}, {"slice": "t"}], COLUMNS, rows) == 3
+    assert slice_rows(items) == [("s", 5, "both"), ("t", 6, "both"), ("t", 7, "both"), ("u", 1, "other")]
 
 
 def test_a_slice_lock_key_is_the_same_in_every_process():

@@ -1,7 +1,8 @@
 -- Every compared attribute whose declared and live values differ (a blank value, null "" [] {}, is no value): the
 -- attributes both sides have, tags key by key (tags.<key>), with the attribute ignore rule that covers it, if any.
--- Tags are expanded only where the two tag objects differ: equal objects have no differing key.
-with pairs as (
+-- Tags are expanded only where the two tag objects differ: equal objects have no differing key; an attribute whose
+-- two values are equal is not blanked to be compared again. pairs is not materialized: both branches read the table.
+with pairs as not materialized (
     select resource_key, resource_type, terraform_type, resource_id, declared_attributes, live_attributes
     from {{ ref('int_drift__resource_pairs') }}
     where is_declared and is_running
@@ -19,6 +20,7 @@ compared as (
     from pairs
     cross join lateral jsonb_object_keys(pairs.declared_attributes) as attribute (name)
     where attribute.name <> 'tags' and pairs.live_attributes ? attribute.name
+        and pairs.declared_attributes -> attribute.name is distinct from pairs.live_attributes -> attribute.name
 
     union all
 

@@ -24,8 +24,10 @@ select
             or coalesce(doc -> 'Aliases', '[]'::jsonb) @? '$[*] ? (@ starts with "alias/aws/")'
         else false
     end, false) as is_aws_default,
-    jsonb_build_object('tags', tags) || case resource_type
+    -- tags in each type's object: concatenating two objects (||) cost a third of this model's time
+    case resource_type
         when 'ec2_instance' then jsonb_build_object(
+            'tags', tags,
             'instance_type', doc -> 'InstanceType',
             'ami', doc -> 'ImageId',
             'subnet_id', doc -> 'SubnetId',
@@ -34,34 +36,41 @@ select
             'monitoring', to_jsonb(doc -> 'Monitoring' ->> 'State' = 'enabled')
         )
         when 'security_group' then jsonb_build_object(
+            'tags', tags,
             'name', doc -> 'GroupName',
             'description', doc -> 'Description',
             'vpc_id', doc -> 'VpcId',
             'ingress', {{ drift_rules('doc', 'IpPermissions', 'resource_id') }},
             'egress', {{ drift_rules('doc', 'IpPermissionsEgress', 'resource_id') }}
         )
-        when 'vpc' then jsonb_build_object('cidr_block', doc -> 'CidrBlock')
+        when 'vpc' then jsonb_build_object('tags', tags, 'cidr_block', doc -> 'CidrBlock')
         when 'subnet' then jsonb_build_object(
+            'tags', tags,
             'vpc_id', doc -> 'VpcId',
             'cidr_block', doc -> 'CidrBlock',
             'availability_zone', doc -> 'AvailabilityZone',
             'map_public_ip_on_launch', doc -> 'MapPublicIpOnLaunch'
         )
         when 'ebs_volume' then jsonb_build_object(
+            'tags', tags,
             'availability_zone', doc -> 'AvailabilityZone',
             'size', doc -> 'Size',
             'type', doc -> 'VolumeType',
             'encrypted', doc -> 'Encrypted',
             'kms_key_id', doc -> 'KmsKeyId'
         )
-        when 'ebs_snapshot' then jsonb_build_object('volume_id', doc -> 'VolumeId', 'encrypted', doc -> 'Encrypted')
+        when 'ebs_snapshot' then jsonb_build_object(
+            'tags', tags, 'volume_id', doc -> 'VolumeId', 'encrypted', doc -> 'Encrypted'
+        )
         when 'elastic_ip' then jsonb_build_object(
+            'tags', tags,
             'domain', doc -> 'Domain',
             'instance', doc -> 'InstanceId',
             'network_interface', doc -> 'NetworkInterfaceId'
         )
-        when 's3_bucket' then jsonb_build_object('bucket', doc -> 'Name')
+        when 's3_bucket' then jsonb_build_object('tags', tags, 'bucket', doc -> 'Name')
         when 'rds_instance' then jsonb_build_object(
+            'tags', tags,
             'engine', doc -> 'Engine',
             'engine_version', doc -> 'EngineVersion',
             'instance_class', doc -> 'DBInstanceClass',
@@ -74,13 +83,15 @@ select
             'backup_retention_period', doc -> 'BackupRetentionPeriod',
             'auto_minor_version_upgrade', doc -> 'AutoMinorVersionUpgrade'
         )
-        when 'iam_user' then jsonb_build_object('name', doc -> 'UserName', 'path', doc -> 'Path')
+        when 'iam_user' then jsonb_build_object('tags', tags, 'name', doc -> 'UserName', 'path', doc -> 'Path')
         when 'iam_role' then jsonb_build_object(
+            'tags', tags,
             'name', doc -> 'RoleName',
             'path', doc -> 'Path',
             'max_session_duration', doc -> 'MaxSessionDuration'
         )
         when 'lambda_function' then jsonb_build_object(
+            'tags', tags,
             'runtime', doc -> 'Runtime',
             'handler', doc -> 'Handler',
             'memory_size', doc -> 'MemorySize',
@@ -90,12 +101,14 @@ select
             'architectures', {{ drift_sorted("doc -> 'Architectures'") }}
         )
         when 'load_balancer' then jsonb_build_object(
+            'tags', tags,
             'internal', to_jsonb(doc ->> 'Scheme' = 'internal'),
             'load_balancer_type', doc -> 'Type',
             'subnets', {{ drift_sorted("doc -> 'AvailabilityZones'", 'SubnetId') }},
             'security_groups', {{ drift_sorted("doc -> 'SecurityGroups'") }}
         )
         when 'kms_key' then jsonb_build_object(
+            'tags', tags,
             'description', doc -> 'Description',
             'key_usage', doc -> 'KeyUsage',
             'customer_master_key_spec', doc -> 'CustomerMasterKeySpec',

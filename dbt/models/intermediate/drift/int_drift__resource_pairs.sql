@@ -1,8 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(materialized='table', unlogged=true) }}
 -- Each resource of either world once: a declaration with the running resource it names (same type and id, and
 -- the same account when the state says which), and every running resource no state declares, except what AWS
 -- creates on its own. A table: drift_resources and drift_attributes (through int_drift__attribute_differences) both
--- read it, and as a view the matching (and the team resolution of the declarations) ran once for each.
+-- read it, and as a view the matching (and the team resolution of the declarations) ran once for each. Unlogged:
+-- every build rebuilds it from the marts before its readers, so its rows need no write-ahead log (a crash empties
+-- it, the next build refills it).
 with declared as (
     select * from {{ ref('int_drift__declared_resources') }}
 ),
@@ -11,8 +13,8 @@ live as (
     select * from {{ ref('int_drift__live_resources') }}
 ),
 
-matched as (
-    select distinct on (declared.resource_type, declared.resource_id, declared.account_id)
+candidates as not materialized (  -- computed per branch of matched, over its declarations only
+    select
         declared.*,
         live.resource_key as live_resource_key,
         live.account_id as live_account_id,
@@ -25,7 +27,21 @@ matched as (
         on live.resource_type = declared.resource_type
         and live.resource_id = declared.resource_id
         and (declared.account_id is null or live.account_id = declared.account_id)
-    order by declared.resource_type, declared.resource_id, declared.account_id, live.account_id
+),
+
+-- A declaration naming its account has at most one candidate (no sort needed); one without (rare) takes the
+-- resource of the first account running it.
+matched as (
+    select * from candidates
+    where account_id is not null
+
+    union all
+
+    (
+        select distinct on (resource_type, resource_id) * from candidates
+        where account_id is null
+        order by resource_type, resource_id, live_account_id
+    )
 ),
 
 -- The team of a declaration from its declared tags, needed only where no running resource says one.

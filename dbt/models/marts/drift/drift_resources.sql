@@ -2,7 +2,7 @@
 -- and running, a compared attribute differs and no ignore rule covers it), missing (declared, not running),
 -- unmanaged (running, not declared). Ignored resources keep their category and say why they are ignored; the
 -- counts leave them out. monthly_cost: the last 30 days of billing data for the resource (marts.cost_daily).
-with pairs as (
+with pairs as not materialized (  -- read twice: as a table, not copied into a CTE first
     select * from {{ ref('int_drift__resource_pairs') }}
 ),
 
