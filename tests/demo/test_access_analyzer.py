@@ -9,7 +9,7 @@ from cloudforge.clock import Clock
 from demo.access_analyzer import ACCESS_ANALYZER
 from demo.seeding import account_client
 
-ACCOUNT, OTHER = "444444444444", "555555555555"  # accounts no other test seeds
+ACCOUNT, OTHER = "461046104610", "572057205720"  # accounts no other test uses (the shared moto server keeps state)
 
 
 @pytest.fixture
