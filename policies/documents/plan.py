@@ -278,8 +278,9 @@ def _plan_vpc(c: _Change) -> Doc:
         "id": c.known("id"),
         "cidr_block": c.known("cidr_block"),
         "is_default": is_default,
-        # a flow log declared for the VPC (a VPC without one in the plan records no traffic)
-        "flow_logs_enabled": bool(c.joined.get("aws_flow_log")),
+        # a flow log declared for the VPC; without one in the plan, unknown until apply: flow logs are often
+        # another stack's or the organisation's (like a trail bucket's logging), and the inventory judges them
+        "flow_logs_enabled": True if c.joined.get("aws_flow_log") else UNKNOWN,
         "tags": c.tags(),
     }
 

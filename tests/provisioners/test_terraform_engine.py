@@ -63,7 +63,9 @@ def test_a_policy_document_keeps_its_references_as_expressions():
 def test_the_gate_judges_terraform_plans_like_cloudforge_policy_check():
     assert gate_plan(PLANS / "compliant.plan.json", PolicyConfig(), NOW).passed
     denied = gate_plan(PLANS / "public_unencrypted_bucket.plan.json", PolicyConfig(), NOW)
-    assert not denied.passed and {f.resource_key for f in denied.findings} == {"aws_s3_bucket.public"}
+    # the fixture's log group has no KMS key and keeps events forever: judged like the bucket
+    assert not denied.passed and {f.resource_key for f in denied.findings} == {
+        "aws_s3_bucket.public", "aws_cloudwatch_log_group.app"}
 
 
 def test_role_documents_go_through_jsonencode_too():
