@@ -16,32 +16,31 @@ import rego.v1
 # {"resource": key, "message": ...} for each trail that lacks the recommendation's filter, alarm or subscriber.
 denials(trails, clauses, what) := {{"resource": key, "message": message} |
 	some key, trail in trails
-	message := problem(trail, clauses, what)
+	message := problem(trail, matching(trail, clauses), what)
 }
 
 problem(trail, _, _) := "the trail delivers no events to CloudWatch Logs" if {
 	trail.cloudwatch_logs_integrated == false
 }
 
-problem(trail, clauses, what) := sprintf("no metric filter on its CloudWatch Logs log group matches %s", [what]) if {
+problem(trail, found, what) := sprintf("no metric filter on its CloudWatch Logs log group matches %s", [what]) if {
 	trail.cloudwatch_logs_integrated == true
 	is_array(trail.metric_filters)
 	every metric_filter in trail.metric_filters {
 		is_string(metric_filter.pattern)
 	}
-	count(matching(trail, clauses)) == 0
+	count(found) == 0
 }
 
-problem(trail, clauses, what) := sprintf("no alarm watches the metric filter for %s (%s)", [what, names(found)]) if {
-	found := matching(trail, clauses)
+problem(_, found, what) := sprintf("no alarm watches the metric filter for %s (%s)", [what, names(found)]) if {
 	count(found) > 0
 	every metric_filter in found {
 		metric_filter.alarmed == false
 	}
 }
 
-problem(trail, clauses, what) := message if {
-	alarmed := [metric_filter | some metric_filter in matching(trail, clauses); metric_filter.alarmed == true]
+problem(_, found, what) := message if {
+	alarmed := [metric_filter | some metric_filter in found; metric_filter.alarmed == true]
 	count(alarmed) > 0
 	every metric_filter in alarmed {
 		metric_filter.subscribed == false
@@ -54,20 +53,36 @@ matching(trail, clauses) := [metric_filter |
 	is_array(trail.metric_filters)
 	some metric_filter in trail.metric_filters
 	is_string(metric_filter.pattern)
+	present := clauses_of(metric_filter.pattern)
 	every clause in clauses {
-		regex.match(clause_regex(clause), metric_filter.pattern)
+		clause in present
 	}
 ]
 
-# `\$\.eventName\s*=\s*"?CreateTrail"?($|[^A-Za-z0-9])`: the field, the operator, the value quoted or not
-# and nothing that would make it a longer name.
-clause_regex([field, operator, value]) := sprintf(`\$\.%s\s*%s\s*"?%s"?($|[^A-Za-z0-9])`, [
-	escape(field),
-	replace(operator, " ", `\s+`),
-	escape(value),
-])
+# A pattern's clauses: the input's patterns are read once per evaluation (every recommendation looks them up in
+# input_patterns), another (a test's trail) when asked.
+clauses_of(pattern) := input_patterns[pattern]
 
-escape(text) := strings.replace_n({".": `\.`, "*": `\*`, "$": `\$`}, text)
+clauses_of(pattern) := pattern_clauses(pattern) if not input_patterns[pattern]
+
+input_patterns[pattern] := pattern_clauses(pattern) if some pattern in distinct_input_patterns
+
+distinct_input_patterns contains pattern if {
+	some trail in input.resources.cloudtrail_trail
+	some metric_filter in trail.metric_filters
+	pattern := metric_filter.pattern
+	is_string(pattern)
+}
+
+# The [field, operator, value] clauses of a filter pattern, read in one pass (a pattern is read once per
+# recommendation, not once per clause): `($.eventName = "CreateTrail")` and `$.eventName=CreateTrail` are
+# both ["eventName", "=", "CreateTrail"]; `$.eventName = CreateTrailX` is another value; an operator's words
+# are joined by one space (`NOT  EXISTS` is "NOT EXISTS", with the value "").
+pattern_clauses(pattern) := {[field, concat(" ", regex.split(`\s+`, operator)), trim(value, `"`)] |
+	some [_, field, operator, value] in regex.find_all_string_submatch_n(clause_syntax, pattern, -1)
+}
+
+clause_syntax := `\$\.([A-Za-z0-9_.\[\]]+)\s*(!=|=|>=|<=|>|<|NOT\s+EXISTS|IS\s+NULL|IS\s+TRUE|IS\s+FALSE)\s*("[^"]*"|[^\s()|&"]*)`
 
 names(metric_filters) := concat(", ", sort([name(metric_filter) | some metric_filter in metric_filters]))
 

@@ -72,3 +72,14 @@ test_unknowns_never_deny if {
 		"trail changes",
 	)) == 0
 }
+
+test_the_inputs_patterns_read_once_match_as_any_other if {
+	trail := watched([
+		{"name": "trail", "pattern": trail_pattern, "alarmed": true, "subscribed": true},
+		{"name": "longer", "pattern": `{ ($.eventName = CreateTrailX) || ($.eventName = StopLogging) }`},
+	])
+	monitoring.input_patterns == {} with input as {"resources": {}}
+	count(monitoring.input_patterns) == 2 with input as {"resources": {"cloudtrail_trail": {"t": trail}}}
+	[f.name | some f in monitoring.matching(trail, trail_changes)] == ["trail"] with input as {"resources": {"cloudtrail_trail": {"t": trail}}}
+	[f.name | some f in monitoring.matching(trail, trail_changes)] == ["trail"]
+}
