@@ -82,12 +82,13 @@ class DbtBuild:
 
 
 def dbt_build(settings: Settings, url: str, select: tuple[str, ...] = ()) -> DbtBuild:
-    """`dbt build` with the settings' vars, of ``select`` (with the tests whose every parent is selected) or of
-    the whole project. dbt's log is shown only when the build fails."""
-    from pipelines.dbt import dbt_resource, dbt_vars
+    """`dbt build` with the settings' vars as the platform's steps run it (unit tests left out), of ``select``
+    (with the tests whose every parent is selected) or of the whole project. dbt's log is shown only when the
+    build fails."""
+    from pipelines.dbt import PRODUCTION_EXCLUDES, dbt_resource, dbt_vars
 
     _prepare_dbt_manifest()
-    args = ["build", "--vars", json.dumps(dbt_vars(settings))]
+    args = ["build", "--vars", json.dumps(dbt_vars(settings)), *PRODUCTION_EXCLUDES]
     if select:
         args += ["--indirect-selection", "cautious", "--select", " ".join(select)]
     log = io.StringIO()  # dagster-dbt echoes dbt's log on stdout

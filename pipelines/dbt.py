@@ -39,6 +39,9 @@ PARTIAL_PARSE = "partial_parse.msgpack"
 # Per vars and warehouse, the target directory of the latest build, whose partial parse the next build reads.
 LATEST_BUILDS = "latest-builds"
 INDIRECT_SELECTION = "DBT_INDIRECT_SELECTION"
+# Production builds leave the YAML unit tests out: they test the models' SQL on fixed inputs, not the warehouse's
+# data, so they run in the test suite (tests/dbt/test_dbt_unit_tests.py), not on every build.
+PRODUCTION_EXCLUDES = ("--exclude-resource-type", "unit_test")
 
 
 def dbt_project() -> DbtProject:
@@ -128,7 +131,7 @@ def build_dbt_assets(settings: Settings, project: DbtProject | None = None) -> l
             rebuild_outdated_models(context, dbt.warehouse_url, json.loads(project.manifest_path.read_text()))
             # The vars as of this build, not of when the definitions loaded: a long-lived code location's
             # daily schedule builds each day's "today".
-            build_args = ["build", "--vars", json.dumps(dbt_vars(settings))]
+            build_args = ["build", "--vars", json.dumps(dbt_vars(settings)), *PRODUCTION_EXCLUDES]
             yield from dbt.cli(build_args, context=context).stream()
 
         return build
