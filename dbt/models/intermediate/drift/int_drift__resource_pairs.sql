@@ -5,16 +5,19 @@
 -- read it, and as a view the matching (and the team resolution of the declarations) ran once for each. Unlogged:
 -- every build rebuilds it from the marts before its readers, so its rows need no write-ahead log (a crash empties
 -- it, the next build refills it).
-with declared as (
+-- Neither side is materialized (as a CTE read twice would be, written aside whole): the full join reads each once,
+-- and unnamed again only the rare declarations without an account and the resources they name.
+with declared as not materialized (
     select * from {{ ref('int_drift__declared_resources') }}
 ),
 
-live as (
+live as not materialized (
     select * from {{ ref('int_drift__live_resources') }}
 ),
 
-candidates as not materialized (  -- computed per branch of matched, over its declarations only
-    select
+-- A declaration without an account (rare) takes the resource of the first account running it.
+unnamed as (
+    select distinct on (declared.resource_type, declared.resource_id)
         declared.*,
         live.resource_key as live_resource_key,
         live.account_id as live_account_id,
@@ -26,22 +29,63 @@ candidates as not materialized (  -- computed per branch of matched, over its de
     left join live
         on live.resource_type = declared.resource_type
         and live.resource_id = declared.resource_id
-        and (declared.account_id is null or live.account_id = declared.account_id)
+    where declared.account_id is null
+    order by declared.resource_type, declared.resource_id, live.account_id
 ),
 
--- A declaration naming its account has at most one candidate (no sort needed); one without (rare) takes the
--- resource of the first account running it.
+-- Declarations naming their account and running resources in one hash full join: each declaration with the
+-- resource it names, and each running resource no declaration names (what AWS creates on its own left out), so
+-- neither side is kept aside to be anti-joined later.
 matched as (
-    select * from candidates
-    where account_id is not null
+    select
+        coalesce(live.resource_key, concat_ws('/', 'aws', declared.account_id, declared.region,
+            declared.resource_type, declared.resource_id)) as resource_key,
+        coalesce(live.account_id, declared.account_id) as account_id,
+        coalesce(live.region, declared.region) as region,
+        coalesce(live.resource_type, declared.resource_type) as resource_type,
+        declared.terraform_type,
+        coalesce(live.resource_id, declared.resource_id) as resource_id,
+        coalesce(live.name, declared.resource_id) as name,
+        live.team as live_team,
+        declared.state_uri,
+        declared.address,
+        declared.declared_by,
+        coalesce(declared.is_conflict, false) as is_conflict,
+        declared.declared_attributes,
+        live.live_attributes,
+        declared.state_uri is not null as is_declared,
+        live.resource_key is not null as is_running
+    from (select * from declared where account_id is not null) as declared
+    full join live
+        on live.resource_type = declared.resource_type
+        and live.resource_id = declared.resource_id
+        and live.account_id = declared.account_id
+    where declared.state_uri is not null
+        or (
+            not live.is_aws_default
+            and not exists (select from unnamed where unnamed.live_resource_key = live.resource_key)
+        )
 
     union all
 
-    (
-        select distinct on (resource_type, resource_id) * from candidates
-        where account_id is null
-        order by resource_type, resource_id, live_account_id
-    )
+    select
+        coalesce(live_resource_key, concat_ws('/', 'aws', account_id, region, resource_type, resource_id)),
+        coalesce(live_account_id, account_id),
+        coalesce(live_region, region),
+        resource_type,
+        terraform_type,
+        resource_id,
+        coalesce(name, resource_id),
+        live_team,
+        state_uri,
+        address,
+        declared_by,
+        is_conflict,
+        declared_attributes,
+        live_attributes,
+        true,
+        live_resource_key is not null
+    from unnamed
 ),
 
 -- The team of a declaration from its declared tags, needed only where no running resource says one.
@@ -51,7 +95,7 @@ declared_tags as (
         case when jsonb_typeof(declared_attributes -> 'tags') = 'object'
             then declared_attributes -> 'tags' else '{}'::jsonb end as tags
     from matched
-    where live_team is null
+    where is_declared and live_team is null
 ),
 
 normalized as (
@@ -67,48 +111,21 @@ teams as (
 )
 
 select
-    coalesce(live_resource_key, concat_ws('/', 'aws', account_id, region, resource_type, resource_id))
-        as resource_key,
-    coalesce(live_account_id, account_id) as account_id,
-    coalesce(live_region, region) as region,
-    resource_type,
-    terraform_type,
-    resource_id,
-    coalesce(name, resource_id) as name,
+    matched.resource_key,
+    matched.account_id,
+    matched.region,
+    matched.resource_type,
+    matched.terraform_type,
+    matched.resource_id,
+    matched.name,
     coalesce(matched.live_team, teams.team) as team,
-    state_uri,
-    address,
-    declared_by,
-    is_conflict,
-    declared_attributes,
-    live_attributes,
-    true as is_declared,
-    live_resource_key is not null as is_running
+    matched.state_uri,
+    matched.address,
+    matched.declared_by,
+    matched.is_conflict,
+    matched.declared_attributes,
+    matched.live_attributes,
+    matched.is_declared,
+    matched.is_running
 from matched
 left join teams on teams.address_key = matched.state_uri || ' ' || matched.address
-
-union all
-
-select
-    live.resource_key,
-    live.account_id,
-    live.region,
-    live.resource_type,
-    null as terraform_type,
-    live.resource_id,
-    live.name,
-    live.team,
-    null as state_uri,
-    null as address,
-    null as declared_by,
-    false as is_conflict,
-    null as declared_attributes,
-    live.live_attributes,
-    false as is_declared,
-    true as is_running
-from live
-where not live.is_aws_default
-    and not exists (
-        select from matched
-        where matched.live_resource_key = live.resource_key
-    )
