@@ -29,7 +29,7 @@ from cloudforge.warehouse import connect, create_database, database_url, ensure_
 
 LOAD_TARGET = 0.5
 MODELS_TARGET = 2.0
-ROUNDS = 3
+ROUNDS = 5
 PER_STATE = 1_000
 ACCOUNT, REGION = "111111111111", "us-east-1"
 PREREQUISITES = ("+resources", "+cost_daily")

@@ -26,19 +26,21 @@ SECURITY_ATTRIBUTES = frozenset({
 })
 RULE_ATTRIBUTES = ("ingress", "egress")
 SORTED_LISTS = ("vpc_security_group_ids", "security_groups", "subnets", "architectures")
+RESHAPED = frozenset(RULE_ATTRIBUTES + SORTED_LISTS)
 PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp", "-1": "all", "all": "all"}
 
 
 def canonical_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
     """``attributes`` (a Terraform instance's) with rule sets and id lists in their comparable form."""
     canonical = dict(attributes)
-    for name in RULE_ATTRIBUTES:
-        if isinstance(canonical.get(name), list):
-            canonical[name] = sorted({rule for item in canonical[name] if isinstance(item, dict)
-                                      for rule in _rule_strings(item)})
-    for name in SORTED_LISTS:
-        if isinstance(canonical.get(name), list):
-            canonical[name] = sorted(str(item) for item in canonical[name])
+    for name in canonical.keys() & RESHAPED:  # most resources have none: one set intersection, no lookups
+        value = canonical[name]
+        if not isinstance(value, list):
+            continue
+        if name in RULE_ATTRIBUTES:
+            canonical[name] = sorted({rule for item in value if isinstance(item, dict) for rule in _rule_strings(item)})
+        else:
+            canonical[name] = sorted(str(item) for item in value)
     return canonical
 
 
