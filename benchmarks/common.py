@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -85,10 +84,10 @@ def dbt_build(settings: Settings, url: str, select: tuple[str, ...] = ()) -> Dbt
     """`dbt build` with the settings' vars as the platform's steps run it (unit tests left out), of ``select``
     (with the tests whose every parent is selected) or of the whole project. dbt's log is shown only when the
     build fails."""
-    from pipelines.dbt import PRODUCTION_EXCLUDES, dbt_resource, dbt_vars
+    from pipelines.dbt import build_command, dbt_resource
 
     _prepare_dbt_manifest()
-    args = ["build", "--vars", json.dumps(dbt_vars(settings)), *PRODUCTION_EXCLUDES]
+    args = build_command(settings)
     if select:
         args += ["--indirect-selection", "cautious", "--select", " ".join(select)]
     log = io.StringIO()  # dagster-dbt echoes dbt's log on stdout

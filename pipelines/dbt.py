@@ -39,9 +39,6 @@ PARTIAL_PARSE = "partial_parse.msgpack"
 # Per vars and warehouse, the target directory of the latest build, whose partial parse the next build reads.
 LATEST_BUILDS = "latest-builds"
 INDIRECT_SELECTION = "DBT_INDIRECT_SELECTION"
-# Production builds leave the YAML unit tests out: they test the models' SQL on fixed inputs, not the warehouse's
-# data, so they run in the test suite (tests/dbt/test_dbt_unit_tests.py), not on every build.
-PRODUCTION_EXCLUDES = ("--exclude-resource-type", "unit_test")
 
 
 def dbt_project() -> DbtProject:
@@ -83,6 +80,13 @@ class CloudForgeDbtTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str:
         return dbt_resource_props["schema"]
+
+
+def build_command(settings: Settings) -> list[str]:
+    """`dbt build` as the platform's steps run it: the settings' vars as of now, and the YAML unit tests left out
+    (they test the models' SQL on fixed inputs, not the warehouse's data, so they run in the test suite:
+    tests/dbt/test_dbt_unit_tests.py)."""
+    return ["build", "--vars", json.dumps(dbt_vars(settings)), "--exclude-resource-type", "unit_test"]
 
 
 def dbt_vars(settings: Settings) -> dict[str, Any]:
@@ -131,8 +135,7 @@ def build_dbt_assets(settings: Settings, project: DbtProject | None = None) -> l
             rebuild_outdated_models(context, dbt.warehouse_url, json.loads(project.manifest_path.read_text()))
             # The vars as of this build, not of when the definitions loaded: a long-lived code location's
             # daily schedule builds each day's "today".
-            build_args = ["build", "--vars", json.dumps(dbt_vars(settings)), *PRODUCTION_EXCLUDES]
-            yield from dbt.cli(build_args, context=context).stream()
+            yield from dbt.cli(build_command(settings), context=context).stream()
 
         return build
 

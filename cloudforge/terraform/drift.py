@@ -38,7 +38,8 @@ def canonical_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(value, list):
             continue
         if name in RULE_ATTRIBUTES:
-            canonical[name] = sorted({rule for item in value if isinstance(item, dict) for rule in _rule_strings(item)})
+            canonical[name] = sorted({rule for item in value if isinstance(item, dict)
+                                      for rule in _rule_strings(item)})
         else:
             canonical[name] = sorted(str(item) for item in value)
     return canonical

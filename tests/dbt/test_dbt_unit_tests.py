@@ -1,4 +1,4 @@
-"""The dbt project's YAML unit tests. Production builds leave them out (pipelines.dbt.PRODUCTION_EXCLUDES:
+"""The dbt project's YAML unit tests. Production builds leave them out (pipelines.dbt.build_command:
 they test the models' SQL on fixed inputs, not the warehouse's data), so every one of them runs here.
 
 A unit test reads its inputs' columns from the warehouse, so their relations must exist: the project (seeds,
