@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
+import orjson
 import psycopg
 from botocore.exceptions import BotoCoreError, ClientError
 from psycopg.types.json import Jsonb
 
 from assets.terraform.sources import read_state_file, state_files, workspace
-from assets.terraform.state import State, StateError, parse_state
+from assets.terraform.state import State, StateError, StateFile, declared, no_cyclic_gc, read_state
 from cloudforge.warehouse import ensure_schema
 from cloudforge.warehouse.loader import replace_slice, replace_slices
 
@@ -77,7 +78,8 @@ def load_sources(
             continue
         for start in range(0, len(uris), BATCH):
             reads = {uri: partial(read_state_file, uri, s3) for uri in uris[start:start + BATCH]}
-            load_state_files(conn, source, reads, report, now)
+            with no_cyclic_gc():  # the batch's states are freed before the collector runs again
+                load_state_files(conn, source, reads, report, now)
         _remove_vanished(conn, source, set(uris), report)
     if log:
         log.info(f"{len(report.loaded)} states loaded ({report.rows} resources), {len(report.unchanged)} "
@@ -89,30 +91,54 @@ def load_state_files(
     conn: psycopg.Connection, source: str, reads: dict[str, Callable[[], bytes]], report: LoadReport,
     now: datetime,
 ) -> None:
-    """Read and parse each state file (uri -> its reader), then replace the slices of those that changed in one
-    transaction and one COPY; a file that cannot be read or parsed is recorded as failed and keeps its rows."""
+    """Read each state file (uri -> its reader), then replace the slices of those that changed in one transaction
+    and one COPY; a file that cannot be read or parsed is recorded as failed and keeps its rows."""
     loaded = _loaded(conn, list(reads))
     changed = []
     for uri, read in reads.items():
         try:
-            state = parse_state(uri, read())
+            state_file = read_state(uri, read())
         except (OSError, BotoCoreError, ClientError, StateError) as error:
-            message = str(error) if isinstance(error, StateError) else f"{uri}: cannot read: {_reason(error)}"
-            _record(conn, source, now, [(uri, "failed", message, None)])
-            report.failed[uri] = message
+            _failed(conn, source, now, report, uri, error)
         else:
-            if state.lineage is not None and loaded.get(uri) == (state.lineage, state.serial):
+            if state_file.lineage is not None and loaded.get(uri) == (state_file.lineage, state_file.serial):
                 _record(conn, source, now, [(uri, "ok", None, None)])  # the rows loaded before are the state's rows
                 report.unchanged.append(uri)
             else:
-                changed.append(state)
-    if not changed:
-        return
+                changed.append(state_file)
+    while changed:
+        try:
+            states = _replace(conn, source, changed, now)
+        except StateError as error:  # a resource block it cannot read: that file fails, the others are loaded again
+            changed = [state_file for state_file in changed if state_file.source_uri != error.source_uri]
+            _failed(conn, source, now, report, error.source_uri, error)
+        else:
+            report.loaded |= {state.source_uri: len(state.resources) for state in states}
+            return
+
+
+def _replace(conn: psycopg.Connection, source: str, state_files: list[StateFile], now: datetime) -> list[State]:
+    """The slices of ``state_files`` replaced with their declared resources, in one transaction and one COPY. Each
+    file's resources are read from its blocks as the COPY reaches it, so PostgreSQL stores the rows of one state
+    while the next is read (a whole second of 20,000 resources' Python otherwise spent before the COPY starts)."""
+    states = []
+
+    def rows():
+        for state_file in state_files:
+            states.append(state := declared(state_file))
+            yield from _rows(state, now)
+
     with conn.transaction():
-        slices = [{"source_uri": state.source_uri} for state in changed]
-        replace_slices(conn, DECLARED, slices, COLUMNS, (row for state in changed for row in _rows(state, now)))
-        _record(conn, source, now, [(state.source_uri, "ok", None, state) for state in changed])
-    report.loaded |= {state.source_uri: len(state.resources) for state in changed}
+        slices = [{"source_uri": state_file.source_uri} for state_file in state_files]
+        replace_slices(conn, DECLARED, slices, COLUMNS, rows())
+        _record(conn, source, now, [(state.source_uri, "ok", None, state) for state in states])
+    return states
+
+
+def _failed(conn, source: str, now: datetime, report: LoadReport, uri: str, error: Exception) -> None:
+    message = str(error) if isinstance(error, StateError) else f"{uri}: cannot read: {_reason(error)}"
+    _record(conn, source, now, [(uri, "failed", message, None)])
+    report.failed[uri] = message
 
 
 def conflicts(conn: psycopg.Connection) -> list[tuple[str, str, list[str]]]:
@@ -121,10 +147,11 @@ def conflicts(conn: psycopg.Connection) -> list[tuple[str, str, list[str]]]:
 
 
 def _rows(state: State, now: datetime):
+    """The COPY rows of a state's resources; JSON written by orjson (what decoded it: 5x faster than json)."""
     for r in state.resources:
         yield (state.source_uri, state.serial, state.lineage, r.address, r.module, r.mode, r.type, r.name,
-               None if r.index_key is None else Jsonb(r.index_key), r.provider, r.inventory_type, r.resource_id,
-               Jsonb(r.attributes), now, r.account_id, r.region)
+               None if r.index_key is None else Jsonb(r.index_key, orjson.dumps), r.provider, r.inventory_type,
+               r.resource_id, Jsonb(r.attributes, orjson.dumps), now, r.account_id, r.region)
 
 
 def _loaded(conn: psycopg.Connection, uris: list[str]) -> dict[str, tuple[str, int]]:

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -26,6 +26,7 @@ from cloudforge.terraform.types import TERRAFORM_TYPES
 
 SUPPORTED_VERSION = 4
 REDACTED = "(redacted)"
+CONTAINERS = (dict, list)  # what decoded JSON nests: compared by exact type, the cheapest test per value
 SECRET_NAME = re.compile(
     r"(?i)(?:^|[_\-.])(password|passwd|passphrase|secret|token|private_key|access_key|api_key|credentials?)"
     r"(?:$|[_\-.])"
@@ -34,6 +35,10 @@ SECRET_NAME = re.compile(
 
 class StateError(ValueError):
     """A state file that cannot be read as a version 4 state; the message names the file and what is wrong."""
+
+    def __init__(self, source_uri: str, what: str) -> None:
+        super().__init__(f"{source_uri}: {what}")
+        self.source_uri = source_uri
 
 
 @dataclass(slots=True)  # not frozen: 20,000 instances are built per bench load, and a frozen init is 3x slower
@@ -53,27 +58,74 @@ class DeclaredResource:
 
 
 @dataclass(frozen=True)
-class State:
+class StateFile:
+    """A state file decoded, its header checked, its resource blocks not yet read: enough to tell whether it
+    changed since it was loaded, before the per-instance work of ``declared``. The blocks hold the state's
+    secrets: they are never printed (``repr``) and never leave this module but through ``declared``."""
+
     source_uri: str
     terraform_version: str | None
     serial: int | None  # None (with lineage) for an empty file: nothing was ever written to it
+    lineage: str | None
+    blocks: list[Any] = field(default_factory=list, repr=False)
+
+
+@dataclass(frozen=True)
+class State:
+    source_uri: str
+    terraform_version: str | None
+    serial: int | None
     lineage: str | None
     resources: list[DeclaredResource]
 
 
 def parse_state(source_uri: str, content: bytes) -> State:
     """The declared resources of one state file; ``StateError`` naming ``source_uri`` when it is not one."""
+    return declared(read_state(source_uri, content))
+
+
+def read_state(source_uri: str, content: bytes) -> StateFile:
+    """``content`` decoded and its header checked; ``StateError`` when it is not a version 4 state."""
     if not content.strip():
-        return State(source_uri, None, None, None, [])
-    with _no_cyclic_gc():
-        return _parse(source_uri, content)
+        return StateFile(source_uri, None, None, None)
+    with no_cyclic_gc():
+        try:
+            state = orjson.loads(content)  # 3x faster than json on state files; bad UTF-8 is a JSONDecodeError too
+        except json.JSONDecodeError as error:
+            raise StateError(source_uri, f"not JSON ({type(error).__name__} at position "
+                                         f"{getattr(error, 'pos', getattr(error, 'start', '?'))})") from None
+    if not isinstance(state, dict):
+        raise StateError(source_uri, f"a state is a JSON object, found {type(state).__name__}")
+    version = state.get("version")
+    if version != SUPPORTED_VERSION:
+        raise StateError(
+            source_uri, f"state format version {version!r} is not supported; only version 4 (Terraform 0.12 and "
+            "later) is read: run `terraform state pull` with a current Terraform to upgrade it"
+        )
+    serial, lineage = state.get("serial"), state.get("lineage")
+    if not isinstance(serial, int) or not isinstance(lineage, str) or not lineage:
+        raise StateError(source_uri, "a version 4 state needs an integer serial and a lineage")
+    blocks = state.get("resources", [])
+    if not isinstance(blocks, list):
+        raise StateError(source_uri, "resources is not a list")
+    return StateFile(source_uri, state.get("terraform_version"), serial, lineage, blocks)
+
+
+def declared(state_file: StateFile) -> State:
+    """The declared resources of a state file's blocks, scrubbed; ``StateError`` naming the block it cannot read."""
+    with no_cyclic_gc():
+        resources = [row for number, block in enumerate(state_file.blocks)
+                     for row in _resource_rows(state_file.source_uri, number, block)]
+    return State(state_file.source_uri, state_file.terraform_version, state_file.serial, state_file.lineage,
+                 _with_state_account(resources))
 
 
 @contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
+def no_cyclic_gc() -> Iterator[None]:
     """Decoding a state allocates a dict or list per JSON object and array, hundreds of thousands, none in a
-    cycle: the cyclic collector would walk them again and again (a third of the decoding time). Their memory is
-    freed by reference counting as before."""
+    cycle: the cyclic collector would walk them again and again (a third of the decoding time), and once more
+    when it is enabled again while they live: a caller holding states (the loader, for a batch) takes this
+    around all its work, so they are freed by reference counting before the collector runs."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -81,31 +133,6 @@ def _no_cyclic_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _parse(source_uri: str, content: bytes) -> State:
-    try:
-        state = orjson.loads(content)  # 3x faster than json on state files; bad UTF-8 is a JSONDecodeError too
-    except json.JSONDecodeError as error:
-        raise StateError(f"{source_uri}: not JSON ({type(error).__name__} at position "
-                         f"{getattr(error, 'pos', getattr(error, 'start', '?'))})") from None
-    if not isinstance(state, dict):
-        raise StateError(f"{source_uri}: a state is a JSON object, found {type(state).__name__}")
-    version = state.get("version")
-    if version != SUPPORTED_VERSION:
-        raise StateError(
-            f"{source_uri}: state format version {version!r} is not supported; only version 4 (Terraform 0.12 "
-            "and later) is read: run `terraform state pull` with a current Terraform to upgrade it"
-        )
-    serial, lineage = state.get("serial"), state.get("lineage")
-    if not isinstance(serial, int) or not isinstance(lineage, str) or not lineage:
-        raise StateError(f"{source_uri}: a version 4 state needs an integer serial and a lineage")
-    resources = state.get("resources", [])
-    if not isinstance(resources, list):
-        raise StateError(f"{source_uri}: resources is not a list")
-    declared = [row for number, resource in enumerate(resources)
-                for row in _resource_rows(source_uri, number, resource)]
-    return State(source_uri, state.get("terraform_version"), serial, lineage, _with_state_account(declared))
 
 
 def _with_state_account(declared: list[DeclaredResource]) -> list[DeclaredResource]:
@@ -123,16 +150,16 @@ def _with_state_account(declared: list[DeclaredResource]) -> list[DeclaredResour
 def _resource_rows(source_uri: str, number: int, resource: Any) -> list[DeclaredResource]:
     """The instances of one resource block (per instance and block the least work: a state holds thousands)."""
     if not isinstance(resource, dict):
-        raise StateError(f"{source_uri}: resources[{number}] is not an object")
+        raise StateError(source_uri, f"resources[{number}] is not an object")
     try:
         mode, type_, name = resource["mode"], resource["type"], resource["name"]
     except KeyError as missing:
-        raise StateError(f"{source_uri}: resources[{number}] has no {missing.args[0]}") from None
+        raise StateError(source_uri, f"resources[{number}] has no {missing.args[0]}") from None
     instances, module = resource.get("instances", []), resource.get("module", "")
     if mode not in ("managed", "data") or not (isinstance(type_, str) and isinstance(name, str)
                                                and isinstance(module, str)):
-        raise StateError(f"{source_uri}: resources[{number}]: mode must be managed or data, type, name and module "
-                         "strings")
+        raise StateError(source_uri, f"resources[{number}]: mode must be managed or data, type, name and "
+                                     "module strings")
     if not isinstance(instances, list):
         raise _instance_error(source_uri, number, type_, name, "instances is not a list of objects")
     mapped = TERRAFORM_TYPES.get(type_) if mode == "managed" else None
@@ -142,17 +169,17 @@ def _resource_rows(source_uri: str, number: int, resource: Any) -> list[Declared
     provider = str(resource.get("provider", ""))
     rows = []
     for instance in instances:
-        if not isinstance(instance, dict):
+        if type(instance) is not dict:  # decoded JSON: exactly dict, never a subclass
             raise _instance_error(source_uri, number, type_, name, "instances is not a list of objects")
         index_key = instance.get("index_key")
         if index_key is None:
             address = prefix
         elif type(index_key) is int or type(index_key) is str:  # not bool, an int subclass
-            address = f"{prefix}[{json.dumps(index_key)}]"
+            address = f"{prefix}[{orjson.dumps(index_key).decode()}]"  # quoted as Terraform does, Unicode kept
         else:
             raise _instance_error(source_uri, number, type_, name, "index_key must be a number or a string")
         attributes = instance.get("attributes") or {}
-        if not isinstance(attributes, dict):
+        if type(attributes) is not dict:
             raise _instance_error(source_uri, number, type_, name, "attributes is not an object")
         if mapped is None:
             rows.append(DeclaredResource(address, module, mode, type_, name, index_key, provider, None, None, {}))
@@ -162,7 +189,7 @@ def _resource_rows(source_uri: str, number: int, resource: Any) -> list[Declared
         resource_id = attributes.get(mapped.id_attribute)
         rows.append(DeclaredResource(
             address, module, mode, type_, name, index_key, provider, mapped.inventory_type,
-            resource_id if isinstance(resource_id, str) and resource_id else None,
+            resource_id if type(resource_id) is str and resource_id else None,
             canonical_attributes(scrub(comparable, instance.get("sensitive_attributes") or [])),
             *_placement(attributes),
         ))
@@ -170,7 +197,7 @@ def _resource_rows(source_uri: str, number: int, resource: Any) -> list[Declared
 
 
 def _instance_error(source_uri: str, number: int, type_: str, name: str, what: str) -> StateError:
-    return StateError(f"{source_uri}: resources[{number}] ({type_}.{name}): {what}")
+    return StateError(source_uri, f"resources[{number}] ({type_}.{name}): {what}")
 
 
 def _placement(attributes: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -235,15 +262,15 @@ def _can_follow(child: dict | list, key: str | int) -> bool:
 
 
 def _redact_secret_names(value: dict | list) -> None:
-    if isinstance(value, dict):
+    if type(value) is dict:
         for key, item in value.items():  # replacing values while iterating is safe: the keys stay
             if _is_secret_name(key) and item not in (None, "", [], {}):
                 value[key] = REDACTED
-            elif isinstance(item, dict | list):
+            elif type(item) in CONTAINERS:
                 _redact_secret_names(item)
     else:
         for item in value:
-            if isinstance(item, dict | list):
+            if type(item) in CONTAINERS:
                 _redact_secret_names(item)
 
 

@@ -70,6 +70,29 @@ def test_each_state_is_a_slice_and_unchanged_serials_are_skipped(
         "empty": ["ok", 1, 0, 0], "legacy": ["failed", None, None, 0], "network": ["ok", 8, 8, 8]}
 
 
+def test_a_state_with_a_malformed_block_fails_alone(terraform_db: str, states: Path, clock: Clock) -> None:
+    """Blocks are read as the COPY streams the batch: one that cannot be read fails its state, keeps that state's
+    previous rows, and the batch's other states load."""
+    with psycopg.connect(terraform_db, autocommit=True) as conn:
+        load_sources(conn, [(str(states), no_s3)], clock.now())
+        for name, serial in (("network", 8), ("shared", 4)):
+            path = states / name / "terraform.tfstate"
+            state = json.loads(path.read_text())
+            state["serial"] = serial
+            if name == "shared":
+                del state["resources"][-1]["name"]
+            path.write_text(json.dumps(state))
+        report = load_sources(conn, [(str(states), no_s3)], clock.now())
+    shared = str(states / "shared" / "terraform.tfstate")
+    assert (report.loaded, list(report.failed)) == ({str(states / "network" / "terraform.tfstate"): 9},
+                                                    [str(states / "legacy" / "terraform.tfstate"), shared])
+    assert report.failed[shared] == f"{shared}: resources[1] has no name"
+    assert per_state(terraform_db) == {
+        "empty": ["ok", 1, 0, 0], "legacy": ["failed", None, None, 0],
+        "network": ["ok", 8, 9, 9], "shared": ["failed", 3, 2, 2],
+    }
+
+
 def test_s3_source_with_workspaces_through_the_account_role(
     terraform_db: str, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
