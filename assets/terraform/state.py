@@ -174,6 +174,8 @@ def _resource_rows(source_uri: str, number: int, resource: Any) -> list[Declared
         index_key = instance.get("index_key")
         if index_key is None:
             address = prefix
+        elif type(index_key) is str and index_key.isprintable() and '"' not in index_key and "\\" not in index_key:
+            address = f'{prefix}["{index_key}"]'  # a for_each key with nothing to escape, as JSON would quote it
         elif type(index_key) is int or type(index_key) is str:  # not bool, an int subclass
             address = f"{prefix}[{orjson.dumps(index_key).decode()}]"  # quoted as Terraform does, Unicode kept
         else:
@@ -204,13 +206,14 @@ def _placement(attributes: dict[str, Any]) -> tuple[str | None, str | None]:
     """Account and region of a declared resource: arn:aws:<service>:<region>:<account>:..., else the
     ``region`` attribute; IAM (an ARN without region) is "global", as in the inventory."""
     arn = attributes.get("arn")
-    parts = arn.split(":", 5) if isinstance(arn, str) else []
-    account = parts[4] if len(parts) == 6 and parts[4] else None
-    region = parts[3] if len(parts) == 6 and parts[3] else None
-    if region is None and len(parts) == 6 and parts[2] == "iam":
-        region = "global"
-    if region is None and isinstance(attributes.get("region"), str) and attributes["region"]:
-        region = attributes["region"]
+    parts = arn.split(":", 5) if type(arn) is str else ()
+    if len(parts) == 6:
+        account, region = parts[4] or None, parts[3] or ("global" if parts[2] == "iam" else None)
+    else:
+        account = region = None
+    if region is None:
+        region = attributes.get("region")
+        region = region if type(region) is str and region else None
     return account, region
 
 

@@ -31,9 +31,12 @@ PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp", "-1": "all", "all": "all"}
 
 
 def canonical_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
-    """``attributes`` (a Terraform instance's) with rule sets and id lists in their comparable form."""
+    """``attributes`` (a Terraform instance's) with rule sets and id lists in their comparable form; ``attributes``
+    itself when it has none (most resources: one set test, no copy)."""
+    if RESHAPED.isdisjoint(attributes):
+        return attributes
     canonical = dict(attributes)
-    for name in canonical.keys() & RESHAPED:  # most resources have none: one set intersection, no lookups
+    for name in canonical.keys() & RESHAPED:
         value = canonical[name]
         if not isinstance(value, list):
             continue
