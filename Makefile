@@ -39,10 +39,10 @@ focus-validator:  ## the FOCUS validator's own venv (skipped, with a note, witho
 	$(FOCUS_VALIDATOR)/bin/pip install --quiet 'numpy>=2' 2>&1 | grep -v "dependency conflicts\|requires numpy" || true
 
 test: install focus-validator  ## the test suite (real embedded PostgreSQL, moto server, local HTTP receivers) but its slow end-to-end tier
-	$(UV) run --frozen pytest -m "not e2e"
+	$(UV) run --frozen pytest -m "not e2e and not dbt"
 
-test-e2e: install  ## the slow end-to-end tier (marked e2e): the demo's real `cloudforge run`, `cloudforge demo`s
-	$(UV) run --frozen pytest -m e2e
+test-e2e: install  ## the slow tier (marked e2e or dbt): the dbt builds, the demo's real `cloudforge run`, `cloudforge demo`s
+	$(UV) run --frozen pytest -m "e2e or dbt"
 
 bench: install  ## the benchmarks
 	$(UV) run --frozen cloudforge bench inventory

@@ -37,18 +37,23 @@ def pytest_configure(config: pytest.Config) -> None:
 
 # Fixtures that make whatever takes them end to end: the demo's real `cloudforge run` (minutes on 2 cores).
 END_TO_END_FIXTURES = {"demo_run"}
+# Every test below it reads a dbt build of the project (a session fixture of a minute or more on 2 cores).
+DBT_TESTS = Path(__file__).parent / "dbt"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that uses the session's clock (directly or through a fixture, like the demo run) depends on the
     date: it is marked `calendar`, the set `.ci/run` repeats for each date of its CALENDAR_DATES. A test that
-    takes the demo's run is marked `e2e`, the slow tier `make test-e2e` runs (tests/README.md)."""
+    takes the demo's run is marked `e2e`, one of tests/dbt `dbt`: the slow tier `make test-e2e` runs
+    (tests/README.md)."""
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if "clock" in fixtures:
             item.add_marker(pytest.mark.calendar)
         if fixtures & END_TO_END_FIXTURES:
             item.add_marker(pytest.mark.e2e)
+        if DBT_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.dbt)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime, time
 from urllib.parse import urlsplit
 
+import pytest
 from click.testing import CliRunner
 
 from benchmarks.billing import DATABASE, NEW_DAY
@@ -16,6 +17,8 @@ from benchmarks.focus_rows import DAYS
 from cloudforge.cli import main
 from cloudforge.local.postgres import embedded_postgres_url
 from cloudforge.warehouse import connect
+
+pytestmark = pytest.mark.dbt  # the bench builds the cost models twice
 
 ROWS = 10_000
 NUMBER = r"[\d,]+(\.\d+)?"

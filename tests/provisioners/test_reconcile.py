@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import boto3
+import pytest
 from dagster import AssetKey, AssetSelection
 
 from assets.aws.inventory import sync_inventory
@@ -21,6 +22,7 @@ from tests.provisioners.test_faults import approved
 from tests.support.aws_estate import ACCOUNTS, credentials, inventory_settings
 from tests.support.dbt_build import build
 
+pytestmark = pytest.mark.dbt
 
 @needs_bundled_migrations
 def test_provisioned_resources_are_matched_in_the_next_inventory_sync(ledger_url, ledger, moto_endpoint, clock,
