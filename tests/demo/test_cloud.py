@@ -428,6 +428,7 @@ def resource_ids(endpoint: str) -> dict[str, list[str]]:
     }
 
 
+@pytest.mark.e2e  # three embedded cloud processes, each started and seeded until it serves
 def test_embedded_cloud_process_serves_is_reused_stops_and_restarts_identically(
     tmp_path: Path, clock: Clock
 ) -> None:
