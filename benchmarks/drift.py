@@ -14,15 +14,18 @@ from __future__ import annotations
 import json
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
+import orjson
 from psycopg import sql
+from psycopg.types.json import Jsonb
 
 from assets.aws.inventory import store_slice
-from assets.terraform.loader import COLUMNS, _rows, load_sources
+from assets.terraform.loader import COLUMNS, load_sources
 from assets.terraform.sources import state_files
-from assets.terraform.state import parse_state
+from assets.terraform.state import State, parse_state
 from benchmarks.common import DbtBuild, Target, best_of_turns, dbt_build
 from cloudforge.settings import Settings
 from cloudforge.warehouse import connect, create_database, database_url, ensure_schema
@@ -81,7 +84,7 @@ def run_drift_bench(settings: Settings, resources: int, echo: Callable[[str], No
             store_slice(conn, str(uuid.uuid4()), {"account_id": ACCOUNT, "region": REGION,
                                                   "resource_type": "s3_bucket"},
                         [row for row in live if not row[0].startswith("i-")], now=settings.clock.now())
-            rows = [row for uri in uris for row in _rows(parse_state(uri, Path(uri).read_bytes()), settings.clock.now())]
+            rows = [row for uri in uris for row in values(parse_state(uri, Path(uri).read_bytes()), settings.clock.now())]
             conn.execute("CREATE TABLE raw_terraform.plain_copy (LIKE raw_terraform.declared_resources INCLUDING ALL)")
             load_s, copy_s = best_of_turns(ROUNDS, lambda: reload(conn, str(states), settings),
                                            lambda: plain_copy(conn, rows))
@@ -154,6 +157,14 @@ def reload(conn, directory: str, settings: Settings) -> None:
     report = load_sources(conn, [(directory, lambda: None)], settings.clock.now())
     if report.failed:
         raise RuntimeError(f"bench load failed: {report.failed}")
+
+
+def values(state: State, now: datetime) -> Iterator[tuple]:
+    """The rows load_sources stores for ``state`` (``COLUMNS``), as Python values: the plain COPY's input."""
+    for r in state.resources:
+        yield (state.source_uri, state.serial, state.lineage, r.address, r.module, r.mode, r.type, r.name,
+               None if r.index_key is None else Jsonb(r.index_key, orjson.dumps), r.provider, r.inventory_type,
+               r.resource_id, Jsonb(r.attributes, orjson.dumps), now, r.account_id, r.region)
 
 
 def plain_copy(conn, rows: list[tuple]) -> None:

@@ -16,12 +16,11 @@ from functools import partial
 import orjson
 import psycopg
 from botocore.exceptions import BotoCoreError, ClientError
-from psycopg.types.json import Jsonb
 
 from assets.terraform.sources import read_state_file, state_files, workspace
 from assets.terraform.state import State, StateError, StateFile, declared, no_cyclic_gc, read_state
 from cloudforge.warehouse import ensure_schema
-from cloudforge.warehouse.loader import replace_slice, replace_slices
+from cloudforge.warehouse.loader import TEXT_NULL, replace_slice, replace_slices_text, text_field
 
 DECLARED = ("raw_terraform", "declared_resources")
 BATCH = 100  # state files parsed, then loaded in one transaction and one COPY
@@ -123,14 +122,14 @@ def _replace(conn: psycopg.Connection, source: str, state_files: list[StateFile]
     while the next is read (a whole second of 20,000 resources' Python otherwise spent before the COPY starts)."""
     states = []
 
-    def rows():
+    def chunks():
         for state_file in state_files:
             states.append(state := declared(state_file))
-            yield from _rows(state, now)
+            yield copy_text(state, now)
 
     with conn.transaction():
         slices = [{"source_uri": state_file.source_uri} for state_file in state_files]
-        replace_slices(conn, DECLARED, slices, COLUMNS, rows())
+        replace_slices_text(conn, DECLARED, slices, COLUMNS, chunks())
         _record(conn, source, now, [(state.source_uri, "ok", None, state) for state in states])
     return states
 
@@ -146,12 +145,29 @@ def conflicts(conn: psycopg.Connection) -> list[tuple[str, str, list[str]]]:
     return conn.execute(CONFLICTS).fetchall()
 
 
-def _rows(state: State, now: datetime):
-    """The COPY rows of a state's resources; JSON written by orjson (what decoded it: 5x faster than json)."""
-    for r in state.resources:
-        yield (state.source_uri, state.serial, state.lineage, r.address, r.module, r.mode, r.type, r.name,
-               None if r.index_key is None else Jsonb(r.index_key, orjson.dumps), r.provider, r.inventory_type,
-               r.resource_id, Jsonb(r.attributes, orjson.dumps), now, r.account_id, r.region)
+def copy_text(state: State, now: datetime) -> str:
+    """A state's rows (``COLUMNS``) in COPY's text format, 2x faster than ``write_row``: what the rows share (the
+    state, the time, the few distinct types, accounts and regions) rendered once, each row's own fields escaped,
+    JSON written by orjson (what decoded it: 5x faster than json)."""
+    shared = "\t".join(map(text_field, (state.source_uri, state.serial, state.lineage)))
+    loaded_at = text_field(now.isoformat())
+    repeated: dict[object, str] = {}  # module, mode, type, provider, inventory type, account or region -> field
+
+    def once(value: object) -> str:
+        field = repeated.get(value)
+        if field is None:
+            field = repeated[value] = text_field(value)
+        return field
+
+    return "".join(
+        "\t".join((
+            shared, text_field(r.address), once(r.module), once(r.mode), once(r.type), text_field(r.name),
+            TEXT_NULL if r.index_key is None else text_field(orjson.dumps(r.index_key).decode()),
+            once(r.provider), once(r.inventory_type), text_field(r.resource_id),
+            text_field(orjson.dumps(r.attributes).decode()), loaded_at, once(r.account_id), once(r.region),
+        )) + "\n"
+        for r in state.resources
+    )
 
 
 def _loaded(conn: psycopg.Connection, uris: list[str]) -> dict[str, tuple[str, int]]:

@@ -8,6 +8,7 @@ two runs replacing it at once leave one copy of the rows, never both.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -17,6 +18,11 @@ from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
 from cloudforge.warehouse.locks import lock_slice
+
+TEXT_NULL = "\\N"
+# What would end a field or a row of COPY's text format, and its escape character.
+_TEXT_SPECIAL = re.compile(r"[\\\t\n\r]")
+_TEXT_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def replace_slice(
@@ -52,6 +58,31 @@ def replace_slices(
             copier.write_row(row)
             loaded += 1
     return loaded
+
+
+def replace_slices_text(
+    conn: psycopg.Connection,
+    table: tuple[str, str],
+    slice_keys: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    chunks: Iterable[str],
+) -> None:
+    """``replace_slices`` for rows already rendered in COPY's text format (``columns`` order, fields by
+    ``text_field`` joined by tabs, each row ending in a newline), so a caller renders what its rows share once
+    and not per row and field as ``write_row`` does; a writer thread sends one chunk while the caller renders the
+    next."""
+    with _replacing(conn, table, slice_keys, columns, sql.SQL(""), QueuedLibpqWriter) as copier:
+        for chunk in chunks:
+            copier.write(chunk)
+
+
+def text_field(value: object) -> str:
+    """``value`` as a field of COPY's text format: None as NULL (``\\N``), ``str(value)`` with the backslash, tab,
+    newline and carriage return escaped."""
+    if value is None:
+        return TEXT_NULL
+    text = value if type(value) is str else str(value)
+    return text.translate(_TEXT_ESCAPES) if _TEXT_SPECIAL.search(text) else text  # most need none: one scan
 
 
 def replace_slice_csv(
