@@ -63,6 +63,6 @@ group by {{ key_column }}
     with tagged as (select 1 as tagged_key, {{ tags }} as tags),
     normalized as ({{ normalized_tags('tagged', 'tagged_key') }}),
     resolved as ({{ resolved_tags('normalized', 'tagged_key') }})
-    select {{ key }} from ({{ canonical_tag_columns('resolved', 'tagged_key') }}) as canonical
+    select normalized_value from resolved where normalized_key = '{{ key }}'
 )
 {%- endmacro %}
