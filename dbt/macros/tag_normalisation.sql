@@ -55,3 +55,14 @@ from {{ resolved }}
 where normalized_key in ('team', 'project', 'env', 'owner')
 group by {{ key_column }}
 {%- endmacro %}
+
+{#- The canonical value of one key (team, project, env, owner) of one tags object, as a scalar subquery: for the few
+    rows that need it, where joining every row's tags to the synonyms first would cost more than it saves. -#}
+{% macro canonical_tag_value(tags, key) -%}
+(
+    with tagged as (select 1 as tagged_key, {{ tags }} as tags),
+    normalized as ({{ normalized_tags('tagged', 'tagged_key') }}),
+    resolved as ({{ resolved_tags('normalized', 'tagged_key') }})
+    select normalized_value from resolved where normalized_key = '{{ key }}'
+)
+{%- endmacro %}

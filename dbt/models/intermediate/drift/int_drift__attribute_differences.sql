@@ -8,44 +8,67 @@ with pairs as not materialized (
     where is_declared and is_running
 ),
 
+-- Each pair's attribute names by a set-returning function in the select list: in from, it was a function scan that
+-- wrote every pair's names into a store of their own first.
+attribute_keys as (
+    select
+        resource_key,
+        resource_type,
+        terraform_type,
+        resource_id,
+        declared_attributes,
+        live_attributes,
+        jsonb_object_keys(declared_attributes) as name
+    from pairs
+),
+
+-- The tag keys of either side (the keys of the two objects merged), only where the tag objects differ.
+tag_keys as (
+    select
+        resource_key,
+        resource_type,
+        terraform_type,
+        resource_id,
+        declared_tags,
+        live_tags,
+        jsonb_object_keys(declared_tags || live_tags) as tag_key
+    from (
+        select
+            *,
+            case when jsonb_typeof(declared_attributes -> 'tags') = 'object'
+                then declared_attributes -> 'tags' else '{}'::jsonb end as declared_tags,
+            case when jsonb_typeof(live_attributes -> 'tags') = 'object'
+                then live_attributes -> 'tags' else '{}'::jsonb end as live_tags
+        from pairs
+        where declared_attributes ? 'tags' and live_attributes ? 'tags'
+            and declared_attributes -> 'tags' is distinct from live_attributes -> 'tags'
+    ) as tagged
+),
+
 compared as (
     select
-        pairs.resource_key,
-        pairs.resource_type,
-        pairs.terraform_type,
-        pairs.resource_id,
-        attribute.name as attribute_path,
-        {{ drift_blank('pairs.declared_attributes -> attribute.name') }} as declared_value,
-        {{ drift_blank('pairs.live_attributes -> attribute.name') }} as live_value
-    from pairs
-    cross join lateral jsonb_object_keys(pairs.declared_attributes) as attribute (name)
-    where attribute.name <> 'tags' and pairs.live_attributes ? attribute.name
-        and pairs.declared_attributes -> attribute.name is distinct from pairs.live_attributes -> attribute.name
+        resource_key,
+        resource_type,
+        terraform_type,
+        resource_id,
+        name as attribute_path,
+        {{ drift_blank('declared_attributes -> name') }} as declared_value,
+        {{ drift_blank('live_attributes -> name') }} as live_value
+    from attribute_keys
+    where name <> 'tags' and live_attributes ? name
+        and declared_attributes -> name is distinct from live_attributes -> name
 
     union all
 
     select
-        pairs.resource_key,
-        pairs.resource_type,
-        pairs.terraform_type,
-        pairs.resource_id,
-        'tags.' || tag.key,
-        {{ drift_blank('pairs.declared_attributes -> \'tags\' -> tag.key') }},
-        {{ drift_blank('pairs.live_attributes -> \'tags\' -> tag.key') }}
-    from pairs
-    cross join lateral (
-        select jsonb_object_keys(
-            case when jsonb_typeof(pairs.declared_attributes -> 'tags') = 'object'
-                then pairs.declared_attributes -> 'tags' else '{}'::jsonb end
-        )
-        union
-        select jsonb_object_keys(
-            case when jsonb_typeof(pairs.live_attributes -> 'tags') = 'object'
-                then pairs.live_attributes -> 'tags' else '{}'::jsonb end
-        )
-    ) as tag (key)
-    where pairs.declared_attributes ? 'tags' and pairs.live_attributes ? 'tags'
-        and pairs.declared_attributes -> 'tags' is distinct from pairs.live_attributes -> 'tags'
+        resource_key,
+        resource_type,
+        terraform_type,
+        resource_id,
+        'tags.' || tag_key,
+        {{ drift_blank('declared_tags -> tag_key') }},
+        {{ drift_blank('live_tags -> tag_key') }}
+    from tag_keys
 ),
 
 differing as (

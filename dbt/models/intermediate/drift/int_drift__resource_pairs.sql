@@ -86,28 +86,6 @@ matched as (
         true,
         live_resource_key is not null
     from unnamed
-),
-
--- The team of a declaration from its declared tags, needed only where no running resource says one.
-declared_tags as (
-    select
-        state_uri || ' ' || address as address_key,
-        case when jsonb_typeof(declared_attributes -> 'tags') = 'object'
-            then declared_attributes -> 'tags' else '{}'::jsonb end as tags
-    from matched
-    where is_declared and live_team is null
-),
-
-normalized as (
-    {{ normalized_tags('declared_tags', 'address_key') | indent(4) }}
-),
-
-resolved as (
-    {{ resolved_tags('normalized', 'address_key') | indent(4) }}
-),
-
-teams as (
-    {{ canonical_tag_columns('resolved', 'address_key') | indent(4) }}
 )
 
 select
@@ -118,7 +96,11 @@ select
     matched.terraform_type,
     matched.resource_id,
     matched.name,
-    coalesce(matched.live_team, teams.team) as team,
+    -- A declaration's team from its declared tags where no running resource says one: a subquery for each such
+    -- row (resolved apart and joined back, the matched rows were a CTE read twice, written aside whole).
+    coalesce(matched.live_team, case when matched.is_declared then {{ canonical_tag_value(
+        "case when jsonb_typeof(matched.declared_attributes -> 'tags') = 'object'"
+        ~ " then matched.declared_attributes -> 'tags' else '{}'::jsonb end", 'team') | indent(4) }} end) as team,
     matched.state_uri,
     matched.address,
     matched.declared_by,
@@ -128,4 +110,3 @@ select
     matched.is_declared,
     matched.is_running
 from matched
-left join teams on teams.address_key = matched.state_uri || ' ' || matched.address
