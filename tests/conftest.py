@@ -39,6 +39,9 @@ def pytest_configure(config: pytest.Config) -> None:
 END_TO_END_FIXTURES = {"demo_run"}
 # Every test below it reads a dbt build of the project (a session fixture of a minute or more on 2 cores).
 DBT_TESTS = Path(__file__).parent / "dbt"
+# The slow tier's limit per test, its session fixture's setup included: a whole `cloudforge run` of the demo took 10
+# minutes on 2 busy cores (the ini's 600 s stays every other test's limit against a hang).
+SLOW_TIER_TIMEOUT = 1800
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -54,6 +57,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
         if DBT_TESTS in item.path.parents:
             item.add_marker(pytest.mark.dbt)
+        if item.get_closest_marker("e2e") or item.get_closest_marker("dbt"):
+            item.add_marker(pytest.mark.timeout(SLOW_TIER_TIMEOUT))  # after a test's own limit, which comes first
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
