@@ -38,10 +38,10 @@ focus-validator:  ## the FOCUS validator's own venv (skipped, with a note, witho
 	$(FOCUS_VALIDATOR)/bin/pip install --quiet focus-validator==2.2.1 && \
 	$(FOCUS_VALIDATOR)/bin/pip install --quiet 'numpy>=2' 2>&1 | grep -v "dependency conflicts\|requires numpy" || true
 
-test: install focus-validator  ## the test suite (real embedded PostgreSQL, moto server, local HTTP receivers) but its slow end-to-end tier
+test: install  ## the test suite (real embedded PostgreSQL, moto server, local HTTP receivers) but its slow tier (make test-e2e)
 	$(UV) run --frozen pytest -m "not e2e and not dbt"
 
-test-e2e: install  ## the slow tier (marked e2e or dbt): the dbt builds, the demo's real `cloudforge run`, `cloudforge demo`s
+test-e2e: install focus-validator  ## the slow tier (marked e2e or dbt): the dbt builds, the demo's real `cloudforge run`, `cloudforge demo`s
 	$(UV) run --frozen pytest -m "e2e or dbt"
 
 bench: install  ## the benchmarks

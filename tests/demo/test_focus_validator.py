@@ -1,7 +1,8 @@
 """The demo's billing files pass the FinOps Foundation's FOCUS validator (PyPI focus-validator 2.2.1) for 1.2.
 
 The validator needs Python >= 3.12 and numpy >= 2, so it lives in its own venv, ``.focus-validator`` (``make
-focus-validator``, which ``make test`` runs); without it this test is skipped. One billing period of each
+focus-validator``, which ``make test-e2e`` runs: making it takes a minute, so the test is in the slow tier); without
+it this test is skipped. One billing period of each
 provider is validated, as published: the AWS Data Export's Parquet from S3, the Azure CSV (ungzipped: the
 validator reads no gzip) and the GCP Parquet.
 """
@@ -21,6 +22,10 @@ from demo.billing_exports import EXPORT_BUCKET, publish_demo_billing
 from demo.seeding import DUMMY_CREDENTIALS
 from demo.estate import generate_estate
 from tests.demo.test_billing import DAYS, SEED, START, fake_ids
+
+# The demo's published files read by the FinOps Foundation's tool in its own environment: the slow tier, beside the
+# demo's end-to-end runs (tests/README.md).
+pytestmark = pytest.mark.e2e
 
 VALIDATOR = Path(__file__).resolve().parents[2] / ".focus-validator"
 VERSION = "1.2.0.1"
