@@ -61,7 +61,7 @@ class DeclaredResource:
 class StateFile:
     """A state file decoded, its header checked, its resource blocks not yet read: enough to tell whether it
     changed since it was loaded, before the per-instance work of ``declared``. The blocks hold the state's
-    secrets: they are never printed (``repr``) and never leave this module but through ``declared``."""
+    secrets: they are never printed (``repr``) and read only by ``declared``, which scrubs what it keeps."""
 
     source_uri: str
     terraform_version: str | None

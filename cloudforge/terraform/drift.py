@@ -30,7 +30,7 @@ RESHAPED = frozenset(RULE_ATTRIBUTES + SORTED_LISTS)
 PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp", "-1": "all", "all": "all"}
 
 
-def canonical_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
+def canonical_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
     """``attributes`` (a Terraform instance's) with rule sets and id lists in their comparable form; ``attributes``
     itself when it has none (most resources: one set test, no copy)."""
     if RESHAPED.isdisjoint(attributes):
