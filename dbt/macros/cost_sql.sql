@@ -104,16 +104,17 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Pre-hook of a cost model incremental by billing slice (it runs in the model's transaction). The planner cannot
-    estimate how many rows the changed slices hold (it multiplies the slice columns' selectivities to about one
-    row), and with one row it joins the tag sets to every line by nested loop, for hours: so nested loops are off
-    for this transaction, but for the index probes that have no other way. Then the rows of slices whose load is no
-    longer the current one in source_relation go (the slice was deleted, or reloaded: the model then inserts the
-    new load's rows). With rules_id (an expression), every row goes when the table was built with other rules
-    (a configuration the model's rows depend on): the next build rebuilds every slice. -#}
+{#- Pre-hook of a cost model incremental by billing slice (it runs in the model's transaction). First the rows of
+    slices whose load is no longer the current one in source_relation go (the slice was deleted, or reloaded: the
+    model then inserts the new load's rows). With rules_id (an expression), every row goes when the table was built
+    with other rules (a configuration the model's rows depend on): the next build rebuilds every slice. Then nested
+    loops are turned off for the rest of the transaction, but for the index probes that have no other way: the
+    planner cannot estimate how many rows the changed slices hold (it multiplies the slice columns' selectivities
+    to about one row), and with one row it joins the tag sets to every line by nested loop, for hours. The deletes
+    come first because they need the planner's other choice: without nested loops it hashed every row of the
+    table to find the few stale slices (4.4 s at 1,000,000 rows, against 0.6 s). -#}
 {% macro cost_prepare_incremental(source_relation, rules_id=none) -%}
     {%- if is_incremental() -%}
-        set local enable_nestloop = off;
         {% if rules_id is not none -%}
         delete from {{ this }}
         where (select built.rules_id from {{ this }} as built limit 1) is distinct from {{ rules_id }};
@@ -123,7 +124,8 @@
             select * from {{ cost_slice_loads(this) }} as built
             except
             select * from {{ cost_slice_loads(source_relation) }} as loaded
-        )
+        );
+        set local enable_nestloop = off
     {%- endif -%}
 {%- endmacro %}
 

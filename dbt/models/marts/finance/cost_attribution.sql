@@ -1,8 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key=['provider', 'billing_account_id', 'billing_period'],
+        incremental_strategy='append',
         on_schema_change='append_new_columns',
         pre_hook=[
             "{{ cost_work_mem() }}",
@@ -18,7 +17,7 @@
 -- Who pays for each group of daily cost, and why: a shared pool, else team and project from tags, tag rules,
 -- the sub account's default, or 'unallocated' (see the cost_allocation_rules doc).
 -- Incremental by billing slice, like cost_daily: a build attributes the slices cost_daily holds a new load of and
--- replaces those slices' rows. The rules are part of every row (rules_id): when the configuration changes, the
+-- replaces those slices' rows (the pre-hook deletes the old ones, the build appends the new). The rules are part of every row (rules_id): when the configuration changes, the
 -- pre-hook empties the table, so the build attributes all history by the new rules.
 
 with costs as (

@@ -1,8 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key=['provider', 'billing_account_id', 'billing_period'],
+        incremental_strategy='append',
         on_schema_change='append_new_columns',
         pre_hook=[
             "{{ cost_work_mem() }}",
@@ -18,7 +17,8 @@
 -- knows takes its inventory tags, any other line its own tags, normalised by the same rules (tag_normalisation).
 -- Incremental by billing slice (provider, billing account, billing period), the unit the ingestion replaces: a run
 -- builds the slices whose current load is not here yet (new, or reloaded: providers restate the open month every
--- day) and replaces those slices' rows with them; the pre-hook removes the rows of loads no longer in the source.
+-- day) and appends those slices' rows: the pre-hook has removed the rows of loads no longer in the source, so no row
+-- of a changed slice is left (dbt's delete+insert would scan the table once more to delete nothing).
 
 with
 
