@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -32,7 +31,6 @@ SECRET_NAME = re.compile(
     r"(?:$|[_\-.])"
 )
 NAMES_REMEMBERED = 4096
-ACCOUNT_ID = attrgetter("account_id")
 _NOT_SECRET_NAMES: set[str] = set()  # attribute and tag names seen that do not say secret
 
 
@@ -142,8 +140,7 @@ def no_cyclic_gc() -> Iterator[None]:
 def _with_state_account(declared: list[DeclaredResource]) -> list[DeclaredResource]:
     """A mapped resource whose ARN names no account (an S3 bucket) takes the account most of its state's
     resources are in: a state is applied with one provider account."""
-    accounts = Counter(map(ACCOUNT_ID, declared))  # in C, not a generator's Python per resource
-    del accounts[None]
+    accounts = Counter(r.account_id for r in declared if r.account_id)
     if accounts:
         account = accounts.most_common(1)[0][0]
         for r in declared:
@@ -194,11 +191,11 @@ def _add_resource_rows(rows: list[DeclaredResource], source_uri: str, number: in
         # Only the comparable attributes of mapped types are kept, so only they need scrubbing.
         comparable = {key: attributes[key] for key in mapped.comparable if key in attributes}
         resource_id = attributes.get(mapped.id_attribute)
+        account, region = _placement(attributes)  # named, not unpacked into the call: the slower call path
         rows.append(DeclaredResource(
             address, module, mode, type_, name, index_key, provider, mapped.inventory_type,
             resource_id if type(resource_id) is str and resource_id else None,
-            canonical_attributes(scrub(comparable, instance.get("sensitive_attributes") or [])),
-            *_placement(attributes),
+            canonical_attributes(scrub(comparable, instance.get("sensitive_attributes") or [])), account, region,
         ))
 
 
