@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -31,6 +30,8 @@ SECRET_NAME = re.compile(
     r"(?i)(?:^|[_\-.])(password|passwd|passphrase|secret|token|private_key|access_key|api_key|credentials?)"
     r"(?:$|[_\-.])"
 )
+NAMES_REMEMBERED = 4096
+_NOT_SECRET_NAMES: set[str] = set()  # attribute and tag names seen that do not say secret
 
 
 class StateError(ValueError):
@@ -113,9 +114,10 @@ def read_state(source_uri: str, content: bytes) -> StateFile:
 
 def declared(state_file: StateFile) -> State:
     """The declared resources of a state file's blocks, scrubbed; ``StateError`` naming the block it cannot read."""
+    resources: list[DeclaredResource] = []
     with no_cyclic_gc():
-        resources = [row for number, block in enumerate(state_file.blocks)
-                     for row in _resource_rows(state_file.source_uri, number, block)]
+        for number, block in enumerate(state_file.blocks):
+            _add_resource_rows(resources, state_file.source_uri, number, block)
     return State(state_file.source_uri, state_file.terraform_version, state_file.serial, state_file.lineage,
                  _with_state_account(resources))
 
@@ -147,8 +149,9 @@ def _with_state_account(declared: list[DeclaredResource]) -> list[DeclaredResour
     return declared
 
 
-def _resource_rows(source_uri: str, number: int, resource: Any) -> list[DeclaredResource]:
-    """The instances of one resource block (per instance and block the least work: a state holds thousands)."""
+def _add_resource_rows(rows: list[DeclaredResource], source_uri: str, number: int, resource: Any) -> None:
+    """The instances of one resource block added to ``rows`` (per instance and block the least work: a state holds
+    thousands of blocks, most of one instance, so not even a list of their own)."""
     if not isinstance(resource, dict):
         raise StateError(source_uri, f"resources[{number}] is not an object")
     try:
@@ -167,7 +170,6 @@ def _resource_rows(source_uri: str, number: int, resource: Any) -> list[Declared
     prefix = f"{type_}.{name}" if mode == "managed" else f"data.{type_}.{name}"
     prefix = f"{module}.{prefix}" if module else prefix
     provider = str(resource.get("provider", ""))
-    rows = []
     for instance in instances:
         if type(instance) is not dict:  # decoded JSON: exactly dict, never a subclass
             raise _instance_error(source_uri, number, type_, name, "instances is not a list of objects")
@@ -189,13 +191,12 @@ def _resource_rows(source_uri: str, number: int, resource: Any) -> list[Declared
         # Only the comparable attributes of mapped types are kept, so only they need scrubbing.
         comparable = {key: attributes[key] for key in mapped.comparable if key in attributes}
         resource_id = attributes.get(mapped.id_attribute)
+        account, region = _placement(attributes)  # named, not unpacked into the call: the slower call path
         rows.append(DeclaredResource(
             address, module, mode, type_, name, index_key, provider, mapped.inventory_type,
             resource_id if type(resource_id) is str and resource_id else None,
-            canonical_attributes(scrub(comparable, instance.get("sensitive_attributes") or [])),
-            *_placement(attributes),
+            canonical_attributes(scrub(comparable, instance.get("sensitive_attributes") or [])), account, region,
         ))
-    return rows
 
 
 def _instance_error(source_uri: str, number: int, type_: str, name: str, what: str) -> StateError:
@@ -267,7 +268,7 @@ def _can_follow(child: dict | list, key: str | int) -> bool:
 def _redact_secret_names(value: dict | list) -> None:
     if type(value) is dict:
         for key, item in value.items():  # replacing values while iterating is safe: the keys stay
-            if _is_secret_name(key) and item not in (None, "", [], {}):
+            if key not in _NOT_SECRET_NAMES and _is_secret_name(key) and item not in (None, "", [], {}):
                 value[key] = REDACTED
             elif type(item) in CONTAINERS:
                 _redact_secret_names(item)
@@ -277,7 +278,12 @@ def _redact_secret_names(value: dict | list) -> None:
                 _redact_secret_names(item)
 
 
-@lru_cache(maxsize=4096)
 def _is_secret_name(key: str) -> bool:
-    """Attribute names repeat across every instance of a state: the pattern is matched once per name."""
-    return SECRET_NAME.search(key) is not None
+    """Whether the name says secret; a name that does not is remembered (up to a bound) in ``_NOT_SECRET_NAMES``:
+    names repeat across every instance of a state, and a set test per key is a third of the time of a cached
+    call."""
+    if SECRET_NAME.search(key) is not None:
+        return True
+    if len(_NOT_SECRET_NAMES) < NAMES_REMEMBERED:
+        _NOT_SECRET_NAMES.add(key)
+    return False

@@ -152,3 +152,22 @@ def test_asset_is_built_only_when_sources_are_configured() -> None:
     assert build_terraform_assets(TerraformSettings(), AwsSettings(), Clock()) == ([], [])
     with pytest.raises(ValueError, match="names account 999999999999, which is not in aws.accounts"):
         Settings(terraform={"state_sources": [{"uri": "s3://b/p", "account_id": "999999999999"}]})
+
+
+def test_fields_holding_copys_special_characters_arrive_exactly(terraform_db: str, tmp_path: Path, clock: Clock) -> None:
+    """The rows are rendered in COPY's text format by hand: a backslash, tab, newline or carriage return in a
+    name, a for_each key or an attribute (JSON escapes its own, so only its backslashes are COPY's to escape)
+    arrives as written."""
+    key, tags = 'a\\b\t"c"\nd', {"Name": "x\ty\r\nz", "path": "C:\\temp\\", "quote": 'say "hi"'}
+    state = {"version": 4, "serial": 1, "lineage": "l", "resources": [{
+        "mode": "managed", "type": "aws_vpc", "name": "main\\net", "provider": "provider[\"aws\"]",
+        "instances": [{"index_key": key, "attributes": {"id": "vpc-1", "cidr_block": "10.0.0.0/16", "tags": tags}}],
+    }]}
+    (tmp_path / "special").mkdir()
+    (tmp_path / "special" / "terraform.tfstate").write_text(json.dumps(state))
+    with psycopg.connect(terraform_db, autocommit=True) as conn:
+        assert load_sources(conn, [(str(tmp_path), no_s3)], clock.now()).rows == 1
+        row = conn.execute("SELECT address, name, index_key, provider, attributes FROM raw_terraform.declared_resources"
+                           ).fetchone()
+    assert row == ('aws_vpc.main\\net["a\\\\b\\t\\"c\\"\\nd"]', "main\\net", key, 'provider["aws"]',
+                   {"cidr_block": "10.0.0.0/16", "tags": tags})
