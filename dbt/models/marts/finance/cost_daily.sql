@@ -2,6 +2,7 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
+        tmp_relation_type='view',
         on_schema_change='append_new_columns',
         pre_hook=[
             "{{ cost_work_mem() }}",
