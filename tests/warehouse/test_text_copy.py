@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+from pathlib import Path
 
 import pytest
 from psycopg.types.json import Jsonb
 
 from cloudforge.warehouse import connect, create_database, replace_slices, replace_slices_text, text_field
+from cloudforge.warehouse.loader import SEND_BUFFER
 
 TABLE = ("public", "texts")
 COLUMNS = ["slice", "label", "document", "number"]
@@ -61,3 +65,16 @@ def test_a_field_escapes_only_what_ends_a_field_or_a_row() -> None:
     assert text_field(None) == "\\N"
     assert text_field("a\\b\tc\nd\re \"'é") == "a\\\\b\\tc\\nd\\re \"'é"
     assert text_field(-3) == "-3"
+
+
+def test_a_replacement_lets_the_kernel_hold_the_send_buffer(url: str) -> None:
+    """The connection's send buffer is raised for the COPY: Linux grants the size asked, capped at wmem_max, and
+    reports it doubled (its bookkeeping)."""
+    granted = 2 * min(SEND_BUFFER, int(Path("/proc/sys/net/core/wmem_max").read_text()))
+    with connect(url, autocommit=True) as conn:
+        with socket.socket(fileno=os.dup(conn.pgconn.socket)) as connection:
+            before = connection.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+        replace_slices_text(conn, TABLE, [{"slice": "s"}], COLUMNS, [rendered(*VALUES[0])])
+        with socket.socket(fileno=os.dup(conn.pgconn.socket)) as connection:
+            after = connection.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+    assert (before < granted, after) == (True, granted)
