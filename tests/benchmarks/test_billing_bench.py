@@ -37,7 +37,10 @@ FIGURES = [
     rf"dbt build of the cost models, incremental: {NUMBER} s \(\d+ models {NUMBER} s, slowest .*\); "
     rf"dbt start-up {NUMBER} s of it$",
     "both builds timed whole, as a platform step runs them: dbt's start-up",
-    rf"hand-written DELETE \+ INSERT ... SELECT of cost_daily's 6 changed slices: {NUMBER} s \(rolled back\)",
+    (
+        rf"hand-written DELETE \+ INSERT ... SELECT of cost_daily's 6 changed days \({NEW_DAY} of each restated "
+        rf"slice\): {NUMBER} s \(rolled back\)"
+    ),
     "PostgreSQL restarted: the Costs page runs on empty buffers",
     rf"Costs page, cold \(queries not cached\): {NUMBER} ms",
     rf"Costs page, cached \(rerun, best of 5\): {NUMBER} ms",
@@ -86,6 +89,11 @@ def test_bench_billing_prints_every_figure_and_loads_every_row(tmp_path, monkeyp
         [(days_in_marts,)] = conn.execute(
             "SELECT count(DISTINCT charge_day) FROM marts.cost_daily WHERE charge_day <= %s", (NEW_DAY,)
         ).fetchall()
+        latest_build_days = conn.execute(
+            "SELECT DISTINCT charge_day FROM marts.cost_daily"
+            " WHERE built_at = (SELECT max(built_at) FROM marts.cost_daily)"
+        ).fetchall()
     assert before == ROWS
     assert new_day == math.ceil(ROWS / DAYS)  # every billing line once on the new day
     assert days_in_marts == DAYS + 1  # the incremental build took the new day in
+    assert latest_build_days == [(NEW_DAY,)]  # and only it: the open month's other days were restated as they were

@@ -355,11 +355,27 @@ def cost_tables(url: str) -> dict[str, list[tuple]]:
 
 
 def build_costs(url: str, *extra: str, costs: dict = COSTS) -> None:
-    """`dbt build` of cost_daily and every model and test downstream of it, with the ``costs`` config."""
+    """`dbt build` of the billing days' versions and every model and test downstream of them (cost_daily and
+    the rest), with the ``costs`` config."""
     variables = {"costs": load_settings(costs=costs).costs.model_dump(mode="json")}
-    args = ["build", "--select", "cost_daily+", "--exclude", "test_type:unit", "--vars", json.dumps(variables)]
+    args = ["build", "--select", "int_cost_day_versions+", "--exclude", "test_type:unit",
+            "--vars", json.dumps(variables)]
     invocation = dbt_resource(url).cli([*args, *extra], raise_on_error=False)
     assert invocation.wait().is_successful()
+
+
+def deliver_next_day(conn, in_slice: str) -> None:
+    """The lines of LAST_DAY in the slice (a WHERE condition) again on the next day, as new lines."""
+    conn.execute(f"""
+        CREATE TEMPORARY TABLE next_day AS
+        SELECT * FROM raw_billing.focus_charges WHERE {in_slice} AND charge_period_start = %s
+    """, (datetime.combine(LAST_DAY, time(), UTC),))
+    conn.execute("""
+        UPDATE next_day SET line_item_id = line_item_id || '-next',
+            charge_period_start = charge_period_start + interval '1 day',
+            charge_period_end = charge_period_end + interval '1 day'
+    """)
+    conn.execute("INSERT INTO raw_billing.focus_charges SELECT * FROM next_day")
 
 
 def test_a_restated_slice_replaces_its_rows_incrementally(cost_url):
@@ -387,16 +403,7 @@ def test_a_restated_slice_replaces_its_rows_incrementally(cost_url):
             SET billed_cost = billed_cost + 1, effective_cost = effective_cost + 1, load_id = %s
             WHERE {in_slice}
         """, (load_id("gcp", date(2024, 6, 1), version=2),))
-        conn.execute(f"""
-            CREATE TEMPORARY TABLE next_day AS
-            SELECT * FROM raw_billing.focus_charges WHERE {in_slice} AND charge_period_start = %s
-        """, (datetime.combine(LAST_DAY, time(), UTC),))
-        conn.execute("""
-            UPDATE next_day SET line_item_id = line_item_id || '-next',
-                charge_period_start = charge_period_start + interval '1 day',
-                charge_period_end = charge_period_end + interval '1 day'
-        """)
-        conn.execute("INSERT INTO raw_billing.focus_charges SELECT * FROM next_day")
+        deliver_next_day(conn, in_slice)
     try:
         build_costs(cost_url)
         restated, tables_restated = rows(cost_url, snapshot), cost_tables(cost_url)
@@ -426,6 +433,47 @@ def test_a_restated_slice_replaces_its_rows_incrementally(cost_url):
             conn.execute(f"DELETE FROM raw_billing.focus_charges WHERE {in_slice}")
             conn.execute("INSERT INTO raw_billing.focus_charges SELECT * FROM public.gcp_june")
             conn.execute("DROP TABLE public.gcp_june")
+    build_costs(cost_url, "--full-refresh")
+    assert cost_tables(cost_url) == tables_before
+
+
+def test_a_restatement_rebuilds_only_the_days_it_changed(cost_url):
+    """GCP restates June with a new load that leaves every day as it was and adds the next one, as providers
+    restate the open month daily: the incremental build writes that day's rows only. The other days keep their
+    rows, built from the first load; but for that, every cost mart equals a full rebuild exactly."""
+    in_slice = "provider = 'gcp' AND billing_period = '2024-06-01'"
+    first_load, restatement = (load_id("gcp", date(2024, 6, 1), version=version) for version in (1, 2))
+    next_day = LAST_DAY + timedelta(days=1)
+
+    def latest_build_days(table: str) -> list[tuple]:
+        return rows(cost_url, f"""
+            SELECT DISTINCT provider, billing_period, charge_day FROM marts.{table}
+            WHERE built_at = (SELECT max(built_at) FROM marts.{table})
+        """)
+
+    def without_loads(tables: dict[str, list[tuple]]) -> dict[str, list[dict]]:
+        return {name: [{k: v for k, v in row.items() if k != "load_id"} for (row,) in table]
+                for name, table in tables.items()}
+
+    tables_before = cost_tables(cost_url)
+    with connect(cost_url) as conn:
+        deliver_next_day(conn, in_slice)
+        conn.execute(f"UPDATE raw_billing.focus_charges SET load_id = %s WHERE {in_slice}", (restatement,))
+    try:
+        build_costs(cost_url)
+        assert latest_build_days("cost_daily") == latest_build_days("cost_attribution") == [
+            ("gcp", date(2024, 6, 1), next_day)]
+        assert rows(cost_url, f"""
+            SELECT charge_day = %s, array_agg(DISTINCT load_id::text) FROM marts.cost_daily WHERE {in_slice}
+            GROUP BY 1 ORDER BY 1
+        """, next_day) == [(False, [first_load]), (True, [restatement])]
+        incremental = cost_tables(cost_url)
+        build_costs(cost_url, "--full-refresh")
+        assert without_loads(cost_tables(cost_url)) == without_loads(incremental)
+    finally:
+        with connect(cost_url) as conn:
+            conn.execute(f"DELETE FROM raw_billing.focus_charges WHERE {in_slice} AND line_item_id LIKE '%%-next'")
+            conn.execute(f"UPDATE raw_billing.focus_charges SET load_id = %s WHERE {in_slice}", (first_load,))
     build_costs(cost_url, "--full-refresh")
     assert cost_tables(cost_url) == tables_before
 

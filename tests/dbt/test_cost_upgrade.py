@@ -17,11 +17,14 @@ FINANCE = AssetSelection.assets(*(AssetKey(["marts", name]) for name in (
 ))).upstream()
 
 # What the release before cost_attribution became incremental left: cost_attribution without the slice, load,
-# rules and build columns, cost_daily without built_at, its cost_attribution_id the old key, and no build version.
+# rules, build and digest columns, cost_daily without the digest of its days, its cost_attribution_id the old key,
+# and no build version.
 PREVIOUS_RELEASE = """
     ALTER TABLE marts.cost_attribution DROP COLUMN billing_period, DROP COLUMN billing_account_id,
-        DROP COLUMN load_id, DROP COLUMN loaded_at, DROP COLUMN rules_id, DROP COLUMN built_at;
+        DROP COLUMN load_id, DROP COLUMN loaded_at, DROP COLUMN rules_id, DROP COLUMN built_at,
+        DROP COLUMN lines_digest;
     COMMENT ON TABLE marts.cost_attribution IS NULL;
+    ALTER TABLE marts.cost_daily DROP COLUMN lines_digest;
     UPDATE marts.cost_daily SET cost_attribution_id = md5(cost_daily_id::text)::uuid;
     COMMENT ON TABLE marts.cost_daily IS NULL;
 """
@@ -49,8 +52,8 @@ def build_versions(url: str) -> list[tuple]:
 
 def test_tables_of_the_previous_release_are_rebuilt_in_full_by_the_pipeline(cost_url):
     full_build = cost_tables(cost_url)
-    assert build_versions(cost_url) == [("cost_attribution", "cloudforge build_version 2"),
-                                        ("cost_daily", "cloudforge build_version 2")]
+    assert build_versions(cost_url) == [("cost_attribution", "cloudforge build_version 3"),
+                                        ("cost_daily", "cloudforge build_version 3")]
     with connect(cost_url) as conn:
         conn.execute(PREVIOUS_RELEASE)
 
@@ -58,13 +61,13 @@ def test_tables_of_the_previous_release_are_rebuilt_in_full_by_the_pipeline(cost
 
     assert success
     assert sorted(warnings) == [
-        "marts.cost_attribution is rebuilt in full: its columns are not the model's (it lacks billing_account_id,"
-        " billing_period, built_at, load_id, loaded_at, rules_id)",
-        "marts.cost_daily is rebuilt in full: its table records no build_version, the model is build_version 2",
+        ("marts.cost_attribution is rebuilt in full: its columns are not the model's (it lacks billing_account_id,"
+         " billing_period, built_at, lines_digest, load_id, loaded_at, rules_id)"),
+        "marts.cost_daily is rebuilt in full: its columns are not the model's (it lacks lines_digest)",
     ]
     assert cost_tables(cost_url) == full_build
-    assert build_versions(cost_url) == [("cost_attribution", "cloudforge build_version 2"),
-                                        ("cost_daily", "cloudforge build_version 2")]
+    assert build_versions(cost_url) == [("cost_attribution", "cloudforge build_version 3"),
+                                        ("cost_daily", "cloudforge build_version 3")]
 
 
 def test_current_tables_are_built_incrementally(cost_url):

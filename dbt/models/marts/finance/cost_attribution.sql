@@ -6,10 +6,10 @@
         on_schema_change='append_new_columns',
         pre_hook=[
             "{{ cost_work_mem() }}",
-            "{{ cost_prepare_incremental(ref('cost_daily'), cost_allocation_rules_id()) }}",
+            "{{ cost_prepare_incremental(cost_versions(ref('cost_daily'), 'day'), 'day', cost_allocation_rules_id()) }}",
         ],
         indexes=[
-            {'columns': ['provider', 'billing_account_id', 'billing_period', 'load_id']},
+            {'columns': ['provider', 'billing_account_id', 'billing_period', 'charge_day', 'lines_digest']},
             {'columns': ['charge_day']},
             {'columns': ['built_at']},
         ],
@@ -17,9 +17,10 @@
 }}
 -- Who pays for each group of daily cost, and why: a shared pool, else team and project from tags, tag rules,
 -- the sub account's default, or 'unallocated' (see the cost_allocation_rules doc).
--- Incremental by billing slice, like cost_daily: a build attributes the slices cost_daily holds a new load of and
--- replaces those slices' rows (the pre-hook deletes the old ones, the build appends the new). The rules are part of every row (rules_id): when the configuration changes, the
--- pre-hook empties the table, so the build attributes all history by the new rules.
+-- Incremental by day of a billing slice, like cost_daily: a build attributes the days cost_daily holds other lines
+-- of (another lines_digest) and replaces those days' rows (the pre-hook deletes the old ones, the build appends the
+-- new). The rules are part of every row (rules_id): when the configuration changes, the pre-hook empties the table,
+-- so the build attributes all history by the new rules.
 
 with costs as (
     select
@@ -40,8 +41,9 @@ with costs as (
         sum(effective_cost) as effective_cost,
         sum(list_cost) as list_cost,
         any_value(load_id) as load_id,
-        max(loaded_at) as loaded_at
-    from {{ cost_slices_to_build(ref('cost_daily')) }} as daily
+        max(loaded_at) as loaded_at,
+        any_value(lines_digest) as lines_digest
+    from {{ cost_rows_to_build(ref('cost_daily'), cost_versions(ref('cost_daily'), 'day'), 'day') }} as daily
     group by cost_attribution_id  -- a key for the columns taken with any_value
 ),
 
@@ -147,6 +149,7 @@ select
     list_cost,
     load_id,
     loaded_at,
+    lines_digest,
     {{ cost_allocation_rules_id() }} as rules_id,
     {{ clock_now() }} as built_at
 from attributed

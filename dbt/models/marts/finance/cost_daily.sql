@@ -6,20 +6,21 @@
         on_schema_change='append_new_columns',
         pre_hook=[
             "{{ cost_work_mem() }}",
-            "{{ cost_prepare_incremental(ref('stg_billing__focus_charges')) }}",
+            "{{ cost_prepare_incremental(ref('int_cost_day_versions'), 'day') }}",
         ],
         indexes=[
-            {'columns': ['provider', 'billing_account_id', 'billing_period', 'load_id']},
+            {'columns': ['provider', 'billing_account_id', 'billing_period', 'charge_day', 'lines_digest']},
             {'columns': ['built_at']},
         ],
     )
 }}
 -- Billing lines summed per day and what they are about, with team/project/env from tags: a resource the inventory
 -- knows takes its inventory tags, any other line its own tags, normalised by the same rules (tag_normalisation).
--- Incremental by billing slice (provider, billing account, billing period), the unit the ingestion replaces: a run
--- builds the slices whose current load is not here yet (new, or reloaded: providers restate the open month every
--- day) and appends those slices' rows: the pre-hook has removed the rows of loads no longer in the source, so no row
--- of a changed slice is left (dbt's delete+insert would scan the table once more to delete nothing).
+-- Incremental by day of a billing slice (provider, billing account, billing period): a run builds the days whose
+-- lines, as int_cost_day_versions digests them, are not here yet (new, or changed: providers restate the open month
+-- every day, usually leaving all but its newest day as they were) and appends their rows: the pre-hook has removed
+-- the rows of days no longer in the source as they are, so no row of a changed day is left (dbt's delete+insert
+-- would scan the table once more to delete nothing).
 
 with
 
@@ -28,7 +29,8 @@ charges as (
         charge_day, billing_period, provider, billing_account_id, billing_account_name, sub_account_id,
         sub_account_name, service_category, service_name, region_id, resource_id, resource_name, charge_category,
         billing_currency, tags, billed_cost, effective_cost, list_cost, load_id, loaded_at
-    from {{ cost_slices_to_build(ref('stg_billing__focus_charges')) }} as lines
+    from {{ cost_rows_to_build(ref('stg_billing__focus_charges'), ref('int_cost_day_versions'), 'day', 'load_id') }}
+        as lines
 ),
 
 -- Inventory resources under the names billing lines use: the ARN, else the resource id within the account.
@@ -93,36 +95,48 @@ keyed as (
                      'env']) }}::uuid as cost_attribution_id,
         attributed.*
     from attributed
-)
+),
 
 -- Grouped by the key (a uuid: grouping by it is much cheaper than by the fourteen columns it stands for).
-select
-    cost_daily_id,
-    any_value(cost_attribution_id) as cost_attribution_id,
-    any_value(charge_day) as charge_day,
-    any_value(billing_period) as billing_period,
-    any_value(provider) as provider,
-    any_value(billing_account_id) as billing_account_id,
-    max(billing_account_name) as billing_account_name,
-    any_value(sub_account_id) as sub_account_id,
-    max(sub_account_name) as sub_account_name,
-    any_value(service_category) as service_category,
-    any_value(service_name) as service_name,
-    any_value(region_id) as region_id,
-    any_value(resource_id) as resource_id,
-    max(resource_name) as resource_name,
-    any_value(resource_key) as resource_key,
-    any_value(charge_category) as charge_category,
-    any_value(team) as team,
-    any_value(project) as project,
-    any_value(env) as env,
-    any_value(billing_currency) as billing_currency,
-    sum(billed_cost) as billed_cost,
-    sum(effective_cost) as effective_cost,
-    sum(list_cost) as list_cost,
-    count(*) as line_item_count,
-    any_value(load_id) as load_id,
-    max(loaded_at) as loaded_at,
-    {{ clock_now() }} as built_at
-from keyed
-group by cost_daily_id
+grouped as (
+    select
+        cost_daily_id,
+        any_value(cost_attribution_id) as cost_attribution_id,
+        any_value(charge_day) as charge_day,
+        any_value(billing_period) as billing_period,
+        any_value(provider) as provider,
+        any_value(billing_account_id) as billing_account_id,
+        max(billing_account_name) as billing_account_name,
+        any_value(sub_account_id) as sub_account_id,
+        max(sub_account_name) as sub_account_name,
+        any_value(service_category) as service_category,
+        any_value(service_name) as service_name,
+        any_value(region_id) as region_id,
+        any_value(resource_id) as resource_id,
+        max(resource_name) as resource_name,
+        any_value(resource_key) as resource_key,
+        any_value(charge_category) as charge_category,
+        any_value(team) as team,
+        any_value(project) as project,
+        any_value(env) as env,
+        any_value(billing_currency) as billing_currency,
+        sum(billed_cost) as billed_cost,
+        sum(effective_cost) as effective_cost,
+        sum(list_cost) as list_cost,
+        count(*) as line_item_count,
+        any_value(load_id) as load_id,
+        max(loaded_at) as loaded_at
+    from keyed
+    group by cost_daily_id
+)
+
+-- With the digest of the day's lines the row was built from: joined to the grouped rows, not to the lines, which
+-- the planner then misjudges as a few thousand (it spilled the tags' and the rows' grouping to disk: 11 s, not 6).
+select grouped.*, day_versions.lines_digest, {{ clock_now() }} as built_at
+from grouped
+inner join {{ ref('int_cost_day_versions') }} as day_versions
+    on day_versions.provider = grouped.provider
+    and day_versions.billing_account_id = grouped.billing_account_id
+    and day_versions.billing_period = grouped.billing_period
+    and day_versions.charge_day = grouped.charge_day
+    and day_versions.load_id = grouped.load_id
