@@ -47,7 +47,8 @@ def test_keys_are_schema_and_relation_groups_are_layers_and_each_domain_is_a_ste
     finance = {  # the FOCUS billing to the cost marts
         **{AssetKey(["staging", f"stg_billing__{entity}"]): "staging" for entity in ("focus_charges", "slice_loads")},
         **{AssetKey(["intermediate", f"int_cost_{name}"]): "intermediate"
-           for name in ("shared_pools", "pool_shares", "tag_rules", "account_defaults", "budgets", "anomaly_scores")},
+           for name in ("shared_pools", "pool_shares", "tag_rules", "account_defaults", "budgets", "anomaly_scores",
+                        "day_versions")},
         **{AssetKey(["marts", name]): "marts"
            for name in ("cost_daily", "cost_attribution", "cost_allocation_parts", "cost_allocation",
                         "cost_reconciliation", "budget_status", "cost_forecast", "cost_anomalies", "billing_slice_status",
