@@ -13,9 +13,11 @@ models and their data tests, not the unit tests, which run in the test suite; wh
 built before, untimed); a new day is delivered (providers restate the open month: its slices again, one day
 longer, the days before as they were), loaded by the same ingestion and built incrementally. Both builds are timed whole, dbt's start-up (its
 process and the partial parse of the build before) included in each, and the bench prints that part. Targets: the
-incremental build <= 25% of the full build's time, and cost_daily's part of it <= 1.5x a hand-written DELETE +
-INSERT ... SELECT of the changed days, the new day of each restated slice (cost_daily's own SQL, as compiled for
-the full build, over the lines of just those days; run after the incremental build and rolled back). Last, the Costs page runs in AppTest on
+incremental build <= 25% of the full build's time, and the SQL it runs for cost_daily (every statement of the
+model, as dbt's log times them; dbt's own work between them is counted in the build's time, and printed) <= 1.5x a
+hand-written DELETE + INSERT ... SELECT of the changed days, the new day of each restated slice (cost_daily's own
+SQL, as compiled for the full build, over the lines of just those days; run after the incremental build and rolled
+back). Last, the Costs page runs in AppTest on
 these marts: cold (after a restart of the embedded PostgreSQL, so its buffers are empty, the page's first run in a
 process that has run the app, as a server has: its queries not in Streamlit's cache) and cached (a rerun). An
 external PostgreSQL (setting database_url) is not restarted, and the bench says so. Targets: cold <= 2 s,
@@ -162,10 +164,16 @@ def _cost_builds(
         "both builds timed whole, as a platform step runs them: dbt's start-up (its process, the partial parse of "
         "the previous build) and the data tests counted in each; unit tests left out, as in production"
     )
+    model_sql_s = incremental.model_sql_seconds(INCREMENTAL_MODEL)
+    echo(
+        f"{INCREMENTAL_MODEL} in the incremental build: {incremental.model_seconds(INCREMENTAL_MODEL):.2f} s, of "
+        f"which the SQL dbt ran for it {model_sql_s:.2f} s (its pre-hook, contract check, temporary view, metadata "
+        "queries, insert, post-hook, commit); the rest is dbt's own work between them"
+    )
     hand_written_s = timed(lambda: _replace_days_by_hand(conn, full, changed, NEW_DAY))
     echo(
         f"hand-written DELETE + INSERT ... SELECT of {INCREMENTAL_MODEL}'s {len(changed)} changed days ({NEW_DAY} "
-        f"of each restated slice): {hand_written_s:.1f} s (rolled back)"
+        f"of each restated slice): {hand_written_s:.2f} s (rolled back)"
     )
     return [
         Target(
@@ -173,8 +181,8 @@ def _cost_builds(
             reference_name="full build", unit="s", bound=TARGET_INCREMENTAL_SHARE, higher_is_better=False,
         ),
         Target(
-            f"{INCREMENTAL_MODEL} incremental / hand-written", figure=incremental.model_seconds(INCREMENTAL_MODEL),
-            reference=hand_written_s, reference_name="hand-written DELETE + INSERT", unit="s",
+            f"{INCREMENTAL_MODEL} incremental SQL / hand-written", figure=model_sql_s, reference=hand_written_s,
+            reference_name="hand-written DELETE + INSERT", unit="s",
             bound=TARGET_INCREMENTAL_VS_HAND_WRITTEN, higher_is_better=False,
         ),
     ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from cloudforge.settings import Settings
 
@@ -70,6 +72,7 @@ class DbtBuild:
     models: list[tuple[str, float]]  # (model, seconds), slowest first
     relations: dict[str, str]  # model -> its relation, quoted as in SQL
     compiled_code: dict[str, str]  # model -> its SQL as dbt compiled it for this build
+    sql_seconds: dict[str, float]  # model -> the time of the SQL dbt ran for it, as its log has it
 
     def summary(self) -> str:
         slowest = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.models[:3])
@@ -78,6 +81,9 @@ class DbtBuild:
 
     def model_seconds(self, model: str) -> float:
         return dict(self.models)[model]
+
+    def model_sql_seconds(self, model: str) -> float:
+        return self.sql_seconds.get(model, 0.0)
 
 
 def dbt_build(settings: Settings, url: str, select: tuple[str, ...] = ()) -> DbtBuild:
@@ -109,7 +115,23 @@ def dbt_build(settings: Settings, url: str, select: tuple[str, ...] = ()) -> Dbt
         sorted(((name, r["execution_time"]) for name, r in results.items()), key=lambda model: -model[1]),
         {name: r["relation_name"] for name, r in results.items()},
         {name: r["compiled_code"] for name, r in results.items()},
+        _sql_seconds(invocation.target_path / "dbt.log"),
     )
+
+
+def _sql_seconds(log: Path) -> dict[str, float]:
+    """Per model, the sum of the elapsed times dbt logged for the statements it ran for it (dagster-dbt writes dbt's
+    log as JSON lines in the build's target directory)."""
+    seconds: dict[str, float] = {}
+    with log.open() as lines:
+        for line in lines:
+            if '"SQLQueryStatus"' not in line:
+                continue
+            data = json.loads(line)["data"]
+            node = data.get("node_info") or {}
+            if node.get("resource_type") == "model":
+                seconds[node["node_name"]] = seconds.get(node["node_name"], 0.0) + data["elapsed"]
+    return seconds
 
 
 @functools.cache

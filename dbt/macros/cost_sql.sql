@@ -8,6 +8,14 @@
     ))
 {%- endmacro %}
 
+{#- The key of a row about one day: the day's number since 1970-01-01 in the first 8 hex digits, then 24 of the
+    md5 of the columns (cost_key), as a uuid. A build that adds a day then writes the end of the key's index, not one
+    random page of it per row: with md5 keys cost_daily's insert of a new day at 5,000,000 lines dirtied most of its
+    150 MB primary key and took 1.4-1.8 s, against 1.0 s without that index. -#}
+{% macro cost_day_key(day, columns) -%}
+    (lpad(to_hex({{ day }} - date '1970-01-01'), 8, '0') || right({{ cost_key(columns) }}, 24))::uuid
+{%- endmacro %}
+
 {#- The exact median of a numeric aggregate (percentile_cont works in double precision). -#}
 {% macro cost_median(expression) -%}
     (

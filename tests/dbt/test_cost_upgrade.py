@@ -17,15 +17,16 @@ FINANCE = AssetSelection.assets(*(AssetKey(["marts", name]) for name in (
 ))).upstream()
 
 # What the release before cost_attribution became incremental left: cost_attribution without the slice, load,
-# rules, build and digest columns, cost_daily without the digest of its days, its cost_attribution_id the old key,
-# and no build version.
+# rules, build and digest columns, cost_daily without the digest of its days, its keys plain md5 keys (not beginning
+# with the day; cost_attribution_id without the slice), and no build version.
 PREVIOUS_RELEASE = """
     ALTER TABLE marts.cost_attribution DROP COLUMN billing_period, DROP COLUMN billing_account_id,
         DROP COLUMN load_id, DROP COLUMN loaded_at, DROP COLUMN rules_id, DROP COLUMN built_at,
         DROP COLUMN lines_digest;
     COMMENT ON TABLE marts.cost_attribution IS NULL;
     ALTER TABLE marts.cost_daily DROP COLUMN lines_digest;
-    UPDATE marts.cost_daily SET cost_attribution_id = md5(cost_daily_id::text)::uuid;
+    UPDATE marts.cost_daily
+    SET cost_daily_id = md5(cost_daily_id::text)::uuid, cost_attribution_id = md5(cost_daily_id::text)::uuid;
     COMMENT ON TABLE marts.cost_daily IS NULL;
 """
 
@@ -52,8 +53,8 @@ def build_versions(url: str) -> list[tuple]:
 
 def test_tables_of_the_previous_release_are_rebuilt_in_full_by_the_pipeline(cost_url):
     full_build = cost_tables(cost_url)
-    assert build_versions(cost_url) == [("cost_attribution", "cloudforge build_version 3"),
-                                        ("cost_daily", "cloudforge build_version 3")]
+    assert build_versions(cost_url) == [("cost_attribution", "cloudforge build_version 4"),
+                                        ("cost_daily", "cloudforge build_version 4")]
     with connect(cost_url) as conn:
         conn.execute(PREVIOUS_RELEASE)
 
@@ -66,8 +67,8 @@ def test_tables_of_the_previous_release_are_rebuilt_in_full_by_the_pipeline(cost
         "marts.cost_daily is rebuilt in full: its columns are not the model's (it lacks lines_digest)",
     ]
     assert cost_tables(cost_url) == full_build
-    assert build_versions(cost_url) == [("cost_attribution", "cloudforge build_version 3"),
-                                        ("cost_daily", "cloudforge build_version 3")]
+    assert build_versions(cost_url) == [("cost_attribution", "cloudforge build_version 4"),
+                                        ("cost_daily", "cloudforge build_version 4")]
 
 
 def test_current_tables_are_built_incrementally(cost_url):

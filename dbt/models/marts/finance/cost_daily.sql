@@ -87,12 +87,12 @@ attributed as (
 
 keyed as (
     select
-        {{ cost_key(['charge_day', 'billing_period', 'provider', 'billing_account_id', 'sub_account_id',
-                     'service_category', 'service_name', 'region_id', 'resource_id', 'charge_category', 'team',
-                     'project', 'env', 'billing_currency']) }}::uuid as cost_daily_id,
-        {{ cost_key(['charge_day', 'billing_period', 'provider', 'billing_account_id', 'billing_currency',
-                     'sub_account_id', 'service_category', 'service_name', 'charge_category', 'team', 'project',
-                     'env']) }}::uuid as cost_attribution_id,
+        {{ cost_day_key('charge_day', ['charge_day', 'billing_period', 'provider', 'billing_account_id',
+                     'sub_account_id', 'service_category', 'service_name', 'region_id', 'resource_id',
+                     'charge_category', 'team', 'project', 'env', 'billing_currency']) }} as cost_daily_id,
+        {{ cost_day_key('charge_day', ['charge_day', 'billing_period', 'provider', 'billing_account_id',
+                     'billing_currency', 'sub_account_id', 'service_category', 'service_name', 'charge_category',
+                     'team', 'project', 'env']) }} as cost_attribution_id,
         attributed.*
     from attributed
 ),
