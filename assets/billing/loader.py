@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
@@ -34,7 +34,7 @@ from assets.billing.focus_files import (
     slices_of,
     split_slices,
 )
-from assets.billing.validation import Violation, validate_slice
+from assets.billing.validation import Violation, validate_slices
 from cloudforge.focus import COLUMNS
 from cloudforge.warehouse import ensure_schema, replace_slice_csv
 
@@ -100,8 +100,8 @@ def load_focus_slice(
         found = ", ".join(str(key) for key, _ in slices) or "none"
         raise ValueError(f"{source_uri}: expected the rows of one slice, found {len(slices)}: {found}")
     ensure_schema(conn)
-    key, rows = slices[0]
-    return _load(conn, key, rows, load_id or uuid4())
+    [result] = _load_slices(conn, slices, load_id or uuid4())
+    return result
 
 
 def load_focus_frame(
@@ -109,10 +109,8 @@ def load_focus_frame(
 ) -> list[SliceResult]:
     """Validate and load every slice of a frame with FOCUS column names (any providers, accounts, periods)."""
     ensure_schema(conn)
-    load_id = load_id or uuid4()
-    return [
-        _load(conn, key, rows, load_id) for key, rows in split_slices(conform(frame, source_uri=source_uri))
-    ]
+    slices = list(split_slices(conform(frame, source_uri=source_uri)))
+    return list(_load_slices(conn, slices, load_id or uuid4()))
 
 
 def ingest_focus_source(
@@ -147,39 +145,71 @@ def ingest_focus_source(
             logger.warning(report.slices[-1].message())
             continue
         frames.append(part)
-    slices = slices_of(frames)
-    del frames  # the slices hold the rows now, and each slice's are freed once it is loaded
+    slices = [(key, pl.concat(parts, how="vertical")) for key, parts in slices_of(frames).items()]
+    del frames  # the slices hold the rows now, and each slice's are freed once it is loaded and checked
     count = len(slices)
-    logger.info(f"{source}: {sum(p.height for ps in slices.values() for p in ps)} rows in {count} slices")
-    for number, key in enumerate(list(slices), start=1):
-        result = _load(conn, key, pl.concat(slices.pop(key), how="vertical"), report.load_id)
+    logger.info(f"{source}: {sum(rows.height for _, rows in slices)} rows in {count} slices")
+    for number, result in enumerate(_load_slices(conn, slices, report.load_id), start=1):
         report.slices.append(result)
         level = logging.INFO if result.status == "loaded" and not result.warnings else logging.WARNING
         logger.log(level, f"[{number}/{count}] {result.message()}")
     return report
 
 
-def _load(conn: psycopg.Connection, key: SliceKey, rows: pl.DataFrame, load_id: UUID) -> SliceResult:
-    """Validate the slice and replace it if valid, else quarantine it; the verdict decides the commit.
+def _load_slices(
+    conn: psycopg.Connection, slices: list[tuple[SliceKey, pl.DataFrame]], load_id: UUID
+) -> Iterator[SliceResult]:
+    """Each slice validated and replaced if valid, else quarantined, in turn; the list is emptied as it goes.
 
-    The checks run in a worker thread while the slice streams into an open transaction, so the gate costs
-    little time; the transaction commits only when the checks pass, else it rolls back and nothing changes.
+    The checks run ahead in a worker thread, several slices at a time (``validate_slices``), while the slices
+    stream into their transactions, so the gate costs little time; each transaction commits only when its
+    slice's checks pass, else it rolls back and nothing changes.
     """
-    files = ", ".join(rows.get_column(SOURCE_URI).unique(maintain_order=True).to_list())
+    verdicts = [Future() for _ in slices]
     with ThreadPoolExecutor(max_workers=1) as pool:
-        verdict = pool.submit(_verdict, rows)
+        pool.submit(_check, [rows for _, rows in slices], verdicts)
         try:
-            with conn.transaction():
-                replace_slice_csv(conn, TABLE, key.as_dict(), TABLE_COLUMNS, _csv_chunks(rows, load_id))
-                violations, warnings = verdict.result()
-                if violations:
-                    raise psycopg.Rollback()
-                loaded = SliceResult(key, "loaded", rows.height, files, warnings=warnings)
-                _log(conn, load_id, loaded)
-            error = None
-        except psycopg.Error as exc:  # rolled back: the previous rows of the slice stay
-            error = f"{type(exc).__name__}: {exc}".strip()
-        violations, warnings = verdict.result()
+            for verdict in verdicts:
+                key, rows = slices.pop(0)
+                yield _load(conn, key, rows, load_id, verdict)
+        finally:
+            for verdict in verdicts:
+                verdict.cancel()  # those not checked yet: the worker stops
+
+
+def _check(frames: list[pl.DataFrame], verdicts: list[Future]) -> None:
+    """Each slice's verdict: what refuses it, and its conformance warnings. Stops at a cancelled verdict; lets go
+    of each slice's rows once checked (the loader holds them until they are loaded)."""
+    try:
+        for number, found in enumerate(validate_slices(frames.pop(0) for _ in range(len(frames)))):
+            if not verdicts[number].set_running_or_notify_cancel():
+                return
+            verdicts[number].set_result(
+                ([v for v in found if v.severity == "error"], [v for v in found if v.severity != "error"])
+            )
+    except BaseException as exc:  # noqa: BLE001 - else the loads of the slices not judged yet wait forever
+        for verdict in verdicts:
+            if not verdict.done() and verdict.set_running_or_notify_cancel():
+                verdict.set_exception(exc)
+
+
+def _load(
+    conn: psycopg.Connection, key: SliceKey, rows: pl.DataFrame, load_id: UUID, verdict: Future
+) -> SliceResult:
+    """Replace the slice if its verdict finds no error, else quarantine it; the verdict decides the commit."""
+    files = ", ".join(rows.get_column(SOURCE_URI).unique(maintain_order=True).to_list())
+    try:
+        with conn.transaction():
+            replace_slice_csv(conn, TABLE, key.as_dict(), TABLE_COLUMNS, _csv_chunks(rows, load_id))
+            violations, warnings = verdict.result()
+            if violations:
+                raise psycopg.Rollback()
+            loaded = SliceResult(key, "loaded", rows.height, files, warnings=warnings)
+            _log(conn, load_id, loaded)
+        error = None
+    except psycopg.Error as exc:  # rolled back: the previous rows of the slice stay
+        error = f"{type(exc).__name__}: {exc}".strip()
+    violations, warnings = verdict.result()
     if violations:
         result = SliceResult(key, "quarantined", rows.height, files, violations, warnings=warnings)
         with conn.transaction():
@@ -192,12 +222,6 @@ def _load(conn: psycopg.Connection, key: SliceKey, rows: pl.DataFrame, load_id: 
     else:
         result = loaded
     return result
-
-
-def _verdict(rows: pl.DataFrame) -> tuple[list[Violation], list[Violation]]:
-    """What refuses the slice, and its conformance warnings."""
-    found = validate_slice(rows)
-    return [v for v in found if v.severity == "error"], [v for v in found if v.severity != "error"]
 
 
 def _csv_chunks(rows: pl.DataFrame, load_id: UUID) -> Iterator[bytes]:

@@ -20,7 +20,8 @@ value in another letter case was given its canonical spelling by ``conform`` and
 ``normalised``.
 
 The checks run on a pandas view of the slice holding only the columns they need; decimals are viewed as floats
-there, which is enough to tell null from not null and never reaches the warehouse.
+there, which is enough to tell null from not null and never reaches the warehouse. An ingestion validates
+consecutive slices together (``validate_slices``), and each alone only when they break a rule.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -40,6 +42,9 @@ from assets.billing.focus import ESSENTIAL
 from cloudforge.focus import BY_NAME, COLUMNS
 
 EXAMPLES = 5
+# Rows validated together at most (validate_slices): the checks keep ahead of the slices' COPY (a larger group keeps
+# its first slice waiting), and their pandas copy stays small.
+GROUP_ROWS = 200_000
 CHECKED = [c for c in COLUMNS if c.mandatory or not c.nullable or c.allowed]  # the columns the rules read
 CONTEXT_COLUMNS = ("ChargePeriodStart", "ServiceName", "ResourceId", "BilledCost")
 # The unparsed values of essential columns, and of the others ("BilledCost='1,5'; Tags='{'" in UNPARSED).
@@ -91,23 +96,8 @@ class Violation:
 
 def validate_slice(frame: pl.DataFrame) -> list[Violation]:
     """The rules a conformed slice breaks, errors and warnings; it may be loaded when none is an error."""
-    absent = _absent_columns(frame)
-    view_columns = [c.name for c in CHECKED if c.name not in absent] + ["line_item_id"]
-    essential = pl.col(UNPARSED).str.contains(ESSENTIAL_ENTRY)
-    view = frame.select(
-        *(
-            pl.col(name).cast(pl.Float64) if frame.schema[name].is_decimal() else pl.col(name)
-            for name in view_columns
-        ),
-        pl.when(essential).then(pl.col(UNPARSED)).alias(UNPARSED_ESSENTIAL),
-        pl.when(~essential).then(pl.col(UNPARSED)).alias(UNPARSED_OTHER),
-    ).to_pandas()
-    suite = _suite(present=set(view_columns))
-    result = (
-        _batch_definition()
-        .get_batch(batch_parameters={"dataframe": view})
-        .validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES})
-    )
+    view_columns = _view_columns(frame)
+    result = _validate(_view(frame, view_columns), view_columns)
     violations = _normalised(frame)
     for r in result.results:
         if r.success:
@@ -119,6 +109,77 @@ def validate_slice(frame: pl.DataFrame) -> list[Violation]:
         else:
             violations.append(_violation(frame, meta, r.result))
     return sorted(violations, key=lambda v: (v.rule, v.reason))
+
+
+def validate_slices(frames: Iterable[pl.DataFrame]) -> Iterator[list[Violation]]:
+    """What validate_slice gives for each of the slices, in their order, validating consecutive slices together.
+
+    great-expectations spends about 0.2 s setting up each validation, whatever its rows: a third of a 1,000,000-row
+    ingestion's CPU in 24 slices, and an estate of many small billing accounts pays it for every one. So
+    consecutive slices that read the same columns and hold the same currencies are validated as one, up to
+    ``GROUP_ROWS`` rows. Each rule is a row's (or the columns present, or the count of currencies, the same in each
+    of them), so when the group breaks none neither does any of its slices, whose results are then their
+    normalised values alone; when it breaks one (a slice's error or warning, or a line item id repeated across
+    slices), each slice is validated alone, to say which and where.
+    """
+    group: list[pl.DataFrame] = []
+    for frame in frames:
+        full = sum(f.height for f in group) >= GROUP_ROWS
+        if group and (full or _group_key(frame) != _group_key(group[0])):
+            yield from _validate_group(group)
+            group = []
+        group.append(frame)
+    if group:
+        yield from _validate_group(group)
+
+
+def _validate_group(frames: list[pl.DataFrame]) -> Iterator[list[Violation]]:
+    view_columns = _view_columns(frames[0])
+    if len(frames) > 1:
+        combined = pl.concat([_view(f, view_columns) for f in frames])
+        if all(r.success for r in _validate(combined, view_columns).results):
+            for frame in frames:
+                yield sorted(_normalised(frame), key=lambda v: (v.rule, v.reason))
+            return
+    for frame in frames:
+        yield validate_slice(frame)
+
+
+def _group_key(frame: pl.DataFrame) -> tuple:
+    """Slices validated together check the same columns, of the same types, and hold the same currencies."""
+    currencies = frame.get_column("BillingCurrency").drop_nulls().unique().sort().to_list()
+    return tuple((name, frame.schema[name]) for name in _view_columns(frame)), tuple(currencies)
+
+
+def _view_columns(frame: pl.DataFrame) -> list[str]:
+    """The columns the rules read: those checked that every file of the slice has, and the line item id."""
+    absent = _absent_columns(frame)
+    return [c.name for c in CHECKED if c.name not in absent] + ["line_item_id"]
+
+
+def _view(frame: pl.DataFrame, view_columns: list[str]) -> pl.DataFrame:
+    """The columns the rules read, decimals as floats, the unparsed values split into essential and other."""
+    essential = pl.col(UNPARSED).str.contains(ESSENTIAL_ENTRY)
+    return frame.select(
+        *(
+            pl.col(name).cast(pl.Float64) if frame.schema[name].is_decimal() else pl.col(name)
+            for name in view_columns
+        ),
+        pl.when(essential).then(pl.col(UNPARSED)).alias(UNPARSED_ESSENTIAL),
+        pl.when(~essential).then(pl.col(UNPARSED)).alias(UNPARSED_OTHER),
+    )
+
+
+def _validate(view: pl.DataFrame, view_columns: list[str]):
+    """great-expectations' result of the suite on a pandas copy of the view."""
+    return (
+        _batch_definition()
+        .get_batch(batch_parameters={"dataframe": view.to_pandas()})
+        .validate(
+            _suite(present=set(view_columns)),
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES},
+        )
+    )
 
 
 def _suite(present: set[str]):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import polars as pl
 from support.focus_samples import charge
 
+from assets.billing import validation
 from assets.billing.conform import conform
-from assets.billing.validation import validate_slice
+from assets.billing.validation import validate_slice, validate_slices
 
 
 def slice_of(rows: list[dict], uri: str = "january.csv") -> pl.DataFrame:
@@ -108,3 +109,62 @@ def test_a_missing_mandatory_column_and_a_second_currency():
             ["complete.csv", "partial.csv"],
         ),
     ]
+
+
+def count_validations(monkeypatch) -> list[int]:
+    """The rows of each great-expectations validation run from now on (the real one, counted)."""
+    rows, validate = [], validation._validate
+
+    def counted(view: pl.DataFrame, columns: list[str]):
+        rows.append(view.height)
+        return validate(view, columns)
+
+    monkeypatch.setattr(validation, "_validate", counted)
+    return rows
+
+
+def test_slices_are_validated_together_and_each_gets_the_verdict_it_gets_alone(monkeypatch):
+    months = [slice_of([charge(day=d, month=m) for d in (1, 2, 3)], f"{m}.csv") for m in (1, 2, 3)]
+    alone = [validate_slice(f) for f in months]
+    validations = count_validations(monkeypatch)
+
+    assert list(validate_slices(months)) == alone == [[], [], []]
+    assert validations == [9]  # one validation of the three slices' rows
+
+
+def test_a_group_breaking_a_rule_is_validated_slice_by_slice_to_say_which(monkeypatch):
+    frames = [
+        slice_of([charge(day=1, month=1), charge(day=2, month=1)], "1.csv"),
+        slice_of([charge(day=1, month=2), charge(day=2, month=2, ChargeCategory="Usagee")], "2.csv"),
+        slice_of([charge(day=1, month=3, ChargeCategory="usage")], "3.csv"),  # normalised: a warning
+    ]
+    alone = [validate_slice(f) for f in frames]
+    validations = count_validations(monkeypatch)
+
+    found = list(validate_slices(frames))
+
+    assert found == alone
+    assert [[(v.rule, v.severity, v.files) for v in violations] for violations in found] == [
+        [],
+        [("allowed_values", "error", ["2.csv"])],
+        [("allowed_values", "normalised", ["3.csv"])],
+    ]
+    assert validations == [5, 2, 2, 1]  # together, then each alone
+
+
+def test_a_line_item_id_repeated_in_two_slices_refuses_neither():
+    frames = [slice_of([charge(day=1, month=m, x_LineItemId="line-1")], f"{m}.csv") for m in (1, 2)]
+
+    assert list(validate_slices(frames)) == [[], []]
+
+
+def test_slices_of_other_currencies_are_validated_apart(monkeypatch):
+    frames = [
+        slice_of([charge("aws", day=1)], "aws.csv"),
+        slice_of([charge("azure", day=1)], "azure.csv"),  # EUR
+        slice_of([charge("gcp", day=1), charge("gcp", day=2)], "gcp.csv"),
+    ]
+    validations = count_validations(monkeypatch)
+
+    assert list(validate_slices(frames)) == [[], [], []]
+    assert validations == [1, 1, 2]  # aws alone (USD, then EUR), azure alone, gcp (USD again, after azure)
