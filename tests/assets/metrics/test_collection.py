@@ -159,9 +159,16 @@ def test_values_go_to_the_time_series_server_and_exact_rollups_to_postgres(
                                 "resource_id": RESOURCES[0][2], "namespace": "AWS/EC2"}
     assert series["values"] == [cpu(m) for m in range(0, DAYS * 24 * 60, 5)]
 
-    later = collect(database, moto_endpoint, timeseries.url, clock)  # from today: no values yet, rollups stay
+    # Again: from the start of the UTC day overlap_hours before the last end, so today (no values yet) or, in the
+    # first overlap_hours after midnight, yesterday too (its values read again); the rollups stay as they were.
+    later = collect(database, moto_endpoint, timeseries.url, clock)
     end = clock.now().replace(minute=0, second=0, microsecond=0)
-    assert [(o.window_start, o.window_end, o.points, o.ok) for o in later.slices] == [(end.replace(hour=0), end, 0, True)] * 2
+    start = (end - timedelta(hours=METRICS.overlap_hours)).replace(hour=0)
+    days_again = (end.replace(hour=0) - start).days
+    assert [(o.region, o.window_start, o.window_end, o.points, o.ok) for o in later.slices] == [
+        ("us-east-1", start, end, days_again * 24 * (12 + 1), True),  # CPU every 5 minutes, requests hourly
+        ("eu-west-1", start, end, days_again * 24, True),  # connections hourly
+    ]
     assert rollups(database) == approx(expected_rollups(first_day))
 
     with connect(database, autocommit=True) as conn:  # forgotten: the whole lookback is read and written again
