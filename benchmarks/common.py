@@ -83,7 +83,7 @@ class DbtBuild:
         return dict(self.models)[model]
 
     def model_sql_seconds(self, model: str) -> float:
-        return self.sql_seconds.get(model, 0.0)
+        return self.sql_seconds[model]
 
 
 def dbt_build(settings: Settings, url: str, select: tuple[str, ...] = ()) -> DbtBuild:

@@ -108,6 +108,10 @@ def validate_slice(frame: pl.DataFrame) -> list[Violation]:
             violations += [_missing(frame, column, meta["severity"]) for column in missing]
         else:
             violations.append(_violation(frame, meta, r.result))
+    return _in_order(violations)
+
+
+def _in_order(violations: list[Violation]) -> list[Violation]:
     return sorted(violations, key=lambda v: (v.rule, v.reason))
 
 
@@ -123,12 +127,14 @@ def validate_slices(frames: Iterable[pl.DataFrame]) -> Iterator[list[Violation]]
     slices), each slice is validated alone, to say which and where.
     """
     group: list[pl.DataFrame] = []
+    group_key, group_rows = None, 0
     for frame in frames:
-        full = sum(f.height for f in group) >= GROUP_ROWS
-        if group and (full or _group_key(frame) != _group_key(group[0])):
+        key = _group_key(frame)
+        if group and (group_rows >= GROUP_ROWS or key != group_key):
             yield from _validate_group(group)
-            group = []
+            group, group_rows = [], 0
         group.append(frame)
+        group_key, group_rows = key, group_rows + frame.height
     if group:
         yield from _validate_group(group)
 
@@ -139,7 +145,7 @@ def _validate_group(frames: list[pl.DataFrame]) -> Iterator[list[Violation]]:
         combined = pl.concat([_view(f, view_columns) for f in frames])
         if all(r.success for r in _validate(combined, view_columns).results):
             for frame in frames:
-                yield sorted(_normalised(frame), key=lambda v: (v.rule, v.reason))
+                yield _in_order(_normalised(frame))
             return
     for frame in frames:
         yield validate_slice(frame)
