@@ -229,14 +229,13 @@ def store_slice(
     record = dict(key, sync_id=sync_id, attempted_at=now)
     if error is None:
         try:
-            with conn.transaction():
-                # A crash may lose this commit (the next sync reloads the slice) but never corrupts it; not
-                # waiting for the WAL flush of every slice makes many small slices load at COPY speed.
-                conn.execute("SET LOCAL synchronous_commit = off")
-                loaded = ((*key.values(), *row, sync_id, now) for row in rows)
-                count = replace_slice(conn, RESOURCES_TABLE, key, RESOURCE_COLUMNS, loaded)
-                conn.execute(RECORD_SLICE, dict(record, status="ok", row_count=count, last_success_at=now))
-            return SliceResult(**key, row_count=count)
+            loaded = ((*key.values(), *row, sync_id, now) for row in rows)
+            outcome = dict(record, status="ok", row_count=len(rows), last_success_at=now)
+            # A crash may lose this commit (the next sync reloads the slice) but never corrupts it; not waiting
+            # for the WAL flush of every slice makes many small slices load at COPY speed.
+            also = [("SET LOCAL synchronous_commit = off", None), (RECORD_SLICE, outcome)]
+            replace_slice(conn, RESOURCES_TABLE, key, RESOURCE_COLUMNS, loaded, also)
+            return SliceResult(**key, row_count=len(rows))
         except (psycopg.DataError, psycopg.IntegrityError) as exc:
             error = exc
     error_code, message = describe_error(error, secrets)

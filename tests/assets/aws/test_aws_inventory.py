@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import psycopg
 import pytest
@@ -21,8 +21,9 @@ from support.aws_estate import (
 from support.aws_proxy import access_denied_in, assume_role_denied, refusing_proxy, throttled
 
 from assets.aws.collectors import RESOURCE_TYPES
-from assets.aws.inventory import sync_inventory
+from assets.aws.inventory import store_slice, sync_inventory
 from cloudforge.clock import Clock
+from cloudforge.warehouse import ensure_schema
 
 pytestmark = pytest.mark.usefixtures("aws_credentials")
 
@@ -376,3 +377,25 @@ def test_sync_can_be_limited_to_some_types(aws_estate: Estate, inventory_db: str
     assert by_slice(loaded(inventory_db)) == expected
     with pytest.raises(ValueError, match=r"unknown AWS resource types \['vpcs'\]; known: ec2_instance, "):
         sync_inventory(settings, inventory_db, clock=clock, resource_types=["vpcs"])
+
+
+def test_rows_the_warehouse_rejects_fail_their_slice_and_keep_its_rows(inventory_db: str, clock: Clock) -> None:
+    key = {"account_id": ACCOUNTS[0], "region": REGIONS[0], "resource_type": "ec2_instance"}
+    first_at, second_at = clock.now() - timedelta(hours=1), clock.now()
+    good = [("i-1", None, '{"InstanceId": "i-1"}'), ("i-2", None, '{"InstanceId": "i-2"}')]
+    with psycopg.connect(inventory_db) as conn:
+        ensure_schema(conn)
+        stored = store_slice(conn, "00000000-0000-0000-0000-000000000001", key, good, now=first_at)
+        # jsonb refuses the NUL character: the COPY fails after the slice's record was sent with the DELETE
+        rejected = [("i-3", None, '{"note": "\\u0000"}')]
+        refused = store_slice(conn, "00000000-0000-0000-0000-000000000002", key, rejected, now=second_at)
+
+    assert (stored.ok, stored.row_count) == (True, 2)
+    assert (refused.ok, refused.error_code, refused.row_count) == (False, "UntranslatableCharacter", None)
+    assert {k[3]: row[2] for k, row in loaded(inventory_db).items()} == {
+        "i-1": "00000000-0000-0000-0000-000000000001", "i-2": "00000000-0000-0000-0000-000000000001"
+    }
+    assert slice_outcomes(inventory_db) == {tuple(key.values()): ("failed", 2, first_at)}
+    with psycopg.connect(inventory_db) as conn:
+        errors = conn.execute("SELECT sync_id::text, error_code FROM raw_aws.sync_errors").fetchall()
+    assert errors == [("00000000-0000-0000-0000-000000000002", "UntranslatableCharacter")]
