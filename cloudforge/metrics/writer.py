@@ -11,8 +11,9 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +25,9 @@ from urllib3.exceptions import HTTPError
 
 BATCH_LINES = 10_000
 RENDER_BATCHES = 10  # request bodies rendered per task by MetricsWriter.write_frame
+# Requests in flight at once: the server parses one body while the next is on its way. Two send 1,000,000 points
+# in 0.36 s where one at a time took 0.59 s (a single POST of them all: 0.38 s); three gained nothing more.
+SENDERS = 2
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # measurement, field and tag names: valid in PromQL and Flux alike
 TAG_ESCAPES = str.maketrans({"\\": "\\\\", ",": "\\,", "=": "\\=", " ": "\\ "})
 
@@ -156,16 +160,31 @@ class MetricsWriter:
         with ThreadPoolExecutor(1, "metrics-render") as renderer:
             ahead = [renderer.submit(_render_batches, frame.slice(offset, chunk), measurement, tags, field, value,
                                      time, self.batch_lines) for offset in range(0, frame.height, chunk)]
-            for rendered in ahead:
-                for body in rendered.result():
-                    self._send(body)
+            self._send_all(body for rendered in ahead for body in rendered.result())
         return frame.height
 
     def write_lines(self, lines: Sequence[str]) -> int:
         """Send lines already checked (``line``, ``frame_lines``) in batches; returns how many were written."""
-        for start in range(0, len(lines), self.batch_lines):
-            self._send("\n".join(lines[start : start + self.batch_lines]))
+        self._send_all("\n".join(lines[start : start + self.batch_lines])
+                       for start in range(0, len(lines), self.batch_lines))
         return len(lines)
+
+    def _send_all(self, bodies: Iterable[str | bytes]) -> None:
+        """Send the bodies, ``SENDERS`` requests in flight; the first refusal stops the sending and is raised.
+
+        Requests may land in any order: a point appears in one body only, and points are independent."""
+        with ThreadPoolExecutor(SENDERS, "metrics-send") as senders:
+            in_flight: deque[Future] = deque()
+            try:
+                for body in bodies:
+                    if len(in_flight) == SENDERS:
+                        in_flight.popleft().result()
+                    in_flight.append(senders.submit(self._send, body))
+                for request in in_flight:
+                    request.result()
+            except BaseException:
+                senders.shutdown(cancel_futures=True)
+                raise
 
     def _send(self, body: str | bytes) -> None:
         try:
