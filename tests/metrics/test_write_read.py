@@ -6,14 +6,11 @@ import json
 import math
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from threading import Thread
 
 import polars as pl
 import pytest
+from support.replay.server import Exchange, ReplayServer
 
 from cloudforge.local.timeseries import EmbeddedTimeseries
 from cloudforge.metrics.reader import PromQLReader, Sample
@@ -111,38 +108,14 @@ def test_a_refusing_server_is_named_without_the_token(timeseries: EmbeddedTimese
     assert "s3cret-token" not in str(refused.value)
 
 
-@contextmanager
-def refusing_receiver() -> Iterator[tuple[str, list[str]]]:
-    """A loopback server answering every request 400 Bad Request: (its URL, the paths it was sent)."""
-    requests: list[str] = []
-
-    class Refuse(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            requests.append(self.path)
-            self.rfile.read(int(self.headers["Content-Length"]))
-            self.send_response(400)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:  # quiet: the test reads ``requests``
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Refuse)
-    Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_the_first_refused_batch_stops_the_sending() -> None:
     points = cpu_points("stopped", ["i-0a"], 50)
     refused = pytest.raises(MetricsWriteError, match=r"refused a batch of points: HTTP 400")
-    with refusing_receiver() as (url, requests), MetricsWriter(url, batch_lines=1) as writer, refused:
+    bad_request = Exchange("POST", "/api/v2/write", status=400)
+    with ReplayServer([bad_request] * 50) as receiver, MetricsWriter(receiver.url, batch_lines=1) as writer, refused:
         writer.write(points)  # 50 batches of one point
     # the refusal of the first batch is seen before a third is sent: only the batches already in flight went
-    assert 1 <= len(requests) <= SENDERS
+    assert 1 <= len(receiver.received) <= SENDERS
 
 
 def test_frame_lines_are_the_lines_of_the_same_points() -> None:

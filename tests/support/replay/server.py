@@ -168,11 +168,13 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _parse_body(raw: bytes, content_type: str) -> Any:
-    """JSON, or a form (an OAuth token request) as {field: value}."""
+    """JSON, a form (an OAuth token request) as {field: value}, or plain text (line protocol) as it is."""
     if not raw:
         return None
     if content_type.startswith("application/x-www-form-urlencoded"):
         return dict(parse_qsl(raw.decode()))
+    if content_type.startswith("text/plain"):
+        return raw.decode()
     return json.loads(raw)
 
 
