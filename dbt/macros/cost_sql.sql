@@ -155,6 +155,17 @@
 {#- Pre-hook of the cost models that group many rows by text columns (it runs in the model's transaction): with
     PostgreSQL's default 4 MB of work memory they sort on disk with locale-aware comparisons, which takes longer
     than the rest of the model; with 64 MB the groups are hashed in memory. -#}
+{#- Post-hook of a large cost model: after a full build, the statistics of its new table, so the models after it
+    plan on its real rows, not on default estimates (autovacuum analyzes a new table only after a while: at
+    1,000,000 lines the next incremental build found none, and sorted cost_attribution's 320,000 rows it estimated
+    as 1,600 to group them, 0.3 s instead of 0.1 s). An incremental build adds a few rows and leaves them as they
+    were. -#}
+{% macro cost_analyze_when_built_whole() -%}
+    {%- if not is_incremental() -%}
+        analyze {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro cost_work_mem() -%}
     set local work_mem = '64MB'
 {%- endmacro %}

@@ -353,7 +353,7 @@ def test_showback_csv_escapes_formula_looking_names(cost_url, monkeypatch):
         conn.execute(
             """
             INSERT INTO marts.cost_allocation_parts
-            VALUES (%(day)s, 'gcp', 'USD', %(team)s, %(project)s, 'direct', 1.00, 1.00)
+            VALUES (%(day)s, 'gcp', 'USD', %(team)s, %(project)s, 'direct', 1.00, 1.00, md5('formula')::uuid)
         """,
             formula,
         )

@@ -451,6 +451,13 @@ def test_a_restatement_rebuilds_only_the_days_it_changed(cost_url):
             WHERE built_at = (SELECT max(built_at) FROM marts.{table})
         """)
 
+    def latest_written(table: str, column: str) -> list[tuple]:
+        """The distinct values of column in the rows the latest transaction writing table wrote."""
+        return rows(cost_url, f"""
+            SELECT DISTINCT {column} FROM {table}
+            WHERE xmin::text::bigint = (SELECT max(xmin::text::bigint) FROM {table})
+        """)
+
     def without_loads(tables: dict[str, list[tuple]]) -> dict[str, list[dict]]:
         return {name: [{k: v for k, v in row.items() if k != "load_id"} for (row,) in table]
                 for name, table in tables.items()}
@@ -467,6 +474,11 @@ def test_a_restatement_rebuilds_only_the_days_it_changed(cost_url):
             SELECT charge_day = %s, array_agg(DISTINCT load_id::text) FROM marts.cost_daily WHERE {in_slice}
             GROUP BY 1 ORDER BY 1
         """, next_day) == [(False, [first_load]), (True, [restatement])]
+        # The models reading several days recompute only the rows that read the new one (macro cost_prepare_inputs):
+        # its allocation, its month's forecast (May's window ends on the 31st) and its anomaly scores.
+        assert latest_written("marts.cost_allocation_parts", "charge_day") == [(next_day,)]
+        assert latest_written("marts.cost_forecast", "forecast_month") == [(date(2024, 6, 1),)]
+        assert latest_written("intermediate.int_cost_anomaly_scores", "charge_day") == [(next_day,)]
         incremental = cost_tables(cost_url)
         build_costs(cost_url, "--full-refresh")
         assert without_loads(cost_tables(cost_url)) == without_loads(incremental)

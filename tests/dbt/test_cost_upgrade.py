@@ -18,7 +18,8 @@ FINANCE = AssetSelection.assets(*(AssetKey(["marts", name]) for name in (
 
 # What the release before cost_attribution became incremental left: cost_attribution without the slice, load,
 # rules, build and digest columns, cost_daily without the digest of its days, its keys plain md5 keys (not beginning
-# with the day; cost_attribution_id without the slice), and no build version.
+# with the day; cost_attribution_id without the slice), and no build version; cost_allocation_parts, cost_forecast
+# and int_cost_anomaly_scores as tables built whole, without the digest of each row's inputs.
 PREVIOUS_RELEASE = """
     ALTER TABLE marts.cost_attribution DROP COLUMN billing_period, DROP COLUMN billing_account_id,
         DROP COLUMN load_id, DROP COLUMN loaded_at, DROP COLUMN rules_id, DROP COLUMN built_at,
@@ -28,6 +29,10 @@ PREVIOUS_RELEASE = """
     UPDATE marts.cost_daily
     SET cost_daily_id = md5(cost_daily_id::text)::uuid, cost_attribution_id = md5(cost_daily_id::text)::uuid;
     COMMENT ON TABLE marts.cost_daily IS NULL;
+    ALTER TABLE marts.cost_allocation_parts DROP COLUMN inputs_digest;
+    ALTER TABLE marts.cost_forecast DROP COLUMN inputs_digest;
+    ALTER TABLE intermediate.int_cost_anomaly_scores DROP COLUMN inputs_digest;
+    COMMENT ON TABLE intermediate.int_cost_anomaly_scores IS NULL;
 """
 
 
@@ -62,9 +67,13 @@ def test_tables_of_the_previous_release_are_rebuilt_in_full_by_the_pipeline(cost
 
     assert success
     assert sorted(warnings) == [
+        ("intermediate.int_cost_anomaly_scores is rebuilt in full: its table records no build_version, the model is"
+         " build_version 1"),
+        "marts.cost_allocation_parts is rebuilt in full: its columns are not the model's (it lacks inputs_digest)",
         ("marts.cost_attribution is rebuilt in full: its columns are not the model's (it lacks billing_account_id,"
          " billing_period, built_at, lines_digest, load_id, loaded_at, rules_id)"),
         "marts.cost_daily is rebuilt in full: its columns are not the model's (it lacks lines_digest)",
+        "marts.cost_forecast is rebuilt in full: its columns are not the model's (it lacks inputs_digest)",
     ]
     assert cost_tables(cost_url) == full_build
     assert build_versions(cost_url) == [("cost_attribution", "cloudforge build_version 4"),

@@ -1,33 +1,50 @@
-{{ config(materialized='table', pre_hook="{{ cost_work_mem() }}") }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='append_new_columns',
+        pre_hook=["{{ cost_work_mem() }}", "{{ cost_prepare_inputs(cost_anomaly_scored_days()) }}"],
+    )
+}}
 -- Daily usage cost per team and service, scored against its own trailing window (var costs.anomalies.window_days):
 -- baseline is the median of the same weekday in the window, spread the robust standard deviation
 -- (1.4826 x the median absolute deviation of the window's days from their weekdays' medians). So a weekly
 -- pattern is the baseline, not an anomaly. Days without a full window of history are not scored.
--- A table, not a view: cost_anomalies and this model's test read it, and the scoring is the costly part.
+-- Incremental by the digest of each row's inputs (macro cost_prepare_inputs): a new day scores that day and
+-- rescores the days whose window reaches a changed day, not all history.
+{%- set window_days = cost_config_number('anomalies', 'window_days') ~ '::int' %}
 
-with usage as (
+with scored as materialized (
+    select
+        dense_rank() over (order by provider, billing_currency, team, service_name) as series_id,
+        rows_to_compute.*
+    from {{ cost_rows_to_compute(cost_anomaly_scored_days()) }} as rows_to_compute
+),
+
+series as (
+    select distinct series_id, provider, billing_currency, team, service_name from scored
+),
+
+bounds as (
+    select min(charge_day) - {{ window_days }} as first_day, max(charge_day) as last_day from scored
+),
+
+usage as (
     select
         charge_day, provider, billing_currency, coalesce(allocated_team, 'shared') as team, service_name,
         sum(effective_cost) as cost
     from {{ ref('cost_attribution') }}
     where charge_category = 'Usage'
+        and charge_day >= (select bounds.first_day from bounds)
     group by charge_day, provider, billing_currency, coalesce(allocated_team, 'shared'), service_name
 ),
 
-series as (
-    select
-        row_number() over (order by provider, billing_currency, team, service_name) as series_id,
-        provider, billing_currency, team, service_name, min(charge_day) as first_day
-    from usage
-    group by provider, billing_currency, team, service_name
-),
-
--- Every series on every day from its first to the latest day of billing data, zero where it had no usage.
+-- Every series to score on every day its scored days and their windows span, zero where it had no usage.
 days as (
-    select series.series_id, series.first_day, day::date as charge_day, coalesce(usage.cost, 0) as cost
+    select series.series_id, day::date as charge_day, coalesce(usage.cost, 0) as cost
     from series
-    cross join (select max(charge_day) as as_of_day from {{ ref('cost_attribution') }}) as bounds
-    cross join generate_series(series.first_day, bounds.as_of_day, interval '1 day') as day
+    cross join bounds
+    cross join generate_series(bounds.first_day, bounds.last_day, interval '1 day') as day
     left join usage
         on usage.provider = series.provider
         and usage.billing_currency = series.billing_currency
@@ -43,12 +60,11 @@ windows as (
         scored.charge_day,
         extract(isodow from past.charge_day) as window_weekday,
         past.cost as window_cost
-    from days as scored
-    cross join generate_series(1, {{ cost_config_number('anomalies', 'window_days') }}::int) as lag (days_back)
+    from scored
+    cross join generate_series(1, {{ window_days }}) as lag (days_back)
     inner join days as past
         on past.series_id = scored.series_id
         and past.charge_day = scored.charge_day - lag.days_back
-    where scored.charge_day - {{ cost_config_number('anomalies', 'window_days') }}::int >= scored.first_day
 ),
 
 weekday_medians as (
@@ -71,22 +87,24 @@ spreads as (
 )
 
 select
-    days.charge_day,
-    series.provider,
-    series.billing_currency,
-    series.team,
-    series.service_name,
+    scored.charge_day,
+    scored.provider,
+    scored.billing_currency,
+    scored.team,
+    scored.service_name,
     days.cost,
     medians.weekday_median as baseline_cost,
     spreads.spread,
-    days.cost - medians.weekday_median as impact
-from days
-inner join series
-    on series.series_id = days.series_id
+    days.cost - medians.weekday_median as impact,
+    scored.inputs_digest
+from scored
+inner join days
+    on days.series_id = scored.series_id
+    and days.charge_day = scored.charge_day
 inner join spreads
-    on spreads.series_id = days.series_id
-    and spreads.charge_day = days.charge_day
+    on spreads.series_id = scored.series_id
+    and spreads.charge_day = scored.charge_day
 inner join weekday_medians as medians
-    on medians.series_id = days.series_id
-    and medians.charge_day = days.charge_day
-    and medians.window_weekday = extract(isodow from days.charge_day)
+    on medians.series_id = scored.series_id
+    and medians.charge_day = scored.charge_day
+    and medians.window_weekday = extract(isodow from scored.charge_day)

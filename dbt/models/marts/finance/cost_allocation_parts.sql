@@ -1,16 +1,32 @@
-{{ config(pre_hook="{{ cost_work_mem() }}") }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='append_new_columns',
+        pre_hook=["{{ cost_work_mem() }}", "{{ cost_prepare_inputs(cost_attribution_day_inputs()) }}"],
+    )
+}}
 -- Each team and project's cost per provider, currency and day, in parts: its direct cost (cost_pool 'direct') and
 -- its share of every shared pool, in cents. The parts of a provider, currency and day add up exactly to its cost
 -- in the billing data rounded to cents; pools nobody can take, like unassigned cost, stay as 'unallocated'.
+-- Incremental by day (macro cost_prepare_inputs): a day's parts depend on that day's cost_attribution alone, so
+-- each row carries the day's version as inputs_digest, and a build computes the days whose version it lacks.
+
+with days_to_compute as materialized (
+    select * from {{ cost_rows_to_compute(cost_attribution_day_inputs()) }} as days_to_compute
+),
 
 -- cost_attribution summed once per day, provider, currency, pool and allocated team and project: what every step
 -- below needs, a small fraction of its rows.
-with attributed as materialized (
+attributed as materialized (
     select
         charge_day, provider, billing_currency, cost_pool, allocated_team, allocated_project,
         sum(billed_cost) as billed_cost,
         sum(effective_cost) as effective_cost
     from {{ ref('cost_attribution') }}
+    {%- if cost_is_incremental() %}
+    where charge_day in (select days_to_compute.charge_day from days_to_compute)
+    {%- endif %}
     group by charge_day, provider, billing_currency, cost_pool, allocated_team, allocated_project
 ),
 
@@ -120,9 +136,12 @@ select
         'parts.effective_cost', 'totals.effective_cost',
         'parts.charge_day, parts.provider, parts.billing_currency',
         'parts.team collate "C", parts.project collate "C", parts.cost_pool collate "C"') }}
-        as effective_cost
+        as effective_cost,
+    days_to_compute.inputs_digest
 from parts
 inner join totals
     on totals.charge_day = parts.charge_day
     and totals.provider = parts.provider
     and totals.billing_currency = parts.billing_currency
+left join days_to_compute  -- a left join: a unit test's fixture has no billing slices to version its days by
+    on days_to_compute.charge_day = parts.charge_day

@@ -8,6 +8,7 @@
             "{{ cost_work_mem() }}",
             "{{ cost_prepare_incremental(cost_versions(ref('cost_daily'), 'day'), 'day', cost_allocation_rules_id()) }}",
         ],
+        post_hook=["{{ cost_analyze_when_built_whole() }}"],
         indexes=[
             {'columns': ['provider', 'billing_account_id', 'billing_period', 'charge_day', 'lines_digest']},
             {'columns': ['charge_day']},
