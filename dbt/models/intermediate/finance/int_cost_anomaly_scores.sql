@@ -3,7 +3,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='append_new_columns',
-        pre_hook=["{{ cost_work_mem() }}", "{{ cost_prepare_inputs(cost_anomaly_scored_days()) }}"],
+        pre_hook=["{{ cost_transaction_settings() }}", "{{ cost_prepare_inputs(cost_anomaly_scored_days()) }}"],
     )
 }}
 -- Daily usage cost per team and service, scored against its own trailing window (var costs.anomalies.window_days):

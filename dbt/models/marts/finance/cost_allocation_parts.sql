@@ -3,7 +3,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='append_new_columns',
-        pre_hook=["{{ cost_work_mem() }}", "{{ cost_prepare_inputs(cost_attribution_day_inputs()) }}"],
+        pre_hook=["{{ cost_transaction_settings() }}", "{{ cost_prepare_inputs(cost_attribution_day_inputs()) }}"],
     )
 }}
 -- Each team and project's cost per provider, currency and day, in parts: its direct cost (cost_pool 'direct') and

@@ -5,7 +5,7 @@
         tmp_relation_type='view',
         on_schema_change='append_new_columns',
         pre_hook=[
-            "{{ cost_work_mem() }}",
+            "{{ cost_transaction_settings() }}",
             "{{ cost_prepare_incremental(cost_versions(ref('cost_daily'), 'day'), 'day', cost_allocation_rules_id()) }}",
         ],
         post_hook=["{{ cost_analyze_when_built_whole() }}"],

@@ -5,7 +5,7 @@
         tmp_relation_type='view',
         on_schema_change='append_new_columns',
         pre_hook=[
-            "{{ cost_work_mem() }}",
+            "{{ cost_transaction_settings() }}",
             "{{ cost_prepare_incremental(ref('int_cost_day_versions'), 'day') }}",
         ],
         indexes=[

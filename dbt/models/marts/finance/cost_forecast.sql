@@ -3,7 +3,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='append_new_columns',
-        pre_hook=["{{ cost_work_mem() }}", "{{ cost_prepare_inputs(cost_forecast_rows()) }}"],
+        pre_hook=["{{ cost_transaction_settings() }}", "{{ cost_prepare_inputs(cost_forecast_rows()) }}"],
     )
 }}
 -- The end-of-month forecast of every month of billing data per currency, provider, account, allocated team and
